@@ -1,0 +1,206 @@
+/* Disks: a -blockdev file (or host_device) node, a format node, and the
+ * -device on the disk's bus. */
+#include <stdio.h>
+#include <string.h>
+
+#include "build.h"
+
+/* "vdb" -> 1, "sdaa" -> 26: the disk's index from its target name. */
+static unsigned target_index(const char *target)
+{
+	const char *p = target;
+	while (*p && !(*p >= 'a' && *p <= 'z' && p - target >= 2))
+		p++;
+	unsigned index = 0;
+	for (; *p >= 'a' && *p <= 'z'; p++)
+		index = index * 26 + (unsigned)(*p - 'a') + 1;
+	return index ? index - 1 : 0;
+}
+
+struct cache_mode {
+	const char *name;
+	bool direct, no_flush, write_cache;
+};
+
+static const struct cache_mode cache_modes[] = {
+	{ "none", true, false, true },
+	{ "writethrough", false, false, false },
+	{ "writeback", false, false, true },
+	{ "directsync", true, false, false },
+	{ "unsafe", false, true, true },
+};
+
+static const struct cache_mode *cache_of(const struct disk *disk)
+{
+	if (!disk->cache)
+		return NULL;
+	for (size_t i = 0; i < sizeof(cache_modes) / sizeof(*cache_modes); i++)
+		if (strcmp(disk->cache, cache_modes[i].name) == 0)
+			return &cache_modes[i];
+	return NULL; /* "default": QEMU's */
+}
+
+static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
+			const struct cache_mode *cache, char *format_node,
+			size_t size)
+{
+	char file_node[24];
+	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
+	snprintf(format_node, size, "disk%u-format", i);
+	struct keyval kv;
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
+					  : "file");
+	kv_str(&kv, "filename", disk->source);
+	kv_str(&kv, "node-name", file_node);
+	if (cache && cache->direct)
+		kv_bool(&kv, "cache.direct", true);
+	if (cache && cache->no_flush)
+		kv_bool(&kv, "cache.no-flush", true);
+	if (disk->io)
+		kv_str(&kv, "aio", disk->io);
+	if (disk->discard)
+		kv_str(&kv, "discard", disk->discard);
+	if (disk->readonly)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", disk->format == FORMAT_QCOW2 ? "qcow2" : "raw");
+	kv_str(&kv, "file", file_node);
+	kv_str(&kv, "node-name", format_node);
+	if (disk->discard)
+		kv_str(&kv, "discard", disk->discard);
+	if (disk->readonly)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+}
+
+/* Boot order: per-disk <boot order> wins; else <os><boot dev> order. */
+static unsigned boot_index(const struct domain *dom, const struct disk *disk)
+{
+	if (disk->boot_order)
+		return disk->boot_order;
+	for (size_t i = 0; i < dom->ndisks; i++)
+		if (dom->disks[i].boot_order)
+			return 0; /* per-device order in use: only those boot */
+	size_t nboot = dom->os.nboot;
+	enum boot_dev implicit = BOOT_HD;
+	const enum boot_dev *order = nboot ? dom->os.boot : &implicit;
+	if (!nboot)
+		nboot = 1;
+	for (size_t k = 0; k < nboot; k++) {
+		if (order[k] != BOOT_HD && order[k] != BOOT_CDROM)
+			continue;
+		bool want_cdrom = order[k] == BOOT_CDROM;
+		for (size_t i = 0; i < dom->ndisks; i++) {
+			if (dom->disks[i].cdrom != want_cdrom)
+				continue;
+			if (&dom->disks[i] == disk)
+				return (unsigned)k + 1;
+			break; /* only the first of its kind boots */
+		}
+	}
+	return 0;
+}
+
+static const char *device_driver(const struct disk *disk)
+{
+	switch (disk->bus) {
+	case BUS_VIRTIO: return "virtio-blk-pci";
+	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : "scsi-hd";
+	case BUS_SATA:
+	case BUS_IDE: return disk->cdrom ? "ide-cd" : "ide-hd";
+	}
+	return "virtio-blk-pci";
+}
+
+static void build_disk(struct build *b, const struct disk *disk, unsigned i)
+{
+	const struct cache_mode *cache = cache_of(disk);
+	if (disk->io && strcmp(disk->io, "native") == 0 && !(cache && cache->direct)) {
+		diag_error(b->d, EXIT_DATAERR, disk->line, "<driver>",
+			   "io='native' needs O_DIRECT; expected cache='none' or 'directsync' with it");
+		return;
+	}
+	char format_node[24] = "";
+	if (disk->source)
+		block_nodes(b, disk, i, cache, format_node, sizeof(format_node));
+
+	struct keyval kv;
+	kv_begin(&kv, device_driver(disk));
+	char id[24];
+	snprintf(id, sizeof(id), "disk%u", i);
+	unsigned index = target_index(disk->target);
+	if (disk->bus == BUS_VIRTIO) {
+		if (!pci_place(b, &kv, disk->line, "<disk>")) {
+			kv_discard(&kv);
+			return;
+		}
+	} else if (disk->bus == BUS_SATA) {
+		if (index > 5) {
+			diag_error(b->d, EXIT_DATAERR, disk->line, "<target>",
+				   "dev='%s' is past the six SATA ports of q35's AHCI controller; expected sda to sdf",
+				   disk->target);
+			kv_discard(&kv);
+			return;
+		}
+		char bus[8];
+		snprintf(bus, sizeof(bus), "ide.%u", index);
+		kv_str(&kv, "bus", bus);
+	} else if (disk->bus == BUS_IDE) {
+		if (index > 3) {
+			diag_error(b->d, EXIT_DATAERR, disk->line, "<target>",
+				   "dev='%s' is past the four IDE places of a pc machine; expected hda to hdd",
+				   disk->target);
+			kv_discard(&kv);
+			return;
+		}
+		char bus[8];
+		snprintf(bus, sizeof(bus), "ide.%u", index / 2);
+		kv_str(&kv, "bus", bus);
+		kv_u64(&kv, "unit", index % 2);
+	} else {
+		kv_str(&kv, "bus", "scsi0.0");
+		kv_u64(&kv, "channel", 0);
+		kv_u64(&kv, "scsi-id", index % 256);
+		kv_u64(&kv, "lun", index / 256);
+	}
+	if (*format_node)
+		kv_str(&kv, "drive", format_node);
+	kv_str(&kv, "id", id);
+	if (disk->serial)
+		kv_str(&kv, "serial", disk->serial);
+	if (cache && !disk->cdrom)
+		kv_bool(&kv, "write-cache", cache->write_cache);
+	if (disk->shareable)
+		kv_bool(&kv, "share-rw", true);
+	unsigned boot = boot_index(b->dom, disk);
+	if (boot)
+		kv_u64(&kv, "bootindex", boot);
+	if (disk->bus == BUS_VIRTIO)
+		virtio_options(b, &kv, disk->iommu, true);
+	kv_push(&kv, b->argv, "-device");
+}
+
+void build_disks(struct build *b)
+{
+	const struct domain *dom = b->dom;
+	bool scsi = false;
+	for (size_t i = 0; i < dom->ndisks; i++)
+		scsi |= dom->disks[i].bus == BUS_SCSI;
+	if (scsi) {
+		/* One virtio-scsi controller for the scsi disks. */
+		struct keyval kv;
+		kv_begin(&kv, "virtio-scsi-pci");
+		kv_str(&kv, "id", "scsi0");
+		if (!pci_place(b, &kv, dom->disks[0].line, "<disk>")) {
+			kv_discard(&kv);
+			return;
+		}
+		virtio_options(b, &kv, TRI_DEFAULT, true);
+		kv_push(&kv, b->argv, "-device");
+	}
+	for (size_t i = 0; i < dom->ndisks && !diag_failed(b->d); i++)
+		build_disk(b, &dom->disks[i], (unsigned)i);
+}

@@ -1,0 +1,105 @@
+/* -object sev-guest / sev-snp-guest, and the SEV blob files it names. */
+#include <string.h>
+
+#include "build.h"
+#include "host.h"
+
+/* The dh-cert or session blob becomes a file in the state dir. */
+static void blob_file(struct build *b, struct keyval *kv, const char *key,
+		      const char *name, const struct blob *blob)
+{
+	struct plan *plan = b->plan;
+	struct plan_file *f = plan_add_file(plan);
+	f->dir = xstrdup(plan->state_dir);
+	f->name = xstrdup(name);
+	f->path = xasprintf("%s/%s", plan->state_dir, name);
+	f->content = xasprintf("%s\n", blob->base64);
+	f->size = strlen(f->content);
+	f->secret = true;
+	f->in_state_dir = true;
+	plan->state_dir_used = true;
+	kv_str(kv, key, f->path);
+}
+
+/* cbitpos: the XML, else --domcaps, else this host's CPUID, else an error. */
+static bool choose_cbitpos(struct build *b, unsigned *cbitpos)
+{
+	const struct launch_security *ls = &b->dom->launch;
+	const struct host_facts *host = b->opts->host;
+	if (ls->has_cbitpos) {
+		*cbitpos = ls->cbitpos;
+		return true;
+	}
+	if (host && host->have_domcaps && host->domcaps_has_cbitpos) {
+		*cbitpos = host->domcaps_cbitpos;
+		diag_note(b->d, ls->line, ls->element,
+			  "cbitpos %u from --domcaps", *cbitpos);
+		return true;
+	}
+	if (host && host_cbitpos(host, cbitpos)) {
+		diag_note(b->d, ls->line, ls->element,
+			  "cbitpos %u from this host's CPUID 0x8000001F", *cbitpos);
+		return true;
+	}
+	diag_error(b->d, EXIT_DATAERR, ls->line, ls->element,
+		   "no cbitpos, and this host's CPU does not report SEV; give it as <cbitpos> in the XML, with --domcaps FILE (virsh domcapabilities), or run on the SEV host (CPUID 0x8000001F)");
+	return false;
+}
+
+static unsigned choose_reduced_phys_bits(struct build *b)
+{
+	const struct launch_security *ls = &b->dom->launch;
+	const struct host_facts *host = b->opts->host;
+	if (ls->has_reduced_phys_bits)
+		return ls->reduced_phys_bits;
+	if (host && host->have_domcaps && host->domcaps_has_reduced) {
+		diag_note(b->d, ls->line, ls->element,
+			  "reduced-phys-bits %u from --domcaps", host->domcaps_reduced);
+		return host->domcaps_reduced;
+	}
+	diag_note(b->d, ls->line, ls->element,
+		  "reduced-phys-bits 1 (AMD's value for every guest)");
+	return 1;
+}
+
+void build_launch_security(struct build *b)
+{
+	const struct launch_security *ls = &b->dom->launch;
+	unsigned cbitpos;
+	if (!choose_cbitpos(b, &cbitpos))
+		return;
+	unsigned reduced = choose_reduced_phys_bits(b);
+	struct keyval kv;
+	kv_begin(&kv, b->snp ? "sev-snp-guest" : "sev-guest");
+	kv_str(&kv, "id", "sev0");
+	kv_u64(&kv, "cbitpos", cbitpos);
+	kv_u64(&kv, "reduced-phys-bits", reduced);
+	kv_hex(&kv, "policy", ls->policy);
+	if (b->snp) {
+		if (ls->workarounds.base64)
+			kv_str(&kv, "guest-visible-workarounds", ls->workarounds.base64);
+		if (ls->id_block.base64)
+			kv_str(&kv, "id-block", ls->id_block.base64);
+		if (ls->id_auth.base64)
+			kv_str(&kv, "id-auth", ls->id_auth.base64);
+		if (ls->host_data.base64)
+			kv_str(&kv, "host-data", ls->host_data.base64);
+		if (ls->author_key == TRI_ON)
+			kv_bool(&kv, "author-key-enabled", true);
+		if (ls->vcek == TRI_OFF)
+			kv_bool(&kv, "vcek-disabled", true);
+	} else {
+		if (ls->has_handle)
+			kv_u64(&kv, "handle", ls->handle);
+		if (ls->dh_cert.base64)
+			blob_file(b, &kv, "dh-cert-file", "dh_cert.base64", &ls->dh_cert);
+		if (ls->session.base64)
+			blob_file(b, &kv, "session-file", "session.base64", &ls->session);
+	}
+	if (ls->kernel_hashes != TRI_DEFAULT)
+		kv_bool(&kv, "kernel-hashes", ls->kernel_hashes == TRI_ON);
+	kv_push(&kv, b->argv, "-object");
+	if (ls->kernel_hashes == TRI_ON)
+		diag_warn(b->d, ls->line, ls->element,
+			  "kernelHashes='yes' needs an AmdSev OVMF build (OvmfPkg/AmdSev, one OVMF.fd with the hashes table), and an nvram is not measured");
+}

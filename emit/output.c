@@ -1,0 +1,225 @@
+#include "output.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parse/xalloc.h"
+
+bool output_format_parse(const char *name, enum output_format *out)
+{
+	static const char *const names[] = { "shell", "args", "nul", "json" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*out = (enum output_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Characters that never need quoting in a POSIX shell word. */
+static bool shell_safe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("_@%+=:,./-", c) != NULL;
+}
+
+/* FIRST: the command word, where NAME=... would read as an assignment. */
+static char *quote_word(const char *s, bool first)
+{
+	bool plain = *s != '\0' && !(first && strchr(s, '='));
+	size_t quotes = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		plain &= shell_safe(*p);
+		quotes += *p == '\'';
+	}
+	if (plain)
+		return xstrdup(s);
+	/* Inside single quotes every byte is literal but the quote itself,
+	 * written as '\'' (close, escaped quote, reopen). */
+	size_t len = strlen(s);
+	char *out = xmalloc(len + quotes * 3 + 3);
+	char *o = out;
+	*o++ = '\'';
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+/* Length of the valid UTF-8 sequence at S, or 0 (RFC 3629: no overlongs,
+ * no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	uint32_t cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+char *shell_quote(const char *s)
+{
+	return quote_word(s, false);
+}
+
+static bool valid_utf8(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (!n)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+bool output_check(const struct plan *plan, enum output_format format,
+		  struct diag *d)
+{
+	const struct argv *lists[] = { &plan->env, &plan->argv };
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *arg = lists[l]->v[i];
+			if (format == OUTPUT_ARGS && strchr(arg, '\n')) {
+				diag_path_error(d, EXIT_DATAERR, NULL,
+						"argument %zu (%.40s...) holds a newline, which --format=args cannot show; use --format=nul, json or shell",
+						i, arg);
+				return false;
+			}
+			if (format == OUTPUT_JSON && !valid_utf8(arg)) {
+				diag_path_error(d, EXIT_DATAERR, NULL,
+						"argument %zu is not valid UTF-8, which JSON cannot carry (sevqemu refuses rather than alter it); use --format=nul or shell",
+						i);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\b': fputs("\\b", out); break;
+		case '\f': fputs("\\f", out); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_write(FILE *out, const struct plan *plan,
+		       const struct diag *d)
+{
+	fputs("{\"argv\":[", out);
+	for (size_t i = 0; i < plan->argv.n; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, plan->argv.v[i]);
+	}
+	fputs("],\"env\":{", out);
+	for (size_t i = 0; i < plan->env.n; i++) {
+		const char *kv = plan->env.v[i];
+		const char *eq = strchr(kv, '=');
+		char *name = xstrndup(kv, eq ? (size_t)(eq - kv) : strlen(kv));
+		if (i)
+			fputc(',', out);
+		json_string(out, name);
+		fputc(':', out);
+		json_string(out, eq ? eq + 1 : "");
+		free(name);
+	}
+	fputs("},\"files\":[", out);
+	for (size_t i = 0; i < plan->nfiles; i++) {
+		fputs(i ? ",{\"path\":" : "{\"path\":", out);
+		json_string(out, plan->files[i].path);
+		fprintf(out, ",\"bytes\":%zu}", plan->files[i].size);
+	}
+	fputs("],\"warnings\":[", out);
+	for (size_t i = 0; d && i < d->nwarnings; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, d->warnings[i]);
+	}
+	fputs("]}\n", out);
+}
+
+void output_write(FILE *out, const struct plan *plan,
+		  enum output_format format, const struct diag *d)
+{
+	if (format == OUTPUT_JSON) {
+		json_write(out, plan, d);
+		return;
+	}
+	/* env NAME=VALUE ... in front, when QEMU gets variables of its own. */
+	size_t total = plan->argv.n + (plan->env.n ? plan->env.n + 1 : 0);
+	for (size_t k = 0; k < total; k++) {
+		const char *arg;
+		if (plan->env.n && k == 0)
+			arg = "env";
+		else if (plan->env.n && k <= plan->env.n)
+			arg = plan->env.v[k - 1];
+		else
+			arg = plan->argv.v[k - (plan->env.n ? plan->env.n + 1 : 0)];
+		switch (format) {
+		case OUTPUT_SHELL: {
+			char *q = quote_word(arg, k == 0);
+			fputs(q, out);
+			fputc(k + 1 < total ? ' ' : '\n', out);
+			free(q);
+			break;
+		}
+		case OUTPUT_ARGS:
+			fputs(arg, out);
+			fputc('\n', out);
+			break;
+		case OUTPUT_NUL:
+			fputs(arg, out);
+			fputc('\0', out);
+			break;
+		case OUTPUT_JSON:
+			break;
+		}
+	}
+}

@@ -1,0 +1,146 @@
+/* Helpers shared by the element parsers: typed attributes and the verdicts
+ * (duplicate, unsupported, ignored, unexpected) with their exit statuses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+#include "parser.h"
+#include "xalloc.h"
+
+bool text_decimal(struct parser *p, const xmlNode *n, uint64_t min,
+		  uint64_t max, uint64_t *out, const char *expect)
+{
+	char *text = xml_text(n, p->d);
+	if (!text)
+		return false;
+	uint64_t v;
+	bool ok = parse_decimal(text, &v);
+	if (!ok)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "'%s' is not a decimal number; expected %s", text,
+			   expect);
+	else if (v < min || v > max)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s is out of range; expected %s", text, expect);
+	free(text);
+	if (!ok || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool attr_decimal(struct parser *p, const xmlNode *n, const char *name,
+		  uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *s = xml_attr(n, name);
+	if (!s)
+		return false;
+	uint64_t v;
+	if (!parse_decimal(s, &v) || v < min || v > max) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%s' is not valid; expected a decimal number from %llu to %llu",
+			   name, s, (unsigned long long)min,
+			   (unsigned long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static enum tristate attr_two(struct parser *p, const xmlNode *n,
+			      const char *name, const char *on,
+			      const char *off)
+{
+	const char *s = xml_attr(n, name);
+	if (!s)
+		return TRI_DEFAULT;
+	if (strcmp(s, on) == 0)
+		return TRI_ON;
+	if (strcmp(s, off) == 0)
+		return TRI_OFF;
+	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+		   "%s='%s' is not valid; expected '%s' or '%s'", name, s, on,
+		   off);
+	return TRI_DEFAULT;
+}
+
+enum tristate attr_yesno(struct parser *p, const xmlNode *n, const char *name)
+{
+	return attr_two(p, n, name, "yes", "no");
+}
+
+enum tristate attr_onoff(struct parser *p, const xmlNode *n, const char *name)
+{
+	return attr_two(p, n, name, "on", "off");
+}
+
+int attr_choice(struct parser *p, const xmlNode *n, const char *name,
+		const char *const *choices)
+{
+	const char *s = xml_attr(n, name);
+	if (!s)
+		return -1;
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(s, choices[i]) == 0)
+			return i;
+	char list[512] = "";
+	size_t at = 0;
+	for (int i = 0; choices[i] && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s'%s'",
+				       i ? ", " : "", choices[i]);
+	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+		   "%s='%s' is not valid; expected one of %s", name, s, list);
+	return -2;
+}
+
+const char *attr_required(struct parser *p, const xmlNode *n, const char *name)
+{
+	const char *s = xml_attr(n, name);
+	if (!s)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "the attribute %s= is missing", name);
+	return s;
+}
+
+void duplicate(struct parser *p, const xmlNode *n)
+{
+	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+		   "appears twice; expected at most one");
+}
+
+bool text_once(struct parser *p, const xmlNode *n, char **slot)
+{
+	if (*slot) {
+		duplicate(p, n);
+		return false;
+	}
+	*slot = xml_text(n, p->d);
+	return *slot != NULL;
+}
+
+void unsupported(struct parser *p, const xmlNode *n, const char *why)
+{
+	if (p->opts->ignore_unsupported) {
+		diag_warn(p->d, xml_line(n), XML_TAG(n),
+			  "dropped (--ignore-unsupported)%s%s",
+			  why ? ": " : "", why ? why : "");
+		return;
+	}
+	diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+		   "%s%s(--ignore-unsupported drops it with a warning)",
+		   why ? why : "not supported by sevqemu", why ? " " : " ");
+}
+
+void ignored(struct parser *p, const xmlNode *n)
+{
+	diag_note(p->d, xml_line(n), XML_TAG(n),
+		  "ignored: host-side data with no QEMU argument");
+}
+
+void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
+		const char *expected)
+{
+	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+		   "unexpected inside %s; expected %s", XML_TAG(parent),
+		   expected);
+}

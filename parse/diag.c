@@ -1,0 +1,124 @@
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void diag_init(struct diag *d, const char *file, FILE *stream,
+	       enum verbosity verbosity)
+{
+	memset(d, 0, sizeof(*d));
+	d->file = file;
+	d->stream = stream;
+	d->verbosity = verbosity;
+}
+
+void diag_release(struct diag *d)
+{
+	free(d->error);
+	for (size_t i = 0; i < d->nwarnings; i++)
+		free(d->warnings[i]);
+	free(d->warnings);
+	d->error = NULL;
+	d->warnings = NULL;
+	d->nwarnings = 0;
+}
+
+enum kind { KIND_ERROR, KIND_WARNING, KIND_NOTE };
+
+/* Formats "FILE:LINE: <element>: " or "PATH: " then the text. */
+static char *format(const char *where, unsigned line, const char *element,
+		    enum kind kind, const char *fmt, va_list ap)
+{
+	char *text = xvasprintf(fmt, ap);
+	char linebuf[24] = "";
+	if (line)
+		snprintf(linebuf, sizeof(linebuf), ":%u", line);
+	const char *label = kind == KIND_WARNING ? "warning: "
+			    : kind == KIND_NOTE  ? "note: " : "";
+	char *out = xasprintf("%s%s%s%s%s%s%s", where ? where : "", linebuf,
+			      where ? ": " : "", element ? element : "",
+			      element ? ": " : "", label, text);
+	free(text);
+	return out;
+}
+
+static void emit(struct diag *d, enum kind kind, const char *where,
+		 unsigned line, const char *element, const char *fmt,
+		 va_list ap)
+{
+	if (kind == KIND_ERROR && d->status)
+		return; /* only the first error counts; the rest follow from it */
+	if (kind == KIND_NOTE && d->verbosity < VERB_VERBOSE)
+		return;
+	char *msg = format(where, line, element, kind, fmt, ap);
+	/* Errors are never silenced; -q only hides warnings and notes. */
+	if (d->stream && (kind == KIND_ERROR || d->verbosity > VERB_QUIET))
+		fprintf(d->stream, "sevqemu: %s\n", msg);
+	if (kind == KIND_ERROR) {
+		d->error = msg;
+	} else if (kind == KIND_WARNING) {
+		d->warnings = xreallocarray(d->warnings, d->nwarnings + 1,
+					    sizeof(*d->warnings));
+		d->warnings[d->nwarnings++] = msg;
+	} else {
+		free(msg);
+	}
+}
+
+void diag_error(struct diag *d, int status, unsigned line, const char *element,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_ERROR, d->file, line, element, fmt, ap);
+	va_end(ap);
+	if (!d->status)
+		d->status = status;
+}
+
+void diag_warn(struct diag *d, unsigned line, const char *element,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_WARNING, d->file, line, element, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(struct diag *d, unsigned line, const char *element,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_NOTE, d->file, line, element, fmt, ap);
+	va_end(ap);
+}
+
+void diag_path_error(struct diag *d, int status, const char *path,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_ERROR, path, 0, NULL, fmt, ap);
+	va_end(ap);
+	if (!d->status)
+		d->status = status;
+}
+
+void diag_path_warn(struct diag *d, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_WARNING, path, 0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_path_note(struct diag *d, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_NOTE, path, 0, NULL, fmt, ap);
+	va_end(ap);
+}

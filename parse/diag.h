@@ -1,0 +1,63 @@
+/*
+ * diag: every message sevqemu prints to stderr, and the exit status that
+ * goes with the first error.
+ *
+ * Messages take the form  sevqemu: FILE:LINE: <element>: text  when they
+ * are about the domain XML, and  sevqemu: PATH: text  (or sevqemu: text)
+ * otherwise.  Only the first error is kept: after it, callers stop.
+ * Warnings are printed as they happen (unless quiet) and kept, so that
+ * --format=json can carry them too.
+ */
+#ifndef SEVQEMU_DIAG_H
+#define SEVQEMU_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses, as in sysexits.h; named here so the call sites read. */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_USAGE = 64,       /* bad command line */
+	EXIT_DATAERR = 65,     /* invalid domain XML: syntax or value */
+	EXIT_NOINPUT = 66,     /* input missing or unreadable */
+	EXIT_UNAVAILABLE = 69, /* valid, but sevqemu or the host cannot do it */
+	EXIT_OSERR = 71,       /* exec failed */
+	EXIT_CANTCREAT = 73,   /* state dir or file cannot be created safely */
+};
+
+enum verbosity { VERB_QUIET = -1, VERB_NORMAL = 0, VERB_VERBOSE = 1 };
+
+struct diag {
+	const char *file;         /* input's display name, "<stdin>" for - */
+	FILE *stream;             /* where messages go; NULL: nowhere */
+	enum verbosity verbosity;
+	int status;               /* first error's status; 0 while none */
+	char *error;              /* first error's full text, owned */
+	char **warnings;          /* full texts of the warnings, owned */
+	size_t nwarnings;
+};
+
+void diag_init(struct diag *d, const char *file, FILE *stream,
+	       enum verbosity verbosity);
+void diag_release(struct diag *d);
+
+/* About the XML: line 0 prints no line, a NULL element no "<element>: ". */
+void diag_error(struct diag *d, int status, unsigned line, const char *element,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_warn(struct diag *d, unsigned line, const char *element,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_note(struct diag *d, unsigned line, const char *element,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* About a path or the command line: "sevqemu: PATH: text" (PATH may be NULL). */
+void diag_path_error(struct diag *d, int status, const char *path,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_path_warn(struct diag *d, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_path_note(struct diag *d, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline int diag_failed(const struct diag *d) { return d->status != 0; }
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * number: the numeric forms domain XML uses, parsed strictly.  Each returns
+ * true and sets *out, or false without touching it; callers word the error,
+ * since only they know the element and the range expected.
+ */
+#ifndef SEVQEMU_NUMBER_H
+#define SEVQEMU_NUMBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Decimal digits only (no sign, no space); false on overflow. */
+bool parse_decimal(const char *s, uint64_t *out);
+
+/* Hexadecimal, with or without 0x, as libvirt reads a policy ("33" is 0x33). */
+bool parse_hex(const char *s, uint64_t *out);
+
+enum memory_error { MEMORY_OK, MEMORY_BAD_NUMBER, MEMORY_BAD_UNIT, MEMORY_OVERFLOW };
+
+/*
+ * A size with libvirt's units (b, bytes, KB, k, KiB, MB, M, MiB, GB, G, GiB,
+ * TB, T, TiB, PB, P, PiB, EB, E, EiB; NULL unit means KiB) in bytes.
+ */
+enum memory_error parse_memory(const char *value, const char *unit,
+			       uint64_t *bytes);
+
+/* A UUID with or without dashes into canonical lower-case 8-4-4-4-12 form. */
+bool parse_uuid(const char *s, char out[37]);
+
+#endif

@@ -1,0 +1,250 @@
+/* <os> (machine, firmware, direct kernel boot, boot order) and <features>. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+#include "xalloc.h"
+
+/* Machine names go into an option; keep them to what QEMU names use. */
+static bool machine_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static void parse_type(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	const char *arch = xml_attr(n, "arch");
+	if (arch && strcmp(arch, "x86_64") != 0) {
+		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+			   "arch='%s' is not supported; AMD SEV guests are arch='x86_64'",
+			   arch);
+		return;
+	}
+	char *text = xml_text(n, p->d);
+	if (!text)
+		return;
+	if (strcmp(text, "hvm") != 0)
+		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+			   "'%s' is not supported; expected 'hvm' (a full virtual machine)",
+			   text);
+	free(text);
+	const char *machine = xml_attr(n, "machine");
+	if (!machine || diag_failed(p->d))
+		return;
+	if (!machine_name_ok(machine)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "machine='%s' is not a machine type name; expected e.g. 'q35', 'pc' or 'pc-q35-7.2'",
+			   machine);
+		return;
+	}
+	if (strcmp(machine, "q35") == 0 || strncmp(machine, "pc-q35-", 7) == 0)
+		os->family = MACHINE_Q35;
+	else if (strcmp(machine, "pc") == 0 || strncmp(machine, "pc-i440fx-", 10) == 0)
+		os->family = MACHINE_I440FX;
+	else {
+		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+			   "machine='%s' is not supported; expected q35, pc, or their versioned names (pc-q35-X.Y, pc-i440fx-X.Y)",
+			   machine);
+		return;
+	}
+	os->machine = xstrdup(machine);
+}
+
+static void parse_loader(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	if (os->loader_line) {
+		duplicate(p, n);
+		return;
+	}
+	os->loader_line = xml_line(n);
+	static const char *const types[] = { "rom", "pflash", NULL };
+	int type = attr_choice(p, n, "type", types);
+	os->loader_readonly = attr_yesno(p, n, "readonly");
+	os->loader_secure = attr_yesno(p, n, "secure");
+	os->loader_stateless = attr_yesno(p, n, "stateless");
+	if (diag_failed(p->d))
+		return;
+	if (os->loader_secure == TRI_ON) {
+		unsupported(p, n, "secure='yes' (Secure Boot with SMM-protected flash) is not supported by sevqemu");
+		return;
+	}
+	os->loader = xml_text(n, p->d);
+	if (!os->loader)
+		return;
+	if (!*os->loader) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no path; expected the firmware file, e.g. /usr/share/OVMF/OVMF_CODE_4M.fd");
+		return;
+	}
+	if (type == 0)
+		os->loader_type = LOADER_ROM;
+	else if (type == 1)
+		os->loader_type = LOADER_PFLASH;
+	/* else decided once <nvram> is known: see finish_os() */
+}
+
+static void parse_nvram(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	if (os->nvram_line) {
+		duplicate(p, n);
+		return;
+	}
+	os->nvram_line = xml_line(n);
+	const char *template = xml_attr(n, "template");
+	static const char *const formats[] = { "raw", NULL };
+	attr_choice(p, n, "format", formats);
+	if (diag_failed(p->d))
+		return;
+	char *path = xml_text(n, p->d);
+	if (!path)
+		return;
+	if (!*path) {
+		free(path);
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no path; expected the guest's own variable store, e.g. /var/lib/sevqemu/guest_VARS.fd");
+		return;
+	}
+	os->nvram = path;
+	if (template)
+		os->nvram_template = xstrdup(template);
+}
+
+static void parse_boot(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	static const char *const devs[] = { "hd", "cdrom", "network", "fd", NULL };
+	if (!attr_required(p, n, "dev"))
+		return;
+	int dev = attr_choice(p, n, "dev", devs);
+	if (dev < 0)
+		return;
+	if (os->nboot == 4) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "a fifth boot device; expected at most one each of hd, cdrom, network, fd");
+		return;
+	}
+	if (!os->boot_line)
+		os->boot_line = xml_line(n);
+	os->boot[os->nboot++] = (enum boot_dev)dev;
+}
+
+static void finish_os(struct parser *p)
+{
+	struct os *os = &p->dom->os;
+	if (os->loader && os->loader_type == LOADER_NONE) {
+		/* libvirt's reading: a variable store means flash. */
+		os->loader_type = os->nvram ? LOADER_PFLASH : LOADER_ROM;
+		diag_note(p->d, os->loader_line, "<loader>",
+			  "no type=: %s", os->nvram ? "pflash, since there is an <nvram>"
+						    : "rom (-bios), since there is no <nvram>");
+	}
+	if (os->nvram && os->loader_type != LOADER_PFLASH && os->loader)
+		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
+			   "goes with a pflash loader; expected <loader type='pflash'>");
+	else if (os->nvram && !os->loader)
+		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
+			   "without a <loader>; expected <loader type='pflash' readonly='yes'>OVMF_CODE...</loader>");
+	else if (os->nvram && os->loader_stateless == TRI_ON)
+		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
+			   "with a stateless='yes' loader; a stateless firmware has no variable store");
+	else if (!os->kernel && (os->initrd || os->cmdline))
+		diag_error(p->d, EXIT_DATAERR, os->line, "<os>",
+			   "<initrd> or <cmdline> without <kernel>; expected a <kernel> to boot directly");
+}
+
+void parse_os(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	if (os->line) {
+		duplicate(p, n);
+		return;
+	}
+	os->line = xml_line(n);
+	const char *firmware = xml_attr(n, "firmware");
+	if (firmware && strcmp(firmware, "efi") == 0)
+		os->firmware_efi = true;
+	else if (firmware && strcmp(firmware, "bios") != 0) {
+		diag_error(p->d, EXIT_DATAERR, os->line, XML_TAG(n),
+			   "firmware='%s' is not valid; expected 'efi' or 'bios'",
+			   firmware);
+		return;
+	}
+	bool have_type = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "type")) {
+			if (have_type)
+				duplicate(p, c);
+			have_type = true;
+			parse_type(p, c);
+		} else if (xml_is(c, "loader")) {
+			parse_loader(p, c);
+		} else if (xml_is(c, "nvram")) {
+			parse_nvram(p, c);
+		} else if (xml_is(c, "boot")) {
+			parse_boot(p, c);
+		} else if (xml_is(c, "kernel")) {
+			os->kernel_line = xml_line(c);
+			text_once(p, c, &os->kernel);
+		} else if (xml_is(c, "initrd")) {
+			text_once(p, c, &os->initrd);
+		} else if (xml_is(c, "cmdline")) {
+			text_once(p, c, &os->cmdline);
+		} else if (xml_is(c, "smbios") || xml_is(c, "bios") ||
+			   xml_is(c, "bootmenu")) {
+			ignored(p, c);
+		} else {
+			unexpected(p, c, n,
+				   "<type>, <loader>, <nvram>, <boot>, <kernel>, <initrd>, <cmdline>");
+		}
+	}
+	if (diag_failed(p->d))
+		return;
+	if (!have_type)
+		diag_error(p->d, EXIT_DATAERR, os->line, XML_TAG(n),
+			   "has no <type>; expected <type arch='x86_64' machine='q35'>hvm</type>");
+	else
+		finish_os(p);
+}
+
+void parse_features(struct parser *p, const xmlNode *n)
+{
+	struct features *f = &p->dom->features;
+	if (f->line) {
+		duplicate(p, n);
+		return;
+	}
+	f->line = xml_line(n);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "acpi")) {
+			f->acpi = true;
+		} else if (xml_is(c, "apic")) {
+			f->apic = true;
+		} else if (xml_is(c, "pae")) {
+			diag_note(p->d, xml_line(c), XML_TAG(c),
+				  "always on for x86_64 guests");
+		} else if (xml_is(c, "vmport")) {
+			f->vmport = attr_onoff(p, c, "state");
+		} else if (xml_is(c, "smm")) {
+			f->smm = attr_onoff(p, c, "state");
+			if (f->smm == TRI_DEFAULT)
+				f->smm = TRI_ON; /* <smm/> alone means on */
+			f->smm_line = xml_line(c);
+		} else if (xml_is(c, "pmu")) {
+			f->pmu = attr_onoff(p, c, "state");
+		} else {
+			unsupported(p, c, NULL);
+		}
+	}
+}

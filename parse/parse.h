@@ -1,0 +1,34 @@
+/*
+ * parse: domain XML in, struct domain out.  Knows XML and libvirt's
+ * meaning of it, and nothing of QEMU.
+ */
+#ifndef SEVQEMU_PARSE_H
+#define SEVQEMU_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "domain.h"
+
+struct parse_options {
+	bool ignore_unsupported; /* drop untranslatable elements, warning each */
+};
+
+/*
+ * Parses the document in BUF (LEN bytes) into *dom, which the caller zeroes
+ * first and releases with domain_free() whatever the outcome.  Returns false
+ * after reporting the first error through D.
+ */
+bool parse_domain(const char *buf, size_t len, const struct parse_options *opts,
+		  struct domain *dom, struct diag *d);
+
+/*
+ * Replaces the SEV dh-cert or session blob with the base64 file at PATH
+ * (sevctl's vm_godh.b64 / vm_session.b64), checked like the XML's.
+ * WHICH is "dh-cert" or "session".
+ */
+bool parse_blob_file(struct domain *dom, const char *which, const char *path,
+		     struct diag *d);
+
+#endif

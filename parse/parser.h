@@ -1,0 +1,75 @@
+/*
+ * parser: what the element parsers in parse/ share.  Internal to parse/.
+ *
+ * Each element parser takes the parser context and its node, fills the
+ * domain, and reports through p->d.  After the first error every parser
+ * returns at once (callers test diag_failed()).
+ */
+#ifndef SEVQEMU_PARSER_H
+#define SEVQEMU_PARSER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "domain.h"
+#include "parse.h"
+#include "xml.h"
+
+struct parser {
+	struct diag *d;
+	struct domain *dom;
+	const struct parse_options *opts;
+};
+
+/* The text of N as a decimal in [min, max]; EXPECT completes "expected ...". */
+bool text_decimal(struct parser *p, const xmlNode *n, uint64_t min,
+		  uint64_t max, uint64_t *out, const char *expect);
+
+/* Attribute NAME of N as a decimal in [min, max]; false if absent or bad. */
+bool attr_decimal(struct parser *p, const xmlNode *n, const char *name,
+		  uint64_t min, uint64_t max, uint64_t *out);
+
+/* Attribute NAME of N: yes/no (or on/off when ONOFF), TRI_DEFAULT if absent. */
+enum tristate attr_yesno(struct parser *p, const xmlNode *n, const char *name);
+enum tristate attr_onoff(struct parser *p, const xmlNode *n, const char *name);
+
+/*
+ * Attribute NAME of N, which must be one of CHOICES (NULL-terminated);
+ * returns its index, -1 when absent, -2 (after an error) when not a choice.
+ */
+int attr_choice(struct parser *p, const xmlNode *n, const char *name,
+		const char *const *choices);
+
+/* A required attribute; reports its absence. */
+const char *attr_required(struct parser *p, const xmlNode *n, const char *name);
+
+/* Text of N into *slot; a second occurrence of the element is an error. */
+bool text_once(struct parser *p, const xmlNode *n, char **slot);
+
+/* N appears a second time where one is allowed: 65. */
+void duplicate(struct parser *p, const xmlNode *n);
+
+/*
+ * N is valid XML that sevqemu does not translate: 69 naming it, or with
+ * --ignore-unsupported a warning that it was dropped.  WHY may be NULL.
+ */
+void unsupported(struct parser *p, const xmlNode *n, const char *why);
+
+/* N is host-side management data that has no QEMU argument: -v note. */
+void ignored(struct parser *p, const xmlNode *n);
+
+/* N is not an element that may stand inside PARENT: 65. */
+void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
+		const char *expected);
+
+/* Parsers of the domain's parts, one per file. */
+void parse_launch_security(struct parser *p, const xmlNode *n);
+void parse_seed_sev(struct parser *p, const xmlNode *n);
+void parse_os(struct parser *p, const xmlNode *n);
+void parse_features(struct parser *p, const xmlNode *n);
+void parse_devices(struct parser *p, const xmlNode *n);
+void parse_disk(struct parser *p, const xmlNode *n);
+void check_disks(struct parser *p);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * sevqemu: an AMD SEV domain XML in, the QEMU command line that launches it
+ * out.  This file only wires the flow together:
+ *
+ *   read -> parse (parse/) -> struct domain -> plan (emit/) -> act
+ *
+ * and owns the options, the modes (print, --dry-run, --exec) and the exit
+ * statuses.  No translation happens here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "emit/files.h"
+#include "emit/host.h"
+#include "emit/output.h"
+#include "emit/plan.h"
+#include "parse/parse.h"
+#include "parse/xml.h"
+
+#ifndef SEVQEMU_VERSION
+#define SEVQEMU_VERSION "0.1.0"
+#endif
+
+extern char **environ;
+
+enum mode { MODE_PRINT, MODE_DRY_RUN, MODE_EXEC };
+
+struct options {
+	enum mode mode;
+	enum output_format format;
+	enum verbosity verbosity;
+	const char *input;
+	const char *dh_cert;
+	const char *session;
+	const char *domcaps;
+	struct parse_options parse;
+	struct plan_options plan;
+};
+
+static const char usage_text[] =
+	"usage: sevqemu [options] DOMAIN.xml       ('-' reads standard input)\n"
+	"       sevqemu policy [--snp] VALUE       explain a guest policy\n"
+	"\n"
+	"Modes (default: write the blob files, print the command):\n"
+	"  -n, --dry-run          check and print; write no file, run nothing\n"
+	"  -x, --exec             write the files, then become QEMU (no shell)\n"
+	"\n"
+	"Output:\n"
+	"  -f, --format FMT       shell (default), args, nul or json\n"
+	"  -q, --quiet            no warnings (errors are always shown)\n"
+	"  -v, --verbose          say every decision taken\n"
+	"\n"
+	"Launch:\n"
+	"  -d, --state-dir DIR    where blob files go (default\n"
+	"                         $XDG_RUNTIME_DIR/sevqemu/UUID)\n"
+	"      --emulator PATH    QEMU binary (default: <emulator>, else\n"
+	"                         qemu-system-x86_64 from PATH)\n"
+	"      --dh-cert FILE     base64 GODH certificate (sevctl's vm_godh.b64)\n"
+	"      --session FILE     base64 session blob (sevctl's vm_session.b64)\n"
+	"      --cgs              confidential-guest-support= on -machine\n"
+	"                         instead of memory-encryption=\n"
+	"      --qmp PATH         add a QMP socket for the attestation flow\n"
+	"      --paused           start QEMU stopped (-S)\n"
+	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
+	"\n"
+	"  -h, --help             this help\n"
+	"  -V, --version          the version\n"
+	"\n"
+	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
+	"71 exec failed, 73 state dir or file unsafe.  See sevqemu(1).\n";
+
+enum long_only {
+	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
+	OPT_IGNORE, OPT_QMP, OPT_PAUSED,
+};
+
+static const struct option long_options[] = {
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "exec", no_argument, NULL, 'x' },
+	{ "state-dir", required_argument, NULL, 'd' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "emulator", required_argument, NULL, OPT_EMULATOR },
+	{ "domcaps", required_argument, NULL, OPT_DOMCAPS },
+	{ "dh-cert", required_argument, NULL, OPT_DH_CERT },
+	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "cgs", no_argument, NULL, OPT_CGS },
+	{ "ignore-unsupported", no_argument, NULL, OPT_IGNORE },
+	{ "qmp", required_argument, NULL, OPT_QMP },
+	{ "paused", no_argument, NULL, OPT_PAUSED },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("sevqemu: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'sevqemu --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or the status to exit with. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+	bool quiet = false, verbose = false;
+	while ((c = getopt_long(argc, argv, "nxd:f:qvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+		case 'x': {
+			enum mode m = c == 'n' ? MODE_DRY_RUN : MODE_EXEC;
+			if (o->mode != MODE_PRINT && o->mode != m)
+				return usage_error("%s", "--dry-run and --exec exclude each other");
+			o->mode = m;
+			break;
+		}
+		case 'd': o->plan.state_dir = optarg; break;
+		case 'f':
+			if (!output_format_parse(optarg, &o->format))
+				return usage_error("--format '%s' is not a format; expected shell, args, nul or json", optarg);
+			break;
+		case 'q': quiet = true; break;
+		case 'v': verbose = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'V': printf("sevqemu %s\n", SEVQEMU_VERSION); return EXIT_OK;
+		case OPT_EMULATOR: o->plan.emulator = optarg; break;
+		case OPT_DOMCAPS: o->domcaps = optarg; break;
+		case OPT_DH_CERT: o->dh_cert = optarg; break;
+		case OPT_SESSION: o->session = optarg; break;
+		case OPT_CGS: o->plan.cgs = true; break;
+		case OPT_IGNORE: o->parse.ignore_unsupported = true; break;
+		case OPT_QMP: o->plan.qmp = optarg; break;
+		case OPT_PAUSED: o->plan.paused = true; break;
+		default:
+			fputs("Try 'sevqemu --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (quiet && verbose)
+		return usage_error("%s", "--quiet and --verbose exclude each other");
+	o->verbosity = quiet ? VERB_QUIET : verbose ? VERB_VERBOSE : VERB_NORMAL;
+	if (optind == argc)
+		return usage_error("%s", "no domain XML given (use - for standard input)");
+	if (optind + 1 < argc)
+		return usage_error("unexpected argument '%s'; expected one domain XML", argv[optind + 1]);
+	o->input = argv[optind];
+	o->plan.exec = o->mode == MODE_EXEC;
+	return -1;
+}
+
+/* Host facts: recorded CPUID for tests (SEVQEMU_TEST_CPUID=EAX:EBX), else
+ * this CPU's. */
+static bool read_host(struct host_facts *host, struct diag *d)
+{
+	const char *recorded = getenv("SEVQEMU_TEST_CPUID");
+	if (recorded) {
+		if (!host_parse_cpuid(recorded, host)) {
+			diag_path_error(d, EXIT_USAGE, "SEVQEMU_TEST_CPUID",
+					"'%s' is not EAX:EBX in hex", recorded);
+			return false;
+		}
+		return true;
+	}
+	host_read_cpuid(host);
+	return true;
+}
+
+/* Becomes QEMU.  Returns only on failure, having removed the files. */
+static int become_qemu(const struct plan *plan, struct diag *d)
+{
+	for (size_t i = 0; i < plan->env.n; i++)
+		putenv(plan->env.v[i]);
+	fflush(NULL);
+	/* execv, not execvp or a shell: argv[0] is already a resolved path. */
+	execv(plan->argv.v[0], plan->argv.v);
+	int err = errno;
+	files_remove(plan);
+	diag_path_error(d, EXIT_OSERR, plan->argv.v[0], "cannot execute: %s",
+			strerror(err));
+	return EXIT_OSERR;
+}
+
+static int run(const struct options *o, struct diag *d)
+{
+	struct domain dom = { 0 };
+	struct plan plan = PLAN_INIT;
+	struct host_facts host = { 0 };
+	struct plan_options plan_opts = o->plan;
+	size_t len = 0;
+	char *xml = xml_slurp(o->input, &len, d);
+	if (xml && parse_domain(xml, len, &o->parse, &dom, d) &&
+	    (!o->dh_cert || parse_blob_file(&dom, "dh-cert", o->dh_cert, d)) &&
+	    (!o->session || parse_blob_file(&dom, "session", o->session, d)) &&
+	    read_host(&host, d)) {
+		plan_opts.host = &host;
+		if (plan_build(&dom, &plan_opts, &plan, d) &&
+		    output_check(&plan, o->format, d) && files_check(&plan, d)) {
+			if (o->mode == MODE_DRY_RUN) {
+				for (size_t i = 0; i < plan.nfiles; i++)
+					fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
+						plan.files[i].path, plan.files[i].size);
+			} else if (files_write(&plan, d)) {
+				for (size_t i = 0; i < plan.nfiles; i++)
+					diag_path_note(d, plan.files[i].path,
+						       "written (%zu bytes, mode 0600)",
+						       plan.files[i].size);
+			}
+			if (!diag_failed(d) && o->mode != MODE_EXEC)
+				output_write(stdout, &plan, o->format, d);
+			if (!diag_failed(d) && o->mode == MODE_EXEC)
+				become_qemu(&plan, d);
+		}
+	}
+	free(xml);
+	plan_free(&plan);
+	domain_free(&dom);
+	return d->status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL };
+	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
+		return EXIT_USAGE;
+	int status = parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	if (o.domcaps) {
+		fputs("sevqemu: --domcaps is not supported yet\n", stderr);
+		return EXIT_UNAVAILABLE;
+	}
+	struct diag d;
+	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
+		  o.verbosity);
+	status = run(&o, &d);
+	diag_release(&d);
+	xmlCleanupParser();
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "sevqemu: standard output: %s\n", strerror(errno));
+		return status ? status : EXIT_OSERR;
+	}
+	return status;
+}
