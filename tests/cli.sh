@@ -1,0 +1,139 @@
+#!/bin/sh
+# End-to-end behaviour of the command: the files a real run writes (modes,
+# contents, umask), what --dry-run leaves alone, the four output formats
+# agreeing with each other, --exec, the blob-file options, and the state
+# dir's safety checks.  Run from the repository root after `make`.
+set -u
+top=$(pwd)
+t=$top/build/cli
+rm -rf "$t"
+mkdir -p "$t"
+pass=0 fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# check NAME COMMAND...: passes when COMMAND succeeds
+check() { name=$1; shift; if "$@"; then ok "$name"; else no "$name" "$*"; fi; }
+mode() { stat -c %a "$1"; }
+q=./sevqemu
+
+# A guest whose nvram lives under $t, so a real run can create it.
+sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$t/nvram/demo_VARS.fd|" testdata/demo.xml >"$t/demo.xml"
+
+# --- a real run --------------------------------------------------------
+(umask 0; $q -q -d "$t/state" "$t/demo.xml" >"$t/real.out" 2>"$t/real.err")
+check "real run exits 0" [ $? = 0 ]
+check "state dir is 0700 under umask 0" [ "$(mode "$t/state")" = 700 ]
+check "dh_cert.base64 is 0600 under umask 0" [ "$(mode "$t/state/dh_cert.base64")" = 600 ]
+check "session.base64 is 0600 under umask 0" [ "$(mode "$t/state/session.base64")" = 600 ]
+check "dh_cert.base64 decodes to 2084 bytes" [ "$(base64 -d "$t/state/dh_cert.base64" | wc -c)" = 2084 ]
+check "session.base64 decodes to 128 bytes" [ "$(base64 -d "$t/state/session.base64" | wc -c)" = 128 ]
+check "blob file is one line of canonical base64" [ "$(wc -l <"$t/state/dh_cert.base64")" = 1 ]
+check "nvram created from its template" cmp -s "$t/nvram/demo_VARS.fd" /usr/share/OVMF/OVMF_VARS_4M.fd
+check "nvram is 0600" [ "$(mode "$t/nvram/demo_VARS.fd")" = 600 ]
+check "no temporary files left" [ -z "$(ls -A "$t/state" | grep '^\.')" ]
+echo changed >"$t/nvram/demo_VARS.fd"
+$q -q -d "$t/state" "$t/demo.xml" >/dev/null 2>&1
+check "an existing nvram is never replaced" [ "$(cat "$t/nvram/demo_VARS.fd")" = changed ]
+(umask 077; $q -q -d "$t/state2" "$t/demo.xml" >/dev/null 2>&1)
+check "files 0600 under umask 077" [ "$(mode "$t/state2/dh_cert.base64")" = 600 ]
+
+# Secrets never reach stdout or stderr, even verbose, even as JSON.
+secret=$(head -c 40 "$t/state/session.base64")
+$q -v -f json -d "$t/state" "$t/demo.xml" >"$t/v.out" 2>"$t/v.err"
+check "secrets absent from stdout and stderr" sh -c "! grep -qF '$secret' '$t/v.out' '$t/v.err'"
+
+# --- dry run ------------------------------------------------------------
+$q -q --dry-run -d "$t/dry" "$t/demo.xml" >"$t/dry.out" 2>"$t/dry.err"
+check "dry run exits 0" [ $? = 0 ]
+check "dry run creates no state dir" [ ! -e "$t/dry" ]
+check "dry run prints what a real run prints" sh -c "sed 's|$t/dry|$t/state|g' '$t/dry.out' | cmp -s - '$t/real.out'"
+check "dry run lists the files it would write" grep -q "would write $t/dry/dh_cert.base64 (2781 bytes)" "$t/dry.err"
+
+# --- the four formats say the same argv ---------------------------------
+x=testdata/hostile-names.xml
+$q -q -n -d "$t/s" -f args "$x" >"$t/h.args" 2>/dev/null
+$q -q -n -d "$t/s" -f nul "$x" 2>/dev/null | tr '\0' '\n' >"$t/h.nul"
+check "nul format equals args format" cmp -s "$t/h.args" "$t/h.nul"
+eval "set -- $($q -q -n -d "$t/s" "$x" 2>/dev/null)"
+: >"$t/h.shell"
+for a in "$@"; do printf '%s\n' "$a" >>"$t/h.shell"; done
+check "eval of the shell format gives back the argv" cmp -s "$t/h.args" "$t/h.shell"
+$q -q -n -d "$t/s" -f json "$x" >"$t/h.json" 2>/dev/null
+python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+args = open(sys.argv[2], encoding="utf-8").read().split("\n")[:-1]
+assert doc["argv"] == args, "argv differs"
+assert [f["path"] for f in doc["files"]][:2] == [sys.argv[3] + "/dh_cert.base64", sys.argv[3] + "/session.base64"]
+assert all(set(f) == {"path", "bytes"} for f in doc["files"])
+assert doc["env"] == {} and isinstance(doc["warnings"], list)
+' "$t/h.json" "$t/h.args" "$t/s"
+check "json format carries the same argv, paths and sizes only" [ $? = 0 ]
+printf '%s' "$(cat testdata/demo.xml)" | $q -q -n -d "$t/s" -f args - >"$t/stdin.args" 2>/dev/null
+check "- reads standard input" grep -q '^guest=demo-sev$' "$t/stdin.args"
+printf '<domain type="kvm">\n<name>x</name>\n<cbitpos/>\n' | $q -n - 2>"$t/stdin.err" >/dev/null
+check "standard input is named <stdin> in messages" grep -q '^sevqemu: <stdin>:' "$t/stdin.err"
+
+# --- --exec -------------------------------------------------------------
+cat >"$t/fake-qemu" <<'FAKE'
+#!/bin/sh
+for a in "$0" "$@"; do printf '%s\n' "$a"; done >"$FAKE_OUT"
+FAKE
+chmod +x "$t/fake-qemu"
+FAKE_OUT=$t/exec.args $q -q -x --emulator "$t/fake-qemu" -d "$t/xs" "$t/demo.xml" >"$t/exec.out"
+check "--exec runs the emulator" [ $? = 0 ]
+$q -q -n --emulator "$t/fake-qemu" -d "$t/xs" -f args "$t/demo.xml" >"$t/exec.expect" 2>/dev/null
+check "--exec passes exactly the printed argv" cmp -s "$t/exec.args" "$t/exec.expect"
+check "--exec prints nothing on stdout" [ ! -s "$t/exec.out" ]
+check "--exec wrote the blob files first" [ -f "$t/xs/dh_cert.base64" ]
+$q -q -x --emulator "$t/missing-qemu" -d "$t/xm" "$t/demo.xml" 2>"$t/xm.err"
+check "--exec with a missing emulator exits 69" [ $? = 69 ]
+check "--exec with a missing emulator writes nothing" [ ! -e "$t/xm" ]
+printf '\177ELF garbage' >"$t/bad-qemu"
+chmod +x "$t/bad-qemu"
+$q -q -x --emulator "$t/bad-qemu" -d "$t/xb" "$t/demo.xml" 2>"$t/xb.err"
+check "a failed exec exits 71" [ $? = 71 ]
+check "a failed exec removes the files it wrote" [ ! -e "$t/xb/dh_cert.base64" ]
+check "a failed exec says why" grep -q "cannot execute" "$t/xb.err"
+
+# --- blob files from sevctl ---------------------------------------------
+head -c 2084 /dev/urandom | base64 >"$t/vm_godh.b64"
+head -c 128 /dev/urandom | base64 >"$t/vm_session.b64"
+$q -q -d "$t/sc" --dh-cert "$t/vm_godh.b64" --session "$t/vm_session.b64" "$t/demo.xml" >/dev/null
+same_blob() { [ "$(base64 -d "$1" | md5sum)" = "$(base64 -d "$2" | md5sum)" ]; }
+check "--dh-cert content lands in the state dir" same_blob "$t/vm_godh.b64" "$t/sc/dh_cert.base64"
+check "--session content lands in the state dir" same_blob "$t/vm_session.b64" "$t/sc/session.base64"
+
+# --- state dir safety ----------------------------------------------------
+mkdir -m 0770 "$t/gw"
+$q -q -d "$t/gw" "$t/demo.xml" >/dev/null 2>"$t/gw.err"
+check "group-writable state dir exits 73" [ $? = 73 ]
+check "group-writable state dir gets nothing" [ -z "$(ls -A "$t/gw")" ]
+mkdir -m 0700 "$t/real-target"
+ln -s "$t/real-target" "$t/link"
+$q -q -d "$t/link" "$t/demo.xml" >/dev/null 2>"$t/link.err"
+check "symlinked state dir exits 73" [ $? = 73 ]
+check "nothing written through the symlink" [ -z "$(ls -A "$t/real-target")" ]
+$q -q -n -d "$t/link" "$t/demo.xml" >/dev/null 2>&1
+check "dry run also refuses the symlinked state dir (73)" [ $? = 73 ]
+mkdir -m 0700 "$t/planted"
+echo keep >"$t/planted-target"
+ln -s "$t/planted-target" "$t/planted/dh_cert.base64"
+$q -q -d "$t/planted" "$t/demo.xml" >/dev/null 2>&1
+check "a planted symlink never redirects the write" [ "$(cat "$t/planted-target")" = keep ]
+check "the planted symlink is replaced by a file" [ -f "$t/planted/dh_cert.base64" ] && [ ! -L "$t/planted/dh_cert.base64" ]
+XDG_RUNTIME_DIR=$t/xdg $q -q "$t/demo.xml" >/dev/null
+check "default state dir is \$XDG_RUNTIME_DIR/sevqemu/UUID" [ -f "$t/xdg/sevqemu/5b1f6a0e-3c1d-4f44-9d7e-2a64c0f1b7a3/session.base64" ]
+check "its missing parents are 0700" [ "$(mode "$t/xdg/sevqemu")" = 700 ]
+
+# --- manners ------------------------------------------------------------
+$q --help >"$t/help" 2>&1
+check "--help exits 0 and fits a screen" [ $? = 0 ] && [ "$(wc -l <"$t/help")" -le 40 ]
+check "--version prints a version" sh -c "$q --version | grep -Eq '^sevqemu [0-9]+\.[0-9]+'"
+$q -q --dry-run --exec "$t/demo.xml" >/dev/null 2>&1
+check "--dry-run with --exec is a usage error (64)" [ $? = 64 ]
+$q >/dev/null 2>&1
+check "no argument is a usage error (64)" [ $? = 64 ]
+
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]
