@@ -22,6 +22,7 @@
 #include "emit/output.h"
 #include "emit/plan.h"
 #include "parse/parse.h"
+#include "parse/policy.h"
 #include "parse/xml.h"
 
 #ifndef SEVQEMU_VERSION
@@ -164,8 +165,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 /* Host facts: recorded CPUID for tests (SEVQEMU_TEST_CPUID=EAX:EBX), else
  * this CPU's. */
-static bool read_host(struct host_facts *host, struct diag *d)
+static bool read_host(const struct options *o, struct host_facts *host,
+		      struct diag *d)
 {
+	if (o->domcaps) {
+		if (!domcaps_read(o->domcaps, &host->domcaps, d))
+			return false;
+		host->have_domcaps = true;
+	}
 	const char *recorded = getenv("SEVQEMU_TEST_CPUID");
 	if (recorded) {
 		if (!host_parse_cpuid(recorded, host)) {
@@ -173,10 +180,45 @@ static bool read_host(struct host_facts *host, struct diag *d)
 					"'%s' is not EAX:EBX in hex", recorded);
 			return false;
 		}
-		return true;
+	} else {
+		host_read_cpuid(host);
 	}
-	host_read_cpuid(host);
 	return true;
+}
+
+/* sevqemu policy [--snp] VALUE */
+static int policy_main(int argc, char **argv)
+{
+	bool snp = false;
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "--snp") == 0) {
+		snp = true;
+		i++;
+	}
+	if (i + 1 != argc)
+		return usage_error("%s", "usage: sevqemu policy [--snp] VALUE (hex, with or without 0x)");
+	uint64_t value = 0;
+	switch (policy_parse(argv[i], snp, &value)) {
+	case POLICY_NOT_HEX:
+		fprintf(stderr, "sevqemu: policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x\n",
+			argv[i], snp ? 64 : 32);
+		return EXIT_DATAERR;
+	case POLICY_RESERVED:
+		policy_explain(stdout, value, snp);
+		fprintf(stderr, "sevqemu: policy: 0x%llx sets reserved bits 0x%llx; expected them clear\n",
+			(unsigned long long)value,
+			(unsigned long long)policy_reserved(value, snp));
+		return EXIT_DATAERR;
+	case POLICY_SNP_BIT17:
+		policy_explain(stdout, value, snp);
+		fprintf(stderr, "sevqemu: policy: 0x%llx leaves bit 17 clear; the SNP ABI requires it set\n",
+			(unsigned long long)value);
+		return EXIT_DATAERR;
+	case POLICY_OK:
+		break;
+	}
+	policy_explain(stdout, value, snp);
+	return EXIT_OK;
 }
 
 /* Becomes QEMU.  Returns only on failure, having removed the files. */
@@ -205,8 +247,12 @@ static int run(const struct options *o, struct diag *d)
 	if (xml && parse_domain(xml, len, &o->parse, &dom, d) &&
 	    (!o->dh_cert || parse_blob_file(&dom, "dh-cert", o->dh_cert, d)) &&
 	    (!o->session || parse_blob_file(&dom, "session", o->session, d)) &&
-	    read_host(&host, d)) {
+	    read_host(o, &host, d)) {
 		plan_opts.host = &host;
+		if (o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
+		    dom.launch.type != LAUNCH_NONE)
+			policy_explain(stderr, dom.launch.policy,
+				       dom.launch.type == LAUNCH_SEV_SNP);
 		if (plan_build(&dom, &plan_opts, &plan, d) &&
 		    output_check(&plan, o->format, d) && files_check(&plan, d)) {
 			if (o->mode == MODE_DRY_RUN) {
@@ -235,14 +281,10 @@ int main(int argc, char **argv)
 {
 	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL };
 	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
-		return EXIT_USAGE;
+		return policy_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
-	if (o.domcaps) {
-		fputs("sevqemu: --domcaps is not supported yet\n", stderr);
-		return EXIT_UNAVAILABLE;
-	}
 	struct diag d;
 	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
 		  o.verbosity);

@@ -9,15 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../parse/domcaps.h"
+
 struct host_facts {
 	bool have_cpuid;        /* leaf 0x8000001F was read (or recorded) */
 	uint32_t eax, ebx;      /* its registers */
-	bool have_domcaps;      /* --domcaps gave the values below */
-	bool domcaps_sev;       /* <sev supported='yes'> */
-	bool domcaps_has_cbitpos, domcaps_has_reduced;
-	unsigned domcaps_cbitpos, domcaps_reduced;
-	unsigned domcaps_max_es_guests;
-	bool domcaps_has_max_es;
+	bool have_domcaps;      /* --domcaps was given */
+	struct domcaps domcaps;
 };
 
 /* CPUID 0x8000001F, decoded (AMD APM vol. 3). */

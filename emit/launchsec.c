@@ -30,8 +30,8 @@ static bool choose_cbitpos(struct build *b, unsigned *cbitpos)
 		*cbitpos = ls->cbitpos;
 		return true;
 	}
-	if (host && host->have_domcaps && host->domcaps_has_cbitpos) {
-		*cbitpos = host->domcaps_cbitpos;
+	if (host && host->have_domcaps && host->domcaps.has_cbitpos) {
+		*cbitpos = host->domcaps.cbitpos;
 		diag_note(b->d, ls->line, ls->element,
 			  "cbitpos %u from --domcaps", *cbitpos);
 		return true;
@@ -52,10 +52,10 @@ static unsigned choose_reduced_phys_bits(struct build *b)
 	const struct host_facts *host = b->opts->host;
 	if (ls->has_reduced_phys_bits)
 		return ls->reduced_phys_bits;
-	if (host && host->have_domcaps && host->domcaps_has_reduced) {
+	if (host && host->have_domcaps && host->domcaps.has_reduced_phys_bits) {
 		diag_note(b->d, ls->line, ls->element,
-			  "reduced-phys-bits %u from --domcaps", host->domcaps_reduced);
-		return host->domcaps_reduced;
+			  "reduced-phys-bits %u from --domcaps", host->domcaps.reduced_phys_bits);
+		return host->domcaps.reduced_phys_bits;
 	}
 	diag_note(b->d, ls->line, ls->element,
 		  "reduced-phys-bits 1 (AMD's value for every guest)");
@@ -65,6 +65,19 @@ static unsigned choose_reduced_phys_bits(struct build *b)
 void build_launch_security(struct build *b)
 {
 	const struct launch_security *ls = &b->dom->launch;
+	const struct host_facts *host = b->opts->host;
+	if (host && host->have_domcaps && !host->domcaps.sev_supported) {
+		diag_error(b->d, EXIT_UNAVAILABLE, ls->line, ls->element,
+			   "--domcaps says this host does not support SEV (<sev supported='no'>)");
+		return;
+	}
+	if (host && host->have_domcaps && b->es && !b->snp &&
+	    host->domcaps.has_max_es_guests && host->domcaps.max_es_guests == 0) {
+		diag_error(b->d, EXIT_UNAVAILABLE, ls->policy_line, "<policy>",
+			   "0x%llx asks for SEV-ES (bit 2), but --domcaps says the host has no SEV-ES slots (maxESGuests 0)",
+			   (unsigned long long)ls->policy);
+		return;
+	}
 	unsigned cbitpos;
 	if (!choose_cbitpos(b, &cbitpos))
 		return;

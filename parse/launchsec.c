@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "number.h"
 #include "parser.h"
+#include "policy.h"
 #include "xalloc.h"
 
 static const char cbitpos_expect[] =
@@ -135,26 +136,23 @@ static void parse_policy(struct parser *p, const xmlNode *n)
 	char *text = xml_text(n, p->d);
 	if (!text)
 		return;
-	uint64_t v;
+	uint64_t v = 0;
 	unsigned line = xml_line(n);
-	if (!parse_hex(text, &v) || (!snp && v > UINT32_MAX)) {
+	enum policy_error err = policy_parse(text, snp, &v);
+	if (err == POLICY_NOT_HEX) {
 		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
 			   "'%s' is not a %d-bit hexadecimal policy; expected hex digits with or without 0x (libvirt reads '33' as 0x33)",
 			   text, snp ? 64 : 32);
-	} else if (!snp && (v & SEV_POLICY_RESERVED)) {
+	} else if (err == POLICY_RESERVED) {
 		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
-			   "0x%llx sets reserved bits 6-15 (0x%llx); expected them clear (see 'sevqemu policy %s')",
-			   (unsigned long long)v,
-			   (unsigned long long)(v & SEV_POLICY_RESERVED), text);
-	} else if (snp && !(v & SNP_POLICY_RSVD_MBO)) {
+			   "0x%llx sets reserved bits %s (0x%llx); expected them clear (see 'sevqemu policy%s %s')",
+			   (unsigned long long)v, snp ? "26-63" : "6-15",
+			   (unsigned long long)policy_reserved(v, snp),
+			   snp ? " --snp" : "", text);
+	} else if (err == POLICY_SNP_BIT17) {
 		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
 			   "0x%llx leaves bit 17 clear; the SNP ABI requires it set (e.g. 0x30000)",
 			   (unsigned long long)v);
-	} else if (snp && (v & SNP_POLICY_RESERVED)) {
-		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
-			   "0x%llx sets reserved bits 26-63 (0x%llx); expected them clear",
-			   (unsigned long long)v,
-			   (unsigned long long)(v & SNP_POLICY_RESERVED));
 	} else {
 		ls->has_policy = true;
 		ls->policy = v;

@@ -1,0 +1,22 @@
+/*
+ * domcaps: the <sev> feature of libvirt's domain capabilities XML
+ * (virsh domcapabilities), for hosts where sevqemu does not run on the SEV
+ * machine itself or cannot read its CPUID.
+ */
+#ifndef SEVQEMU_DOMCAPS_H
+#define SEVQEMU_DOMCAPS_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct domcaps {
+	bool sev_supported;
+	bool has_cbitpos, has_reduced_phys_bits, has_max_es_guests;
+	unsigned cbitpos, reduced_phys_bits, max_es_guests;
+};
+
+/* Reads PATH; 66 if unreadable, 65 if malformed.  Messages name PATH. */
+bool domcaps_read(const char *path, struct domcaps *caps, struct diag *d);
+
+#endif
