@@ -299,10 +299,46 @@ static bool stage(const struct plan_file *f, struct staged *s, struct diag *d)
 	return ok;
 }
 
+/* The part of DIR that does not exist yet: its first missing ancestor. */
+static char *first_missing(const char *dir)
+{
+	char *p = xstrdup(dir), *missing = NULL;
+	struct stat st;
+	while (lstat(p, &st) != 0 && errno == ENOENT) {
+		free(missing);
+		missing = xstrdup(p);
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return missing;
+}
+
+/* After a failure: removes the directories this run created (if empty). */
+static void remove_created(const char *dir, const char *missing)
+{
+	if (!missing)
+		return;
+	char *p = xstrdup(dir);
+	size_t stop = strlen(missing);
+	while (strlen(p) >= stop) {
+		if (rmdir(p) != 0)
+			break;
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+}
+
 bool files_write(const struct plan *plan, struct diag *d)
 {
 	if (!plan->nfiles)
 		return true;
+	char *state_missing = first_missing(plan->state_dir);
 	struct staged *st = xcalloc(plan->nfiles, sizeof(*st));
 	int state_fd = -1;
 	bool ok = true;
@@ -382,6 +418,9 @@ bool files_write(const struct plan *plan, struct diag *d)
 	}
 	if (state_fd >= 0)
 		close(state_fd);
+	if (!ok)
+		remove_created(plan->state_dir, state_missing);
+	free(state_missing);
 	free(st);
 	return ok;
 }
