@@ -60,7 +60,10 @@ static const char usage_text[] =
 	"\n"
 	"Launch:\n"
 	"  -d, --state-dir DIR    where blob files go (default\n"
-	"                         $XDG_RUNTIME_DIR/sevqemu/UUID)\n"
+	"                         $XDG_RUNTIME_DIR/sevqemu/UUID, else\n"
+	"                         ~/.cache/sevqemu/UUID; the name without a UUID)\n"
+	"      --domcaps FILE     virsh domcapabilities XML: cbitpos and\n"
+	"                         reducedPhysBits when the XML has none\n"
 	"      --emulator PATH    QEMU binary (default: <emulator>, else\n"
 	"                         qemu-system-x86_64 from PATH)\n"
 	"      --dh-cert FILE     base64 GODH certificate (sevctl's vm_godh.b64)\n"
@@ -119,7 +122,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 	bool quiet = false, verbose = false;
-	while ((c = getopt_long(argc, argv, "nxd:f:qvhV", long_options, NULL)) != -1) {
+	opterr = 0; /* our own messages, in our own "sevqemu: " form */
+	while ((c = getopt_long(argc, argv, ":nxd:f:qvhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 		case 'x': {
@@ -146,9 +150,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_IGNORE: o->parse.ignore_unsupported = true; break;
 		case OPT_QMP: o->plan.qmp = optarg; break;
 		case OPT_PAUSED: o->plan.paused = true; break;
+		case ':':
+			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
-			fputs("Try 'sevqemu --help'.\n", stderr);
-			return EXIT_USAGE;
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (quiet && verbose)

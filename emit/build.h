@@ -47,5 +47,8 @@ void build_disks(struct build *b);
 
 /* plan.c */
 struct plan_file *plan_add_file(struct plan *plan);
+/* The state dir, chosen (and reported if unusable) on first use; NULL after
+ * an error. */
+const char *plan_state_dir(struct build *b);
 
 #endif

@@ -27,9 +27,9 @@ char *state_dir_choose(const struct domain *dom, const char *given,
 	const char *key = dom->uuid ? dom->uuid : dom->name;
 	if (!dom->uuid && (strchr(key, '/') || strstr(key, "..") ||
 			   key[0] == '.')) {
-		diag_path_error(d, EXIT_CANTCREAT, NULL,
-				"the guest has no <uuid> and its name '%s' cannot be a directory name; pass --state-dir DIR",
-				key);
+		diag_error(d, EXIT_CANTCREAT, dom->line, "<name>",
+			   "'%s' cannot name the state dir, and the guest has no <uuid>; pass --state-dir DIR",
+			   key);
 		return NULL;
 	}
 	const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -338,7 +338,7 @@ bool files_write(const struct plan *plan, struct diag *d)
 {
 	if (!plan->nfiles)
 		return true;
-	char *state_missing = first_missing(plan->state_dir);
+	char *state_missing = plan->state_dir ? first_missing(plan->state_dir) : NULL;
 	struct staged *st = xcalloc(plan->nfiles, sizeof(*st));
 	int state_fd = -1;
 	bool ok = true;
@@ -418,7 +418,7 @@ bool files_write(const struct plan *plan, struct diag *d)
 	}
 	if (state_fd >= 0)
 		close(state_fd);
-	if (!ok)
+	if (!ok && plan->state_dir)
 		remove_created(plan->state_dir, state_missing);
 	free(state_missing);
 	free(st);

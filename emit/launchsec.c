@@ -8,16 +8,17 @@
 static void blob_file(struct build *b, struct keyval *kv, const char *key,
 		      const char *name, const struct blob *blob)
 {
-	struct plan *plan = b->plan;
-	struct plan_file *f = plan_add_file(plan);
-	f->dir = xstrdup(plan->state_dir);
+	const char *dir = plan_state_dir(b);
+	if (!dir)
+		return;
+	struct plan_file *f = plan_add_file(b->plan);
+	f->dir = xstrdup(dir);
 	f->name = xstrdup(name);
-	f->path = xasprintf("%s/%s", plan->state_dir, name);
+	f->path = xasprintf("%s/%s", dir, name);
 	f->content = xasprintf("%s\n", blob->base64);
 	f->size = strlen(f->content);
 	f->secret = true;
 	f->in_state_dir = true;
-	plan->state_dir_used = true;
 	kv_str(kv, key, f->path);
 }
 
@@ -111,6 +112,10 @@ void build_launch_security(struct build *b)
 	}
 	if (ls->kernel_hashes != TRI_DEFAULT)
 		kv_bool(&kv, "kernel-hashes", ls->kernel_hashes == TRI_ON);
+	if (diag_failed(b->d)) {
+		kv_discard(&kv);
+		return;
+	}
 	kv_push(&kv, b->argv, "-object");
 	if (ls->kernel_hashes == TRI_ON)
 		diag_warn(b->d, ls->line, ls->element,

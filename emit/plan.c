@@ -6,6 +6,16 @@
 #include "files.h"
 #include "host.h"
 
+const char *plan_state_dir(struct build *b)
+{
+	/* Chosen on first use: a guest that puts nothing there needs none. */
+	if (!b->plan->state_dir && !diag_failed(b->d))
+		b->plan->state_dir = state_dir_choose(b->dom, b->opts->state_dir, b->d);
+	if (b->plan->state_dir)
+		b->plan->state_dir_used = true;
+	return b->plan->state_dir;
+}
+
 struct plan_file *plan_add_file(struct plan *plan)
 {
 	XGROW(plan->files, plan->nfiles, plan->files_alloc);
@@ -69,8 +79,6 @@ bool plan_build(const struct domain *dom, const struct plan_options *opts,
 			 (dom->launch.policy & SEV_POLICY_ES));
 
 	choose_emulator(&b);
-	if (!diag_failed(d))
-		plan->state_dir = state_dir_choose(dom, opts->state_dir, d);
 	if (diag_failed(d))
 		return false;
 

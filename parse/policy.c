@@ -75,17 +75,17 @@ void policy_explain(FILE *out, uint64_t v, bool snp)
 {
 	if (snp) {
 		fprintf(out, "SEV-SNP guest policy 0x%llx\n", (unsigned long long)v);
-		fprintf(out, "  bits 0-7   ABI_MINOR          %-3u minimum firmware ABI minor version\n",
+		fprintf(out, "  bits 0-7  ABI_MINOR          %-3u minimum firmware ABI minor version\n",
 			(unsigned)(v & 0xff));
-		fprintf(out, "  bits 8-15  ABI_MAJOR          %-3u minimum firmware ABI major version\n",
+		fprintf(out, "  bits 8-15 ABI_MAJOR          %-3u minimum firmware ABI major version\n",
 			(unsigned)((v >> 8) & 0xff));
 		bits(out, v, snp_bits, sizeof(snp_bits) / sizeof(*snp_bits));
 	} else {
 		fprintf(out, "SEV guest policy 0x%llx\n", (unsigned long long)v);
 		bits(out, v, sev_bits, sizeof(sev_bits) / sizeof(*sev_bits));
-		fprintf(out, "  bits 16-23 API_MAJOR          %-3u minimum firmware API major version for a migration target\n",
+		fprintf(out, "  bits 16-23 API_MAJOR        %-3u minimum firmware API major version for a migration target\n",
 			(unsigned)((v >> 16) & 0xff));
-		fprintf(out, "  bits 24-31 API_MINOR          %-3u minimum firmware API minor version for a migration target\n",
+		fprintf(out, "  bits 24-31 API_MINOR        %-3u minimum firmware API minor version for a migration target\n",
 			(unsigned)((v >> 24) & 0xff));
 	}
 	uint64_t reserved = policy_reserved(v, snp);
