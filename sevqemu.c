@@ -204,6 +204,10 @@ static int policy_main(int argc, char **argv)
 		return usage_error("%s", "usage: sevqemu policy [--snp] VALUE (hex, with or without 0x)");
 	uint64_t value = 0;
 	switch (policy_parse(argv[i], snp, &value)) {
+	case POLICY_TOO_WIDE:
+		fprintf(stderr, "sevqemu: policy: '%s' does not fit in 32 bits; SEV-SNP policies are 64-bit (--snp)\n",
+			argv[i]);
+		return EXIT_DATAERR;
 	case POLICY_NOT_HEX:
 		fprintf(stderr, "sevqemu: policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x\n",
 			argv[i], snp ? 64 : 32);

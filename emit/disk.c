@@ -119,7 +119,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 {
 	const struct cache_mode *cache = cache_of(disk);
 	if (disk->io && strcmp(disk->io, "native") == 0 && !(cache && cache->direct)) {
-		diag_error(b->d, EXIT_DATAERR, disk->line, "<driver>",
+		diag_error(b->d, EXIT_DATAERR, disk->driver_line, "<driver>",
 			   "io='native' needs O_DIRECT; expected cache='none' or 'directsync' with it");
 		return;
 	}
@@ -139,7 +139,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		}
 	} else if (disk->bus == BUS_SATA) {
 		if (index > 5) {
-			diag_error(b->d, EXIT_DATAERR, disk->line, "<target>",
+			diag_error(b->d, EXIT_DATAERR, disk->target_line, "<target>",
 				   "dev='%s' is past the six SATA ports of q35's AHCI controller; expected sda to sdf",
 				   disk->target);
 			kv_discard(&kv);
@@ -150,7 +150,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		kv_str(&kv, "bus", bus);
 	} else if (disk->bus == BUS_IDE) {
 		if (index > 3) {
-			diag_error(b->d, EXIT_DATAERR, disk->line, "<target>",
+			diag_error(b->d, EXIT_DATAERR, disk->target_line, "<target>",
 				   "dev='%s' is past the four IDE places of a pc machine; expected hda to hdd",
 				   disk->target);
 			kv_discard(&kv);

@@ -111,9 +111,21 @@ bool output_check(const struct plan *plan, enum output_format format,
 		for (size_t i = 0; i < lists[l]->n; i++) {
 			const char *arg = lists[l]->v[i];
 			if (format == OUTPUT_ARGS && strchr(arg, '\n')) {
+				/* Shown with \n escaped, so the message stays one line. */
+				char shown[160];
+				size_t o = 0;
+				for (const char *c = arg; *c && o + 3 < sizeof(shown); c++) {
+					if (*c == '\n') {
+						shown[o++] = '\\';
+						shown[o++] = 'n';
+					} else {
+						shown[o++] = *c;
+					}
+				}
+				shown[o] = '\0';
 				diag_path_error(d, EXIT_DATAERR, NULL,
-						"argument %zu (%.40s...) holds a newline, which --format=args cannot show; use --format=nul, json or shell",
-						i, arg);
+						"argument %zu '%s%s' holds a newline, which --format=args cannot show; use --format=nul, json or shell",
+						i, shown, arg[o] ? "..." : "");
 				return false;
 			}
 			if (format == OUTPUT_JSON && !valid_utf8(arg)) {

@@ -13,9 +13,13 @@ bool text_decimal(struct parser *p, const xmlNode *n, uint64_t min,
 	char *text = xml_text(n, p->d);
 	if (!text)
 		return false;
-	uint64_t v;
+	uint64_t v = 0;
 	bool ok = parse_decimal(text, &v);
-	if (!ok)
+	bool digits = *text && strspn(text, "0123456789") == strlen(text);
+	if (!ok && digits) /* decimal, only too large for 64 bits */
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s is out of range; expected %s", text, expect);
+	else if (!ok)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "'%s' is not a decimal number; expected %s", text,
 			   expect);

@@ -112,6 +112,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 			if (have_driver)
 				duplicate(p, c);
 			have_driver = true;
+			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else if (xml_is(c, "source")) {
 			if (have_source)
@@ -128,8 +129,10 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		} else if (xml_is(c, "target")) {
 			if (disk->target)
 				duplicate(p, c);
-			else
+			else {
+				disk->target_line = xml_line(c);
 				parse_target(p, c, disk);
+			}
 		} else if (xml_is(c, "readonly")) {
 			disk->readonly = true;
 		} else if (xml_is(c, "shareable")) {
@@ -194,7 +197,7 @@ void check_disks(struct parser *p)
 	qsort(sorted, dom->ndisks, sizeof(*sorted), by_target);
 	for (size_t i = 1; i < dom->ndisks; i++) {
 		if (strcmp(sorted[i - 1]->target, sorted[i]->target) == 0) {
-			diag_error(p->d, EXIT_DATAERR, sorted[i]->line, "<target>",
+			diag_error(p->d, EXIT_DATAERR, sorted[i]->target_line, "<target>",
 				   "dev='%s' is already used by the disk at line %u; expected unique targets",
 				   sorted[i]->target, sorted[i - 1]->line);
 			break;

@@ -137,6 +137,7 @@ enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 
 struct disk {
 	unsigned line;
+	unsigned target_line, driver_line;
 	bool block;              /* type='block': a host device, not a file */
 	bool cdrom;
 	char *source;            /* NULL: an empty cdrom */

@@ -143,6 +143,10 @@ static void parse_policy(struct parser *p, const xmlNode *n)
 		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
 			   "'%s' is not a %d-bit hexadecimal policy; expected hex digits with or without 0x (libvirt reads '33' as 0x33)",
 			   text, snp ? 64 : 32);
+	} else if (err == POLICY_TOO_WIDE) {
+		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
+			   "0x%llx does not fit in 32 bits; expected an SEV policy of at most 0xffffffff (64-bit policies are SEV-SNP's, type='sev-snp')",
+			   (unsigned long long)v);
 	} else if (err == POLICY_RESERVED) {
 		diag_error(p->d, EXIT_DATAERR, line, XML_TAG(n),
 			   "0x%llx sets reserved bits %s (0x%llx); expected them clear (see 'sevqemu policy%s %s')",
@@ -284,9 +288,12 @@ void parse_launch_security(struct parser *p, const xmlNode *n)
 			   ls->element, ls->line);
 		return;
 	}
-	const char *type = attr_required(p, n, "type");
-	if (!type)
+	const char *type = xml_attr(n, "type");
+	if (!type) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "the attribute type= is missing; expected type='sev' or type='sev-snp'");
 		return;
+	}
 	const struct child *children;
 	if (strcmp(type, "sev") == 0) {
 		ls->type = LAUNCH_SEV;
@@ -316,7 +323,10 @@ void parse_launch_security(struct parser *p, const xmlNode *n)
 			       strcmp(name, "vcek") == 0));
 		if (!known)
 			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-				   "unknown attribute %s=", name);
+				   "unknown attribute %s=; expected %s", name,
+				   ls->type == LAUNCH_SEV_SNP
+					   ? "type=, kernelHashes=, authorKey= and vcek="
+					   : "type= and kernelHashes=");
 	}
 	if (diag_failed(p->d))
 		return;
@@ -356,7 +366,11 @@ bool parse_blob_file(struct domain *dom, const char *which, const char *path,
 	/* Read with the XML reader's limits: a blob file is small text. */
 	struct diag quiet;
 	diag_init(&quiet, path, NULL, d->verbosity);
-	char *text = xml_slurp(path, &len, &quiet);
+	char *what = xasprintf("a base64 file (--%s, e.g. sevctl's %s)", which,
+			       strcmp(which, "dh-cert") == 0 ? "vm_godh.b64"
+							     : "vm_session.b64");
+	char *text = slurp_text(path, &len, what, &quiet);
+	free(what);
 	if (!text) {
 		diag_path_error(d, quiet.status, NULL, "%s", quiet.error);
 		diag_release(&quiet);

@@ -11,9 +11,11 @@ uint64_t policy_reserved(uint64_t value, bool snp)
 enum policy_error policy_parse(const char *text, bool snp, uint64_t *out)
 {
 	uint64_t v;
-	if (!parse_hex(text, &v) || (!snp && v > UINT32_MAX))
+	if (!parse_hex(text, &v))
 		return POLICY_NOT_HEX;
 	*out = v;
+	if (!snp && v > UINT32_MAX)
+		return POLICY_TOO_WIDE;
 	if (policy_reserved(v, snp))
 		return POLICY_RESERVED;
 	if (snp && !(v & SNP_POLICY_RSVD_MBO))

@@ -12,7 +12,8 @@
 
 enum policy_error {
 	POLICY_OK,
-	POLICY_NOT_HEX,        /* not hexadecimal, or wider than 32/64 bits */
+	POLICY_NOT_HEX,        /* not hexadecimal (or over 64 bits) */
+	POLICY_TOO_WIDE,       /* an SEV policy over 32 bits */
 	POLICY_RESERVED,       /* SEV bits 6-15, or SNP bits 26-63 */
 	POLICY_SNP_BIT17,      /* SNP bit 17 must be set */
 };

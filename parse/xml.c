@@ -14,6 +14,12 @@
 
 char *xml_slurp(const char *path, size_t *len, struct diag *d)
 {
+	return slurp_text(path, len, "a domain XML file", d);
+}
+
+char *slurp_text(const char *path, size_t *len, const char *what,
+		 struct diag *d)
+{
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -24,7 +30,7 @@ char *xml_slurp(const char *path, size_t *len, struct diag *d)
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		diag_path_error(d, EXIT_NOINPUT, path,
-				"is a directory, expected a domain XML file");
+				"is a directory, expected %s", what);
 		if (!is_stdin)
 			close(fd);
 		return NULL;

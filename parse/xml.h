@@ -27,6 +27,11 @@
  */
 char *xml_slurp(const char *path, size_t *len, struct diag *d);
 
+/* The same for any small text file; WHAT completes "expected ..." when PATH
+ * is a directory. */
+char *slurp_text(const char *path, size_t *len, const char *what,
+		 struct diag *d);
+
 /* Parses BUF; on error reports it (65) and returns NULL. */
 xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d);
 
