@@ -50,7 +50,7 @@ static bool memory_value(struct parser *p, const xmlNode *n, uint64_t *bytes)
 	enum memory_error e = parse_memory(text, unit, bytes);
 	if (e == MEMORY_BAD_UNIT)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "unit='%s' is not a unit; expected one of b, bytes, KB, k, KiB, MB, M, MiB, GB, G, GiB, TB, T, TiB (default KiB)",
+			   "unit='%s' is not a unit; expected b, bytes, k/KiB, M/MiB, G/GiB, T/TiB, P/PiB, E/EiB (powers of 1024) or KB, MB, GB, TB, PB, EB (powers of 1000); KiB when absent",
 			   unit);
 	else if (e == MEMORY_BAD_NUMBER)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),

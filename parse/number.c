@@ -49,36 +49,40 @@ bool parse_hex(const char *s, uint64_t *out)
 	return true;
 }
 
-struct unit { const char *name; uint64_t scale; };
-
-static const struct unit units[] = {
-	{ "b", 1 }, { "bytes", 1 },
-	{ "KB", 1000ull }, { "k", 1024ull }, { "KiB", 1024ull },
-	{ "MB", 1000000ull }, { "M", 1ull << 20 }, { "MiB", 1ull << 20 },
-	{ "GB", 1000000000ull }, { "G", 1ull << 30 }, { "GiB", 1ull << 30 },
-	{ "TB", 1000000000000ull }, { "T", 1ull << 40 }, { "TiB", 1ull << 40 },
-	{ "PB", 1000000000000000ull }, { "P", 1ull << 50 }, { "PiB", 1ull << 50 },
-	{ "EB", 1000000000000000000ull }, { "E", 1ull << 60 }, { "EiB", 1ull << 60 },
-};
+/*
+ * libvirt's reading of a unit (virScaleInteger): case-insensitive; b, byte,
+ * bytes; then k m g t p e alone or with "iB" are powers of 1024, with "B"
+ * powers of 1000.
+ */
+static uint64_t unit_scale(const char *unit)
+{
+	if (!strcasecmp(unit, "b") || !strcasecmp(unit, "byte") ||
+	    !strcasecmp(unit, "bytes"))
+		return 1;
+	static const char prefixes[] = "kmgtpe";
+	const char *at = strchr(prefixes, tolower((unsigned char)unit[0]));
+	if (!unit[0] || !at)
+		return 0;
+	unsigned power = (unsigned)(at - prefixes) + 1;
+	uint64_t base;
+	if (!unit[1] || !strcasecmp(unit + 1, "ib"))
+		base = 1024;
+	else if (!strcasecmp(unit + 1, "b"))
+		base = 1000;
+	else
+		return 0;
+	uint64_t scale = 1;
+	while (power--)
+		scale *= base;
+	return scale;
+}
 
 enum memory_error parse_memory(const char *value, const char *unit,
 			       uint64_t *bytes)
 {
-	uint64_t scale = 0;
-	if (!unit) {
-		scale = 1024;
-	} else {
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			/* libvirt matches units case-insensitively except that
-			 * the SI "KB" differs from "k"/"KiB"; keep it exact. */
-			if (strcmp(unit, units[i].name) == 0) {
-				scale = units[i].scale;
-				break;
-			}
-		}
-		if (!scale)
-			return MEMORY_BAD_UNIT;
-	}
+	uint64_t scale = unit ? unit_scale(unit) : 1024;
+	if (!scale)
+		return MEMORY_BAD_UNIT;
 	uint64_t v;
 	if (!parse_decimal(value, &v)) {
 		/* distinguish "too big to read" from "not a number" */

@@ -18,8 +18,9 @@ bool parse_hex(const char *s, uint64_t *out);
 enum memory_error { MEMORY_OK, MEMORY_BAD_NUMBER, MEMORY_BAD_UNIT, MEMORY_OVERFLOW };
 
 /*
- * A size with libvirt's units (b, bytes, KB, k, KiB, MB, M, MiB, GB, G, GiB,
- * TB, T, TiB, PB, P, PiB, EB, E, EiB; NULL unit means KiB) in bytes.
+ * A size with libvirt's units, read as libvirt reads them (any case): b,
+ * byte, bytes; k, KiB, M, MiB, G, GiB, T, TiB, P, PiB, E, EiB (powers of
+ * 1024); KB, MB, GB, TB, PB, EB (powers of 1000).  NULL means KiB.
  */
 enum memory_error parse_memory(const char *value, const char *unit,
 			       uint64_t *bytes);
