@@ -19,40 +19,43 @@ bool output_format_parse(const char *name, enum output_format *out)
 }
 
 /* Characters that never need quoting in a POSIX shell word. */
-static bool shell_safe(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("_@%+=:,./-", c) != NULL;
-}
+static const char shell_safe[] =
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
 
 /* FIRST: the command word, where NAME=... would read as an assignment. */
-static char *quote_word(const char *s, bool first)
+static bool needs_quotes(const char *s, bool first)
 {
-	bool plain = *s != '\0' && !(first && strchr(s, '='));
-	size_t quotes = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		plain &= shell_safe(*p);
-		quotes += *p == '\'';
+	return !*s || s[strspn(s, shell_safe)] != '\0' ||
+	       (first && strchr(s, '='));
+}
+
+/* Writes S as one shell word: inside single quotes every byte is literal
+ * but the quote itself, written '\'' (close, escaped quote, reopen). */
+static void shell_write(FILE *out, const char *s, bool first)
+{
+	if (!needs_quotes(s, first)) {
+		fputs(s, out);
+		return;
 	}
-	if (plain)
-		return xstrdup(s);
-	/* Inside single quotes every byte is literal but the quote itself,
-	 * written as '\'' (close, escaped quote, reopen). */
-	size_t len = strlen(s);
-	char *out = xmalloc(len + quotes * 3 + 3);
-	char *o = out;
-	*o++ = '\'';
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'') {
-			memcpy(o, "'\\''", 4);
-			o += 4;
-		} else {
-			*o++ = *p;
-		}
+	fputc('\'', out);
+	for (const char *q; (q = strchr(s, '\'')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q - s), out);
+		fputs("'\\''", out);
 	}
-	*o++ = '\'';
-	*o = '\0';
-	return out;
+	fputs(s, out);
+	fputc('\'', out);
+}
+
+char *shell_quote(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return xstrdup(s); /* cannot happen short of memory */
+	shell_write(mem, s, false);
+	fclose(mem);
+	return buf;
 }
 
 /* Length of the valid UTF-8 sequence at S, or 0 (RFC 3629: no overlongs,
@@ -87,11 +90,6 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-char *shell_quote(const char *s)
-{
-	return quote_word(s, false);
-}
-
 static bool valid_utf8(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
@@ -114,7 +112,8 @@ bool output_check(const struct plan *plan, enum output_format format,
 				/* Shown with \n escaped, so the message stays one line. */
 				char shown[160];
 				size_t o = 0;
-				for (const char *c = arg; *c && o + 3 < sizeof(shown); c++) {
+				const char *c = arg;
+				for (; *c && o + 3 < sizeof(shown); c++) {
 					if (*c == '\n') {
 						shown[o++] = '\\';
 						shown[o++] = 'n';
@@ -125,7 +124,7 @@ bool output_check(const struct plan *plan, enum output_format format,
 				shown[o] = '\0';
 				diag_path_error(d, EXIT_DATAERR, NULL,
 						"argument %zu '%s%s' holds a newline, which --format=args cannot show; use --format=nul, json or shell",
-						i, shown, arg[o] ? "..." : "");
+						i, shown, *c ? "..." : "");
 				return false;
 			}
 			if (format == OUTPUT_JSON && !valid_utf8(arg)) {
@@ -215,13 +214,10 @@ void output_write(FILE *out, const struct plan *plan,
 		else
 			arg = plan->argv.v[k - (plan->env.n ? plan->env.n + 1 : 0)];
 		switch (format) {
-		case OUTPUT_SHELL: {
-			char *q = quote_word(arg, k == 0);
-			fputs(q, out);
+		case OUTPUT_SHELL:
+			shell_write(out, arg, k == 0);
 			fputc(k + 1 < total ? ' ' : '\n', out);
-			free(q);
 			break;
-		}
 		case OUTPUT_ARGS:
 			fputs(arg, out);
 			fputc('\n', out);

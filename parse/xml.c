@@ -148,7 +148,10 @@ xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d)
 	ctxt->sax->internalSubset = refuse_doctype;
 	ctxt->sax->serror = on_error;
 	ctxt->sax->initialized = XML_SAX2_MAGIC;
-	int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+	/* NOBLANKS and COMPACT: fewer, smaller nodes; white-space-only text
+	 * means nothing in a domain XML. */
+	int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
+		      XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL,
 					  options);
 	if (ps.doctype) {
