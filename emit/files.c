@@ -184,6 +184,8 @@ static int open_state_dir(const char *dir, struct diag *d)
 	if (!make_parents(dir, d))
 		return -1;
 	bool created = mkdir(dir, 0700) == 0;
+	if (created)
+		chmod(dir, 0700); /* before opening: a umask may have taken u+rx */
 	if (!created && errno != EEXIST) {
 		diag_path_error(d, EXIT_CANTCREAT, dir, "cannot create: %s",
 				strerror(errno));
@@ -273,6 +275,15 @@ struct staged {
 
 static bool stage(const struct plan_file *f, struct staged *s, struct diag *d)
 {
+	/* Only a file (or a link, replaced, never followed) may be in the way:
+	 * a directory there would be moved aside, not replaced. */
+	struct stat st;
+	if (fstatat(s->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		diag_path_error(d, EXIT_CANTCREAT, f->path,
+				"is in the way and is not a file; expected a file sevqemu may replace");
+		return false;
+	}
 	s->temp = temp_name(f->name, "new");
 	int fd = openat(s->dirfd, s->temp,
 			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -135,6 +135,13 @@ bool output_check(const struct plan *plan, enum output_format format,
 			}
 		}
 	}
+	for (size_t i = 0; format == OUTPUT_JSON && i < d->nwarnings; i++) {
+		if (!valid_utf8(d->warnings[i])) {
+			diag_path_error(d, EXIT_DATAERR, NULL,
+					"a warning names a path that is not valid UTF-8, which JSON cannot carry; use --format=nul or shell");
+			return false;
+		}
+	}
 	return true;
 }
 

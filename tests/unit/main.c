@@ -1,0 +1,30 @@
+/* The one unit-test binary: every module's cmocka group, in turn. */
+#include <stdio.h>
+
+#include "tests.h"
+
+int main(void)
+{
+	static const struct {
+		const char *module;
+		int (*run)(void);
+	} groups[] = {
+		{ "number (parse/number.h)", run_number_tests },
+		{ "base64 (parse/base64.h)", run_base64_tests },
+		{ "argv (emit/argv.h)", run_argv_tests },
+		{ "output (emit/output.h)", run_output_tests },
+		{ "files (emit/files.h)", run_files_tests },
+		{ "parse (parse/parse.h)", run_parse_tests },
+	};
+	int failed = 0;
+	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
+		printf("[==========] Module %s\n", groups[i].module);
+		fflush(stdout);
+		int n = groups[i].run();
+		if (n)
+			fprintf(stderr, "unit tests: %s: %d failed\n",
+				groups[i].module, n);
+		failed += n;
+	}
+	return failed ? 1 : 0;
+}
