@@ -21,23 +21,26 @@ LIBS := $(XML_LIBS) -lb64
 PARSE_SRC := $(wildcard parse/*.c)
 EMIT_SRC := $(wildcard emit/*.c)
 LIB_SRC := $(PARSE_SRC) $(EMIT_SRC)
-LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
+# Object dir and program; check-sanitize builds into build-asan/ instead.
+BUILD ?= build
+PROG ?= sevqemu
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard parse/*.h emit/*.h)
 
 # Debian 12 packages the build, the tests and the demo need.
 DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3
+	mandoc valgrind python3 clang libclang-rt-14-dev
 
-.PHONY: all deps deps-test demo check test unit golden bad accept lint clean install
+.PHONY: all deps deps-test demo check test clean install bench
 
-all: sevqemu
+all: $(PROG)
 
-build/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-sevqemu: build/sevqemu.o $(LIB_OBJ)
+$(PROG): $(BUILD)/sevqemu.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Installs what is missing (root + apt-get only); says what it does.
@@ -59,17 +62,102 @@ test: sevqemu build/unit-tests
 	sh tests/golden.sh
 	sh tests/bad.sh
 	sh tests/cli.sh
+	sh tests/hostile.sh
 	python3 tests/qemu-accept.py build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
-build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(wildcard tests/unit/*.h)
+$(BUILD)/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LIBS) $(CMOCKA_LIBS)
 
 install: sevqemu
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 sevqemu $(DESTDIR)$(BINDIR)/sevqemu
 	install -m 0644 man/sevqemu.1 $(DESTDIR)$(MANDIR)/man1/sevqemu.1
+	install -d $(DESTDIR)$(DATADIR)/bash-completion/completions
+	install -m 0644 completions/sevqemu.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/sevqemu
+
+# Speed and memory against xmllint --noout (the floor); not a test.
+bench: sevqemu
+	@sh tests/deps.sh valgrind libxml2-utils time
+	sh bench/run.sh
 
 clean:
 	rm -rf build sevqemu
+
+# --- Hardening (DESIGN §7): fuzzing, sanitizers, valgrind -----------------
+
+.PHONY: fuzz fuzz-run fuzz-regress check-sanitize check-valgrind hostile clean-hardening
+
+# libFuzzer + ASan + UBSan, compiled from the sources (not build/'s objects).
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -Wall -Wextra $(XML_CFLAGS)
+SECONDS ?= 60
+
+fuzz: fuzz/sevqemu-fuzz
+
+fuzz/sevqemu-fuzz: fuzz/fuzz.c $(LIB_SRC) $(HEADERS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz.c $(LIB_SRC) $(LIBS)
+
+# The seed corpus, assembled afresh (gitignored): testdata's good and bad
+# guests, fuzz/corpus/'s extra seeds and every regression.
+fuzz/corpus-run: FORCE
+	@rm -rf $@ && mkdir -p $@
+	@for f in testdata/*.xml; do cp "$$f" "$@/$${f##*/}"; done
+	@for f in testdata/bad/*.xml; do cp "$$f" "$@/bad-$${f##*/}"; done
+	@for f in fuzz/corpus/*; do [ ! -f "$$f" ] || cp "$$f" "$@/seed-$${f##*/}"; done
+	@for f in fuzz/regressions/*; do [ ! -f "$$f" ] || cp "$$f" "$@/regress-$${f##*/}"; done
+	@echo "$$(ls $@ | wc -l) seed inputs in $@"
+
+# New inputs go to build/fuzz-corpus/ (kept between runs), crashes to
+# fuzz/crashes/; any crash, leak, timeout or memory blow-up fails the run.
+fuzz-run: fuzz/sevqemu-fuzz fuzz/corpus-run
+	@mkdir -p build/fuzz-corpus fuzz/crashes
+	./fuzz/sevqemu-fuzz -max_total_time=$(SECONDS) -dict=fuzz/sevqemu.dict \
+		-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=fuzz/crashes/ build/fuzz-corpus fuzz/corpus-run
+
+# Every input that once crashed runs once more.
+fuzz-regress: fuzz/sevqemu-fuzz
+	@mkdir -p build; set -- fuzz/regressions/*; \
+	if [ ! -f "$$1" ]; then echo "fuzz-regress: no inputs"; \
+	elif ./fuzz/sevqemu-fuzz -runs=1 "$$@" >build/fuzz-regress.log 2>&1; then \
+		echo "fuzz-regress: $$# inputs passed"; \
+	else grep -A12 -E '^==[0-9]+==ERROR|runtime error|^SUMMARY' build/fuzz-regress.log; \
+		echo "fuzz-regress: FAILED (full log: build/fuzz-regress.log)"; exit 1; fi
+
+# The whole suite again, built by gcc with ASan + UBSan in build-asan/.  Any
+# report fails it, even where a test does not look at the exit status.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+ASAN_DIR := build-asan
+
+check-sanitize:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) PROG=$(ASAN_DIR)/sevqemu \
+		CC=gcc CFLAGS="-O1 -g $(SAN_FLAGS)" $(ASAN_DIR)/sevqemu $(ASAN_DIR)/unit-tests
+	@rm -rf $(ASAN_DIR)/logs && mkdir -p $(ASAN_DIR)/logs
+	@logs=$(CURDIR)/$(ASAN_DIR)/logs; fail=0; \
+	ASAN_OPTIONS=detect_leaks=1:log_path=$$logs/asan; \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$$logs/ubsan; \
+	SEVQEMU=$(ASAN_DIR)/sevqemu; export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU; \
+	./$(ASAN_DIR)/unit-tests || fail=1; \
+	sh tests/golden.sh || fail=1; \
+	sh tests/bad.sh || fail=1; \
+	sh tests/cli.sh || fail=1; \
+	sh tests/hostile.sh || fail=1; \
+	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
+		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \
+	[ $$fail = 0 ] && echo "check-sanitize: clean"; [ $$fail = 0 ]
+	@$(MAKE) --no-print-directory fuzz-regress
+
+check-valgrind: sevqemu build/unit-tests
+	sh tests/valgrind.sh
+
+hostile: sevqemu
+	sh tests/hostile.sh
+
+FORCE:
+
+clean-hardening:
+	rm -rf $(ASAN_DIR) fuzz/sevqemu-fuzz fuzz/corpus-run build/fuzz-corpus

@@ -109,14 +109,18 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "driver")) {
-			if (have_driver)
+			if (have_driver) {
 				duplicate(p, c);
+				break;
+			}
 			have_driver = true;
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else if (xml_is(c, "source")) {
-			if (have_source)
+			if (have_source) {
 				duplicate(p, c);
+				break;
+			}
 			have_source = true;
 			const char *attr = disk->block ? "dev" : "file";
 			const char *path = xml_attr(c, attr);

@@ -98,6 +98,10 @@ static void on_error(void *data, xmlErrorPtr err)
 	ps->error_line = err->line > 0 ? (unsigned)err->line : 0;
 	snprintf(ps->error, sizeof(ps->error), "%s",
 		 err->message ? err->message : "malformed XML");
+	/* One line: libxml2 sometimes continues a message on a second. */
+	for (char *c = ps->error; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
 	size_t l = strlen(ps->error);
 	while (l && (ps->error[l - 1] == '\n' || ps->error[l - 1] == ' '))
 		ps->error[--l] = '\0';

@@ -14,7 +14,7 @@ no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 # check NAME COMMAND...: passes when COMMAND succeeds
 check() { name=$1; shift; if "$@"; then ok "$name"; else no "$name" "$*"; fi; }
 mode() { stat -c %a "$1"; }
-q=./sevqemu
+q=${SEVQEMU:-./sevqemu}
 
 # A guest whose nvram lives under $t, so a real run can create it.
 sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$t/nvram/demo_VARS.fd|" testdata/demo.xml >"$t/demo.xml"

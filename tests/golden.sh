@@ -25,7 +25,7 @@ for xml in testdata/*.xml; do
 			fi
 		done <"testdata/$name.opts"
 	fi
-	./sevqemu "$@" "$input" <"$stdin" >"$out/$name.args" 2>"$out/$name.err"
+	"${SEVQEMU:-./sevqemu}" "$@" "$input" <"$stdin" >"$out/$name.args" 2>"$out/$name.err"
 	status=$?
 	if [ "${UPDATE:-}" = 1 ] && [ $status = 0 ]; then
 		cp "$out/$name.args" "testdata/$name.args"
