@@ -115,7 +115,7 @@ struct os {
 struct features {
 	bool acpi;
 	bool apic;
-	enum tristate vmport, smm, pmu;
+	enum tristate vmport, smm;
 	unsigned smm_line;
 	unsigned line;
 };

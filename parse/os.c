@@ -241,8 +241,6 @@ void parse_features(struct parser *p, const xmlNode *n)
 			if (f->smm == TRI_DEFAULT)
 				f->smm = TRI_ON; /* <smm/> alone means on */
 			f->smm_line = xml_line(c);
-		} else if (xml_is(c, "pmu")) {
-			f->pmu = attr_onoff(p, c, "state");
 		} else {
 			unsupported(p, c, NULL);
 		}
