@@ -85,8 +85,6 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 void parse_disk(struct parser *p, const xmlNode *n)
 {
 	struct domain *dom = p->dom;
-	static const char *const types[] = { "file", "block", NULL };
-	static const char *const devices[] = { "disk", "cdrom", NULL };
 	const char *type = xml_attr(n, "type");
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
 		unsupported(p, n, "only type='file' and type='block' disks are supported");
@@ -97,8 +95,6 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "only device='disk' and device='cdrom' are supported");
 		return;
 	}
-	(void)types;
-	(void)devices;
 	XGROW(dom->disks, dom->ndisks, dom->disks_alloc);
 	struct disk *disk = &dom->disks[dom->ndisks++];
 	memset(disk, 0, sizeof(*disk));

@@ -279,15 +279,23 @@ static void finish(struct parser *p)
 	}
 }
 
+/* <sev> and <launchSecurity> both count: one block per domain. */
+static bool second_block(struct parser *p, const xmlNode *n)
+{
+	const struct launch_security *ls = &p->dom->launch;
+	if (ls->type == LAUNCH_NONE)
+		return false;
+	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+		   "a second launch-security block (the first is %s at line %u); expected exactly one",
+		   ls->element, ls->line);
+	return true;
+}
+
 void parse_launch_security(struct parser *p, const xmlNode *n)
 {
 	struct launch_security *ls = &p->dom->launch;
-	if (ls->type != LAUNCH_NONE) {
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "a second launch-security block (the first is %s at line %u); expected exactly one",
-			   ls->element, ls->line);
+	if (second_block(p, n))
 		return;
-	}
 	const char *type = xml_attr(n, "type");
 	if (!type) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
@@ -338,12 +346,8 @@ void parse_launch_security(struct parser *p, const xmlNode *n)
 void parse_seed_sev(struct parser *p, const xmlNode *n)
 {
 	struct launch_security *ls = &p->dom->launch;
-	if (ls->type != LAUNCH_NONE) {
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "a second launch-security block (the first is %s at line %u); expected exactly one",
-			   ls->element, ls->line);
+	if (second_block(p, n))
 		return;
-	}
 	ls->type = LAUNCH_SEV;
 	ls->line = xml_line(n);
 	ls->element = "<sev>";
