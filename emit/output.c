@@ -203,6 +203,29 @@ static void json_write(FILE *out, const struct plan *plan,
 	fputs("]}\n", out);
 }
 
+/* One word of the shell, args or nul forms, with what ends it. */
+static void write_word(FILE *out, enum output_format format, const char *word,
+		       bool first)
+{
+	switch (format) {
+	case OUTPUT_SHELL:
+		if (!first)
+			fputc(' ', out);
+		shell_write(out, word, first);
+		break;
+	case OUTPUT_ARGS:
+		fputs(word, out);
+		fputc('\n', out);
+		break;
+	case OUTPUT_NUL:
+		fputs(word, out);
+		fputc('\0', out);
+		break;
+	case OUTPUT_JSON:
+		break;
+	}
+}
+
 void output_write(FILE *out, const struct plan *plan,
 		  enum output_format format, const struct diag *d)
 {
@@ -211,30 +234,15 @@ void output_write(FILE *out, const struct plan *plan,
 		return;
 	}
 	/* env NAME=VALUE ... in front, when QEMU gets variables of its own. */
-	size_t total = plan->argv.n + (plan->env.n ? plan->env.n + 1 : 0);
-	for (size_t k = 0; k < total; k++) {
-		const char *arg;
-		if (plan->env.n && k == 0)
-			arg = "env";
-		else if (plan->env.n && k <= plan->env.n)
-			arg = plan->env.v[k - 1];
-		else
-			arg = plan->argv.v[k - (plan->env.n ? plan->env.n + 1 : 0)];
-		switch (format) {
-		case OUTPUT_SHELL:
-			shell_write(out, arg, k == 0);
-			fputc(k + 1 < total ? ' ' : '\n', out);
-			break;
-		case OUTPUT_ARGS:
-			fputs(arg, out);
-			fputc('\n', out);
-			break;
-		case OUTPUT_NUL:
-			fputs(arg, out);
-			fputc('\0', out);
-			break;
-		case OUTPUT_JSON:
-			break;
-		}
+	bool first = true;
+	if (plan->env.n) {
+		write_word(out, format, "env", true);
+		for (size_t i = 0; i < plan->env.n; i++)
+			write_word(out, format, plan->env.v[i], false);
+		first = false;
 	}
+	for (size_t i = 0; i < plan->argv.n; i++, first = false)
+		write_word(out, format, plan->argv.v[i], first);
+	if (format == OUTPUT_SHELL)
+		fputc('\n', out);
 }

@@ -78,6 +78,20 @@ void diag_error(struct diag *d, int status, unsigned line, const char *element,
 		d->status = status;
 }
 
+void diag_error_from(struct diag *d, int status, const char *path,
+		     unsigned line, const char *element, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (path)
+		emit(d, KIND_ERROR, path, 0, NULL, fmt, ap);
+	else
+		emit(d, KIND_ERROR, d->file, line, element, fmt, ap);
+	va_end(ap);
+	if (!d->status)
+		d->status = status;
+}
+
 void diag_warn(struct diag *d, unsigned line, const char *element,
 	       const char *fmt, ...)
 {

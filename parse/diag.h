@@ -50,6 +50,15 @@ void diag_warn(struct diag *d, unsigned line, const char *element,
 void diag_note(struct diag *d, unsigned line, const char *element,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Either of the above, for values that come from the XML or from a file
+ * named on the command line: with PATH, "PATH: text"; without, as
+ * diag_error().
+ */
+void diag_error_from(struct diag *d, int status, const char *path,
+		     unsigned line, const char *element, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 /* About a path or the command line: "sevqemu: PATH: text" (PATH may be NULL). */
 void diag_path_error(struct diag *d, int status, const char *path,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -84,27 +84,15 @@ static bool take_blob(struct diag *d, struct blob *b, enum field field,
 				snprintf(detail, sizeof(detail),
 					 " (byte 0x%02x at offset %zu)", c, where);
 		}
-		if (path)
-			diag_path_error(d, EXIT_DATAERR, path,
-					"not valid base64: %s%s; expected the base64 of %s (%zu bytes)",
-					base64_strerror(err), detail, rule->what,
-					rule->bytes);
-		else
-			diag_error(d, EXIT_DATAERR, line, tag,
-				   "not valid base64: %s%s; expected the base64 of %s (%zu bytes)",
-				   base64_strerror(err), detail, rule->what,
-				   rule->bytes);
+		diag_error_from(d, EXIT_DATAERR, path, line, tag,
+				"not valid base64: %s%s; expected the base64 of %s (%zu bytes)",
+				base64_strerror(err), detail, rule->what, rule->bytes);
 		return false;
 	}
 	if (bytes != rule->bytes) {
-		if (path)
-			diag_path_error(d, EXIT_DATAERR, path,
-					"decodes to %zu bytes; expected exactly %zu, the size of %s",
-					bytes, rule->bytes, rule->what);
-		else
-			diag_error(d, EXIT_DATAERR, line, tag,
-				   "decodes to %zu bytes; expected exactly %zu, the size of %s",
-				   bytes, rule->bytes, rule->what);
+		diag_error_from(d, EXIT_DATAERR, path, line, tag,
+				"decodes to %zu bytes; expected exactly %zu, the size of %s",
+				bytes, rule->bytes, rule->what);
 		free(canonical);
 		return false;
 	}
@@ -367,21 +355,15 @@ bool parse_blob_file(struct domain *dom, const char *which, const char *path,
 		return false;
 	}
 	size_t len;
-	/* Read with the XML reader's limits: a blob file is small text. */
-	struct diag quiet;
-	diag_init(&quiet, path, NULL, d->verbosity);
 	char *what = xasprintf("a base64 file (--%s, e.g. sevctl's %s)", which,
 			       strcmp(which, "dh-cert") == 0 ? "vm_godh.b64"
 							     : "vm_session.b64");
-	char *text = slurp_text(path, &len, what, &quiet);
+	char *text = slurp_text(path, &len, what, d);
 	free(what);
-	if (!text) {
-		diag_path_error(d, quiet.status, NULL, "%s", quiet.error);
-		diag_release(&quiet);
+	if (!text)
 		return false;
-	}
-	diag_release(&quiet);
 	bool dh = strcmp(which, "dh-cert") == 0;
+	/* base64_check reads a C string: a NUL would end the blob early. */
 	if (memchr(text, '\0', len)) {
 		diag_path_error(d, EXIT_DATAERR, path,
 				"holds a NUL byte; expected base64 text");

@@ -21,6 +21,7 @@ char *slurp_text(const char *path, size_t *len, const char *what,
 		 struct diag *d)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		diag_path_error(d, EXIT_NOINPUT, path, "cannot open: %s",
@@ -29,7 +30,7 @@ char *slurp_text(const char *path, size_t *len, const char *what,
 	}
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		diag_path_error(d, EXIT_NOINPUT, path,
+		diag_path_error(d, EXIT_NOINPUT, name,
 				"is a directory, expected %s", what);
 		if (!is_stdin)
 			close(fd);
@@ -37,16 +38,10 @@ char *slurp_text(const char *path, size_t *len, const char *what,
 	}
 	size_t cap = 64 * 1024, n = 0;
 	char *buf = xmalloc(cap);
-	for (;;) {
+	bool ok = true;
+	/* Past the cap by one byte is enough to know the input is too big. */
+	while (n <= XML_INPUT_MAX) {
 		if (n == cap - 1) {
-			if (cap > XML_INPUT_MAX) {
-				diag_path_error(d, EXIT_DATAERR, d->file,
-						"input is larger than %u MiB, the most sevqemu reads",
-						XML_INPUT_MAX >> 20);
-				free(buf);
-				buf = NULL;
-				break;
-			}
 			cap *= 2;
 			buf = xreallocarray(buf, cap, 1);
 		}
@@ -54,10 +49,9 @@ char *slurp_text(const char *path, size_t *len, const char *what,
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			diag_path_error(d, EXIT_NOINPUT, path, "cannot read: %s",
+			diag_path_error(d, EXIT_NOINPUT, name, "cannot read: %s",
 					strerror(errno));
-			free(buf);
-			buf = NULL;
+			ok = false;
 			break;
 		}
 		if (got == 0)
@@ -66,12 +60,13 @@ char *slurp_text(const char *path, size_t *len, const char *what,
 	}
 	if (!is_stdin)
 		close(fd);
-	if (!buf)
-		return NULL;
-	if (n > XML_INPUT_MAX) {
-		diag_path_error(d, EXIT_DATAERR, d->file,
+	if (ok && n > XML_INPUT_MAX) {
+		diag_path_error(d, EXIT_DATAERR, name,
 				"input is larger than %u MiB, the most sevqemu reads",
 				XML_INPUT_MAX >> 20);
+		ok = false;
+	}
+	if (!ok) {
 		free(buf);
 		return NULL;
 	}
