@@ -117,6 +117,36 @@ run_sevqemu() {
 	$TIMEOUT "$BIN" "$@" <"$in" >"$ob.out" 2>"$ob.err"
 }
 
+# Prints the case's verdict from $why and counts it.
+verdict() {
+	if [ -z "$why" ]; then
+		printf '%s\n' "ok $name"
+		passed=$((passed + 1))
+	else
+		printf '%s\n' "FAIL $name$why"
+		failed=$((failed + 1))
+	fi
+}
+
+# both_ways STATUS LINE STDIN ARG...: runs case $name as a dry run, then as
+# a real run, each into a fresh state dir $dir that must stay absent.
+both_ways() {
+	want_status=$1
+	want_line=$2
+	stdin=$3
+	shift 3
+	rm -rf "$dir"
+	run_sevqemu "$OUT/$name.dry" "$stdin" --dry-run -d "$dir" "$@"
+	check "--dry-run" $? "$want_status" "$want_line" \
+		"$OUT/$name.dry.out" "$OUT/$name.dry.err" "$dir"
+	rm -rf "$dir"
+	run_sevqemu "$OUT/$name.real" "$stdin" -d "$dir" "$@"
+	check "real run" $? "$want_status" "$want_line" \
+		"$OUT/$name.real.out" "$OUT/$name.real.err" "$dir"
+	rm -rf "$dir"
+	verdict
+}
+
 run_case() {
 	name=$1
 	xml=$DATA/$name.xml
@@ -159,24 +189,7 @@ run_case() {
 	input=$xml
 	[ -z "$stdin" ] || input=-
 
-	rm -rf "$dir"
-	run_sevqemu "$OUT/$name.dry" "$stdin" --dry-run -d "$dir" "$@" "$input"
-	check "--dry-run" $? "$want_status" "$want_line" \
-		"$OUT/$name.dry.out" "$OUT/$name.dry.err" "$dir"
-
-	rm -rf "$dir"
-	run_sevqemu "$OUT/$name.real" "$stdin" -d "$dir" "$@" "$input"
-	check "real run" $? "$want_status" "$want_line" \
-		"$OUT/$name.real.out" "$OUT/$name.real.err" "$dir"
-	rm -rf "$dir"
-
-	if [ -z "$why" ]; then
-		printf '%s\n' "ok $name"
-		passed=$((passed + 1))
-	else
-		printf '%s\n' "FAIL $name$why"
-		failed=$((failed + 1))
-	fi
+	both_ways "$want_status" "$want_line" "$stdin" "$@" "$input"
 }
 
 # Built in: an input file that does not exist.
@@ -188,24 +201,10 @@ run_missing() {
 	why=
 	if [ -e "$xml" ]; then
 		complain "$xml exists; this check needs it absent"
-	else
-		rm -rf "$dir"
-		run_sevqemu "$OUT/$name.dry" "" --dry-run -d "$dir" "$xml"
-		check "--dry-run" $? 66 "$want" \
-			"$OUT/$name.dry.out" "$OUT/$name.dry.err" "$dir"
-		rm -rf "$dir"
-		run_sevqemu "$OUT/$name.real" "" -d "$dir" "$xml"
-		check "real run" $? 66 "$want" \
-			"$OUT/$name.real.out" "$OUT/$name.real.err" "$dir"
-		rm -rf "$dir"
+		verdict
+		return
 	fi
-	if [ -z "$why" ]; then
-		printf '%s\n' "ok $name"
-		passed=$((passed + 1))
-	else
-		printf '%s\n' "FAIL $name$why"
-		failed=$((failed + 1))
-	fi
+	both_ways 66 "$want" "" "$xml"
 }
 
 for xml in "$DATA"/*.xml; do
