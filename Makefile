@@ -61,6 +61,7 @@ test: sevqemu build/unit-tests
 	./build/unit-tests
 	sh tests/golden.sh
 	sh tests/bad.sh
+	sh tests/cmdline.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	python3 tests/qemu-accept.py build/golden/*.args
@@ -145,6 +146,7 @@ check-sanitize:
 	sh tests/golden.sh || fail=1; \
 	sh tests/bad.sh || fail=1; \
 	sh tests/cli.sh || fail=1; \
+	sh tests/cmdline.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \

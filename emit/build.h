@@ -14,6 +14,12 @@ struct pci {
 	unsigned next;   /* next free port (q35) or slot (pc) */
 };
 
+struct boot_plan {
+	bool per_device;                   /* some device has <boot order> */
+	unsigned disk_index, cdrom_index, interface_index; /* 0: no boot */
+	size_t first_disk, first_cdrom, first_interface;   /* SIZE_MAX: none */
+};
+
 struct build {
 	const struct domain *dom;
 	const struct plan_options *opts;
@@ -21,12 +27,14 @@ struct build {
 	struct diag *d;
 	struct argv *argv;
 	struct pci pci;
+	struct boot_plan boot;
 	bool sev;        /* any AMD launch security */
 	bool es;         /* encrypted register state: SEV-ES or SNP */
 	bool snp;
 };
 
-/* machine.c */
+/* machine.c; guest RAM in MiB, as QEMU sizes it (rounded up) */
+uint64_t guest_ram_mib(const struct domain *dom);
 void build_machine(struct build *b);
 void build_memory_cpus(struct build *b);
 void build_firmware(struct build *b);
@@ -38,12 +46,34 @@ void build_launch_security(struct build *b);
 /* pci.c: puts the device being built on a PCI(e) slot of its own. */
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element);
-/* Adds the virtio options an encrypted guest needs unless IOMMU is off. */
+
+/* virtio.c: the options an encrypted guest's virtio devices need, unless
+ * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
+ * device, which also gets disable-legacy=on. */
 void virtio_options(struct build *b, struct keyval *device,
 		    enum tristate iommu, bool has_legacy);
 
-/* disk.c */
-void build_disks(struct build *b);
+/* boot.c */
+struct boot_plan boot_plan(const struct domain *dom);
+unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
+			 size_t i);
+unsigned boot_index_interface(const struct boot_plan *bp,
+			      const struct interface *net, size_t i);
+
+/* cpu.c: -cpu, -rtc, -overcommit, the memory backend */
+void build_cpu(struct build *b);
+void build_clock(struct build *b);
+void build_memory_backing(struct build *b);
+/* The memory backend's id when <memoryBacking> asks for one, else NULL. */
+const char *memory_backend_id(const struct domain *dom);
+
+/* One builder per device family, each in its own file. */
+void build_disks(struct build *b);       /* disk.c */
+void build_controllers(struct build *b); /* controller.c */
+void build_interfaces(struct build *b);  /* interface.c */
+void build_chardevs(struct build *b);    /* chardev.c */
+void build_misc(struct build *b);        /* misc.c */
+void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 
 /* plan.c */
 struct plan_file *plan_add_file(struct plan *plan);

@@ -77,51 +77,6 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	kv_push(&kv, b->argv, "-blockdev");
 }
 
-/*
- * Which disks boot, decided once for all disks: per-disk <boot order> wins
- * (then only those boot); else <os><boot dev> order (default hd), where the
- * first disk and the first cdrom stand for hd and cdrom.
- */
-struct boot_plan {
-	bool per_device;
-	unsigned disk_index, cdrom_index;   /* bootindex of the first of each */
-	size_t first_disk, first_cdrom;     /* SIZE_MAX: none */
-};
-
-static struct boot_plan plan_boot(const struct domain *dom)
-{
-	struct boot_plan bp = { .first_disk = SIZE_MAX, .first_cdrom = SIZE_MAX };
-	for (size_t i = 0; i < dom->ndisks; i++) {
-		const struct disk *disk = &dom->disks[i];
-		bp.per_device |= disk->boot_order != 0;
-		size_t *first = disk->cdrom ? &bp.first_cdrom : &bp.first_disk;
-		if (*first == SIZE_MAX)
-			*first = i;
-	}
-	enum boot_dev implicit = BOOT_HD;
-	size_t nboot = dom->os.nboot ? dom->os.nboot : 1;
-	const enum boot_dev *order = dom->os.nboot ? dom->os.boot : &implicit;
-	for (size_t k = 0; k < nboot; k++) {
-		if (order[k] == BOOT_HD && !bp.disk_index)
-			bp.disk_index = (unsigned)k + 1;
-		else if (order[k] == BOOT_CDROM && !bp.cdrom_index)
-			bp.cdrom_index = (unsigned)k + 1;
-	}
-	return bp;
-}
-
-static unsigned boot_index(const struct boot_plan *bp, const struct disk *disk,
-			   size_t i)
-{
-	if (bp->per_device)
-		return disk->boot_order;
-	if (i == bp->first_disk)
-		return bp->disk_index;
-	if (i == bp->first_cdrom)
-		return bp->cdrom_index;
-	return 0;
-}
-
 static const char *device_driver(const struct disk *disk)
 {
 	switch (disk->bus) {
@@ -133,8 +88,7 @@ static const char *device_driver(const struct disk *disk)
 	return "virtio-blk-pci";
 }
 
-static void build_disk(struct build *b, const struct boot_plan *bp,
-		       const struct disk *disk, unsigned i)
+static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 {
 	const struct cache_mode *cache = cache_of(disk);
 	if (disk->io && strcmp(disk->io, "native") == 0 && !(cache && cache->direct)) {
@@ -194,7 +148,7 @@ static void build_disk(struct build *b, const struct boot_plan *bp,
 		kv_bool(&kv, "write-cache", cache->write_cache);
 	if (disk->shareable)
 		kv_bool(&kv, "share-rw", true);
-	unsigned boot = boot_index(bp, disk, i);
+	unsigned boot = boot_index_disk(&b->boot, disk, i);
 	if (boot)
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO)
@@ -220,7 +174,6 @@ void build_disks(struct build *b)
 		virtio_options(b, &kv, TRI_DEFAULT, true);
 		kv_push(&kv, b->argv, "-device");
 	}
-	struct boot_plan bp = plan_boot(dom);
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(b->d); i++)
-		build_disk(b, &bp, &dom->disks[i], (unsigned)i);
+		build_disk(b, &dom->disks[i], (unsigned)i);
 }

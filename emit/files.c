@@ -27,7 +27,7 @@ char *state_dir_choose(const struct domain *dom, const char *given,
 	const char *key = dom->uuid ? dom->uuid : dom->name;
 	if (!dom->uuid && (strchr(key, '/') || strstr(key, "..") ||
 			   key[0] == '.')) {
-		diag_error(d, EXIT_CANTCREAT, dom->line, "<name>",
+		diag_error(d, EXIT_CANTCREAT, dom->name_line, "<name>",
 			   "'%s' cannot name the state dir, and the guest has no <uuid>; pass --state-dir DIR",
 			   key);
 		return NULL;

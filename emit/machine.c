@@ -28,6 +28,9 @@ void build_machine(struct build *b)
 		if (dom->os.nvram)
 			kv_str(&kv, "pflash1", "pflash1");
 	}
+	const char *backend = memory_backend_id(dom);
+	if (backend)
+		kv_str(&kv, "memory-backend", backend);
 	if (!dom->features.acpi)
 		kv_bool(&kv, "acpi", false);
 	if (dom->features.vmport != TRI_DEFAULT)
@@ -41,11 +44,16 @@ void build_machine(struct build *b)
 	kv_push(&kv, b->argv, "-machine");
 }
 
+uint64_t guest_ram_mib(const struct domain *dom)
+{
+	/* QEMU sizes x86 RAM in whole MiB; round up as libvirt does. */
+	return (dom->memory_bytes + (1u << 20) - 1) >> 20;
+}
+
 void build_memory_cpus(struct build *b)
 {
 	const struct domain *dom = b->dom;
-	/* QEMU sizes x86 RAM in whole MiB; round up as libvirt does. */
-	uint64_t mib = (dom->memory_bytes + (1u << 20) - 1) >> 20;
+	uint64_t mib = guest_ram_mib(dom);
 	if (mib << 20 != dom->memory_bytes)
 		diag_note(b->d, dom->memory_line, "<memory>",
 			  "%llu bytes rounded up to %llu MiB",
@@ -61,9 +69,19 @@ void build_memory_cpus(struct build *b)
 	kv_begin(&kv, cpus);
 	if (current != dom->vcpus)
 		kv_u64(&kv, "maxcpus", dom->vcpus);
-	kv_u64(&kv, "sockets", dom->vcpus);
-	kv_u64(&kv, "cores", 1);
-	kv_u64(&kv, "threads", 1);
+	const struct cpu *cpu = &dom->cpu;
+	if (cpu->topology_line) {
+		kv_u64(&kv, "sockets", cpu->sockets);
+		if (cpu->dies > 1)
+			kv_u64(&kv, "dies", cpu->dies);
+		kv_u64(&kv, "cores", cpu->cores);
+		kv_u64(&kv, "threads", cpu->threads);
+	} else {
+		/* libvirt's reading of a bare <vcpu>: one core per socket. */
+		kv_u64(&kv, "sockets", dom->vcpus);
+		kv_u64(&kv, "cores", 1);
+		kv_u64(&kv, "threads", 1);
+	}
 	kv_push(&kv, b->argv, "-smp");
 }
 

@@ -88,20 +88,29 @@ bool plan_build(const struct domain *dom, const struct plan_options *opts,
 	kv_push(&kv, b.argv, "-name");
 	if (dom->uuid)
 		argv_pair(b.argv, "-uuid", dom->uuid);
+	b.boot = boot_plan(dom);
 	build_machine(&b);
 	if (b.sev)
 		build_launch_security(&b);
-	if (!diag_failed(d))
-		build_memory_cpus(&b);
-	if (!diag_failed(d))
-		build_firmware(&b);
+	if (diag_failed(d))
+		return false;
+	build_cpu(&b);
+	build_memory_cpus(&b);
+	build_memory_backing(&b);
+	build_firmware(&b);
 	if (diag_failed(d))
 		return false;
 	argv_push(b.argv, "-nodefaults");
 	argv_push(b.argv, "-no-user-config");
-	argv_pair(b.argv, "-display", "none");
+	build_display(&b);
+	build_clock(&b);
 	build_lifecycle(&b);
+	/* Controllers first: disks and channels sit on their buses. */
+	build_controllers(&b);
 	build_disks(&b);
+	build_interfaces(&b);
+	build_chardevs(&b);
+	build_misc(&b);
 	if (diag_failed(d))
 		return false;
 	if (opts->qmp) {
@@ -115,6 +124,11 @@ bool plan_build(const struct domain *dom, const struct plan_options *opts,
 	}
 	if (opts->paused)
 		argv_push(b.argv, "-S");
+	/* <qemu:commandline>: last, as written, so that it can override. */
+	for (size_t i = 0; i < dom->qemu.nargs; i++)
+		argv_push(b.argv, dom->qemu.args[i]);
+	for (size_t i = 0; i < dom->qemu.nenv; i++)
+		argv_push(&plan->env, dom->qemu.env[i]);
 	return true;
 }
 

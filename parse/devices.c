@@ -21,6 +21,19 @@ void parse_devices(struct parser *p, const xmlNode *n)
 			parse_emulator(p, c);
 		else if (xml_is(c, "disk"))
 			parse_disk(p, c);
+		else if (xml_is(c, "controller"))
+			parse_controller(p, c);
+		else if (xml_is(c, "interface"))
+			parse_interface(p, c);
+		else if (xml_is(c, "serial") || xml_is(c, "console") ||
+			 xml_is(c, "channel"))
+			parse_chardev(p, c);
+		else if (xml_is(c, "vsock") || xml_is(c, "graphics") ||
+			 xml_is(c, "video") || xml_is(c, "input") ||
+			 xml_is(c, "memballoon") || xml_is(c, "rng") ||
+			 xml_is(c, "watchdog") || xml_is(c, "panic") ||
+			 xml_is(c, "audio"))
+			parse_misc_device(p, c);
 		else
 			unsupported(p, c, NULL);
 	}

@@ -15,6 +15,7 @@
 
 static void parse_name(struct parser *p, const xmlNode *n)
 {
+	p->dom->name_line = xml_line(n);
 	if (!text_once(p, n, &p->dom->name))
 		return;
 	if (!*p->dom->name)
@@ -79,10 +80,11 @@ static void parse_memory_element(struct parser *p, const xmlNode *n)
 
 static void parse_current_memory(struct parser *p, const xmlNode *n)
 {
-	if (p->dom->current_memory_bytes) {
+	if (p->dom->current_memory_line) {
 		duplicate(p, n);
 		return;
 	}
+	p->dom->current_memory_line = xml_line(n);
 	memory_value(p, n, &p->dom->current_memory_bytes);
 }
 
@@ -186,6 +188,9 @@ static const struct element domain_elements[] = {
 	{ "on_reboot", parse_lifecycle },
 	{ "on_crash", parse_lifecycle },
 	{ "devices", parse_devices },
+	{ "cpu", parse_cpu },
+	{ "clock", parse_clock },
+	{ "memoryBacking", parse_memory_backing },
 	{ "launchSecurity", parse_launch_security },
 	{ "sev", parse_seed_sev },
 	/* Host-side management data: nothing to give QEMU. */
@@ -219,14 +224,19 @@ static void check_whole(struct parser *p, const xmlNode *root)
 		diag_note(d, line, "<domain>", "no <vcpu>: 1 vCPU");
 	}
 	if (dom->current_memory_bytes > dom->memory_bytes)
-		diag_error(d, EXIT_DATAERR, dom->memory_line, "<currentMemory>",
+		diag_error(d, EXIT_DATAERR, dom->current_memory_line, "<currentMemory>",
 			   "is larger than <memory>; expected at most the maximum");
 	else if (dom->current_memory_bytes &&
 		 dom->current_memory_bytes < dom->memory_bytes)
-		diag_note(d, dom->memory_line, "<currentMemory>",
+		diag_note(d, dom->current_memory_line, "<currentMemory>",
 			  "QEMU starts the guest with all of <memory>; a balloon target is set after start by a management tool");
 
 	check_disks(p);
+	check_cpu(p);
+	check_controllers(p);
+	check_interfaces(p);
+	check_chardevs(p);
+	check_misc(p);
 	if (diag_failed(d))
 		return;
 	bool uefi = dom->os.loader || dom->os.firmware_efi;
@@ -299,6 +309,10 @@ bool parse_domain(const char *buf, size_t len, const struct parse_options *opts,
 		}
 		if (e)
 			e->parse(&p, n);
+		else if (n->ns && n->ns->href &&
+			 strcmp((const char *)n->ns->href, QEMU_NS) == 0 &&
+			 strcmp((const char *)n->name, "commandline") == 0)
+			parse_qemu_commandline(&p, n);
 		else
 			unsupported(&p, n, NULL);
 	}
@@ -333,6 +347,12 @@ void domain_free(struct domain *dom)
 	for (size_t i = 0; i < dom->ndisks; i++)
 		free_disk(&dom->disks[i]);
 	free(dom->disks);
+	free_cpu(dom);
+	free_controllers(dom);
+	free_interfaces(dom);
+	free_chardevs(dom);
+	free_misc(dom);
+	free_qemu(dom);
 	struct launch_security *ls = &dom->launch;
 	free(ls->dh_cert.base64);
 	free(ls->session.base64);

@@ -115,7 +115,7 @@ struct os {
 struct features {
 	bool acpi;
 	bool apic;
-	enum tristate vmport, smm;
+	enum tristate vmport, smm, pmu;
 	unsigned smm_line;
 	unsigned line;
 };
@@ -151,6 +151,153 @@ struct disk {
 	unsigned boot_order;     /* 0: none */
 };
 
+/*
+ * Each family below is parsed by its own file in parse/ and emitted by its
+ * own file in emit/ (named in the heading).  Add fields inside a family's
+ * own structs; its parse file releases them (free_<family>()).
+ */
+
+/* --- cpu, clock, memory backing: parse/cpu.c, emit/cpu.c --------------- */
+
+enum cpu_mode { CPU_DEFAULT = 0, CPU_HOST_PASSTHROUGH, CPU_HOST_MODEL, CPU_CUSTOM };
+
+struct cpu_feature {
+	char *name;
+	bool enable;             /* policy require/force: on; disable/forbid: off */
+};
+
+struct cpu {
+	unsigned line;           /* 0: no <cpu> */
+	enum cpu_mode mode;
+	char *model;
+	struct cpu_feature *features;
+	size_t nfeatures, features_alloc;
+	unsigned sockets, dies, cores, threads; /* 0: no <topology> */
+	unsigned topology_line;
+};
+
+enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
+
+struct clock {
+	unsigned line;
+	enum clock_offset offset;
+};
+
+struct memory_backing {
+	unsigned line;           /* 0: no <memoryBacking> */
+	bool locked;
+	bool hugepages;
+	bool memfd;              /* <source type='memfd'/> */
+};
+
+/* --- controllers: parse/controller.c, emit/controller.c ---------------- */
+
+enum controller_type {
+	CTRL_SCSI, CTRL_USB, CTRL_VIRTIO_SERIAL, CTRL_PCI, CTRL_SATA, CTRL_IDE,
+};
+
+struct controller {
+	unsigned line;
+	enum controller_type type;
+	unsigned index;
+	char *model;             /* as written, validated; NULL: the default */
+	enum tristate iommu;
+};
+
+/* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
+
+enum net_type { NET_USER, NET_BRIDGE, NET_ETHERNET };
+
+struct interface {
+	unsigned line;
+	enum net_type type;
+	char *bridge;            /* type='bridge': <source bridge> */
+	char *tap;               /* type='ethernet': <target dev> */
+	char *model;             /* virtio (default), e1000, e1000e, rtl8139 */
+	char *mac;               /* canonical lower-case, or NULL */
+	enum tristate link;      /* <link state='up|down'> */
+	bool rom_disabled;       /* <rom enabled='no'/> */
+	enum tristate iommu;
+	unsigned boot_order;
+};
+
+/* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
+
+enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL };
+enum chardev_backend { CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL };
+
+struct chardev {
+	unsigned line;
+	enum chardev_kind kind;
+	enum chardev_backend backend;
+	char *path;              /* file or unix; NULL for a unix socket: state dir */
+	bool listen;             /* unix mode='bind' / tcp mode='bind' */
+	char *host, *service;    /* tcp */
+	bool append;             /* file: <log append> / <source append='on'> */
+	char *target_type;       /* serial: isa-serial...; console: serial|virtio */
+	unsigned target_port;
+	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
+};
+
+/* --- other devices: parse/misc.c, emit/misc.c -------------------------- */
+
+struct vsock {
+	unsigned line;           /* 0: none */
+	uint32_t cid;            /* 0: auto */
+	enum tristate iommu;
+};
+
+struct graphics {
+	unsigned line;           /* 0: none */
+	int port;                /* -1: autoport */
+	char *listen;            /* address, or NULL */
+};
+
+struct video {
+	unsigned line;
+	char *model;             /* virtio, vga, bochs, cirrus, qxl, ramfb, none */
+};
+
+struct input {
+	unsigned line;
+	char *type;              /* tablet, mouse, keyboard */
+	char *bus;               /* usb, virtio, ps2 */
+};
+
+struct rng {
+	unsigned line;
+	bool builtin;            /* <backend model='builtin'/> */
+	char *source;            /* <backend model='random'>/dev/urandom */
+	enum tristate iommu;
+};
+
+struct devices_misc {
+	struct vsock vsock;
+	struct graphics graphics;
+	struct video *videos;
+	size_t nvideos, videos_alloc;
+	struct input *inputs;
+	size_t ninputs, inputs_alloc;
+	struct rng *rngs;
+	size_t nrngs, rngs_alloc;
+	unsigned balloon_line;   /* 0: none, or model='none' */
+	enum tristate balloon_iommu;
+	unsigned watchdog_line;
+	char *watchdog_model, *watchdog_action;
+	unsigned panic_line;
+	char *panic_model;
+	bool audio_none;
+};
+
+/* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */
+
+struct qemu_passthrough {
+	char **args;             /* appended verbatim */
+	size_t nargs, args_alloc;
+	char **env;              /* NAME=VALUE */
+	size_t nenv, env_alloc;
+};
+
 /* --- the domain -------------------------------------------------------- */
 
 struct domain {
@@ -162,6 +309,8 @@ struct domain {
 	uint64_t memory_bytes;
 	unsigned memory_line;
 	uint64_t current_memory_bytes; /* 0: same as memory */
+	unsigned current_memory_line;
+	unsigned name_line;
 
 	unsigned vcpus;           /* maximum */
 	unsigned vcpus_current;   /* 0: all */
@@ -176,8 +325,28 @@ struct domain {
 	struct disk *disks;
 	size_t ndisks, disks_alloc;
 
+	struct cpu cpu;
+	struct clock clock;
+	struct memory_backing memory_backing;
+	struct controller *controllers;
+	size_t ncontrollers, controllers_alloc;
+	struct interface *interfaces;
+	size_t ninterfaces, interfaces_alloc;
+	struct chardev *chardevs;
+	size_t nchardevs, chardevs_alloc;
+	struct devices_misc misc;
+	struct qemu_passthrough qemu;
+
 	struct launch_security launch;
 };
+
+/* Releases of each family, called by domain_free(). */
+void free_cpu(struct domain *d);
+void free_controllers(struct domain *d);
+void free_interfaces(struct domain *d);
+void free_chardevs(struct domain *d);
+void free_misc(struct domain *d);
+void free_qemu(struct domain *d);
 
 void domain_free(struct domain *d);
 

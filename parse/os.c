@@ -128,11 +128,15 @@ static void parse_boot(struct parser *p, const xmlNode *n)
 	int dev = attr_choice(p, n, "dev", devs);
 	if (dev < 0)
 		return;
-	if (os->nboot == 4) {
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "a fifth boot device; expected at most one each of hd, cdrom, network, fd");
-		return;
+	for (size_t i = 0; i < os->nboot; i++) {
+		if (os->boot[i] == (enum boot_dev)dev) {
+			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+				   "dev='%s' is already in the boot order; expected each device kind once",
+				   devs[dev]);
+			return;
+		}
 	}
+	/* Each kind at most once: four places are enough. */
 	if (!os->boot_line)
 		os->boot_line = xml_line(n);
 	os->boot[os->nboot++] = (enum boot_dev)dev;
@@ -241,6 +245,8 @@ void parse_features(struct parser *p, const xmlNode *n)
 			if (f->smm == TRI_DEFAULT)
 				f->smm = TRI_ON; /* <smm/> alone means on */
 			f->smm_line = xml_line(c);
+		} else if (xml_is(c, "pmu")) {
+			f->pmu = attr_onoff(p, c, "state");
 		} else {
 			unsupported(p, c, NULL);
 		}

@@ -70,6 +70,27 @@ void parse_os(struct parser *p, const xmlNode *n);
 void parse_features(struct parser *p, const xmlNode *n);
 void parse_devices(struct parser *p, const xmlNode *n);
 void parse_disk(struct parser *p, const xmlNode *n);
+/* parse/cpu.c: <cpu>, <clock>, <memoryBacking> (children of <domain>) */
+void parse_cpu(struct parser *p, const xmlNode *n);
+void parse_clock(struct parser *p, const xmlNode *n);
+void parse_memory_backing(struct parser *p, const xmlNode *n);
+void check_cpu(struct parser *p);
+/* parse/controller.c */
+void parse_controller(struct parser *p, const xmlNode *n);
+void check_controllers(struct parser *p);
+/* parse/interface.c */
+void parse_interface(struct parser *p, const xmlNode *n);
+void check_interfaces(struct parser *p);
+/* parse/chardev.c: <serial>, <console>, <channel> */
+void parse_chardev(struct parser *p, const xmlNode *n);
+void check_chardevs(struct parser *p);
+/* parse/misc.c: <vsock>, <graphics>, <video>, <input>, <memballoon>, <rng>,
+ * <watchdog>, <panic>, <audio> */
+void parse_misc_device(struct parser *p, const xmlNode *n);
+void check_misc(struct parser *p);
+/* parse/qemu_ns.c: <qemu:commandline> */
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+void parse_qemu_commandline(struct parser *p, const xmlNode *n);
 void check_disks(struct parser *p);
 
 #endif

@@ -1,0 +1,221 @@
+/* <cpu> (mode, model, features, topology), <clock> and <memoryBacking>. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+#include "xalloc.h"
+
+/* Model and feature names go into -cpu; keep them to what QEMU's use. */
+static bool cpu_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static void parse_cpu_model(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	if (!text_once(p, n, &cpu->model))
+		return;
+	if (!cpu_name_ok(cpu->model))
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "'%s' is not a CPU model name; expected e.g. EPYC-Rome or EPYC-Milan",
+			   cpu->model);
+}
+
+static void parse_cpu_feature(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	static const char *const policies[] = {
+		"force", "require", "optional", "disable", "forbid", NULL,
+	};
+	const char *name = attr_required(p, n, "name");
+	if (!name || !attr_required(p, n, "policy"))
+		return;
+	int policy = attr_choice(p, n, "policy", policies);
+	if (policy < 0)
+		return;
+	if (!cpu_name_ok(name)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "name='%s' is not a CPU feature name; expected e.g. x2apic",
+			   name);
+		return;
+	}
+	for (size_t i = 0; i < cpu->nfeatures; i++) {
+		if (strcmp(cpu->features[i].name, name) == 0) {
+			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+				   "name='%s' is given twice; expected each feature once",
+				   name);
+			return;
+		}
+	}
+	XGROW(cpu->features, cpu->nfeatures, cpu->features_alloc);
+	cpu->features[cpu->nfeatures].name = xstrdup(name);
+	/* force, require and optional ask for it; disable and forbid not. */
+	cpu->features[cpu->nfeatures].enable = policy <= 2;
+	cpu->nfeatures++;
+}
+
+static void parse_topology(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	if (cpu->topology_line) {
+		duplicate(p, n);
+		return;
+	}
+	cpu->topology_line = xml_line(n);
+	static const char *const names[] = { "sockets", "dies", "cores", "threads" };
+	unsigned *slots[] = { &cpu->sockets, &cpu->dies, &cpu->cores, &cpu->threads };
+	for (size_t i = 0; i < 4 && !diag_failed(p->d); i++) {
+		uint64_t v = 1;
+		if (!xml_attr(n, names[i])) {
+			if (i != 1) { /* dies may be left out: 1 */
+				diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+					   "the attribute %s= is missing; expected sockets, cores and threads (dies optional)",
+					   names[i]);
+				return;
+			}
+		} else if (!attr_decimal(p, n, names[i], 1, 4096, &v)) {
+			return;
+		}
+		*slots[i] = (unsigned)v;
+	}
+	if (xml_attr(n, "clusters"))
+		unsupported(p, n, "clusters= is not supported by sevqemu");
+}
+
+void parse_cpu(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	if (cpu->line) {
+		duplicate(p, n);
+		return;
+	}
+	cpu->line = xml_line(n);
+	static const char *const modes[] = {
+		"custom", "host-passthrough", "host-model", "maximum", NULL,
+	};
+	int mode = attr_choice(p, n, "mode", modes);
+	if (mode == -2)
+		return;
+	if (mode == 3) {
+		unsupported(p, n, "mode='maximum' is not supported by sevqemu; use host-passthrough");
+		return;
+	}
+	cpu->mode = mode == 1 ? CPU_HOST_PASSTHROUGH
+		  : mode == 2 ? CPU_HOST_MODEL : CPU_CUSTOM;
+	if (cpu->mode == CPU_HOST_MODEL)
+		diag_note(p->d, cpu->line, XML_TAG(n),
+			  "mode='host-model' becomes -cpu host: QEMU alone has no host-model expansion");
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "model"))
+			parse_cpu_model(p, c);
+		else if (xml_is(c, "feature"))
+			parse_cpu_feature(p, c);
+		else if (xml_is(c, "topology"))
+			parse_topology(p, c);
+		else if (xml_is(c, "vendor"))
+			diag_note(p->d, xml_line(c), XML_TAG(c),
+				  "ignored: the model decides the vendor");
+		else
+			unsupported(p, c, NULL);
+	}
+	if (!diag_failed(p->d) && cpu->mode == CPU_CUSTOM && !cpu->model &&
+	    cpu->nfeatures)
+		diag_error(p->d, EXIT_DATAERR, cpu->line, XML_TAG(n),
+			   "features without a <model>; expected <model>EPYC-Rome</model> or mode='host-passthrough'");
+}
+
+void check_cpu(struct parser *p)
+{
+	const struct domain *dom = p->dom;
+	const struct cpu *cpu = &dom->cpu;
+	if (!cpu->topology_line || diag_failed(p->d))
+		return;
+	unsigned long long product = (unsigned long long)cpu->sockets *
+				     cpu->dies * cpu->cores * cpu->threads;
+	if (product != dom->vcpus)
+		diag_error(p->d, EXIT_DATAERR, cpu->topology_line, "<topology>",
+			   "sockets x dies x cores x threads is %llu, but <vcpu> is %u; expected them equal",
+			   product, dom->vcpus);
+}
+
+void parse_clock(struct parser *p, const xmlNode *n)
+{
+	struct clock *clock = &p->dom->clock;
+	if (clock->line) {
+		duplicate(p, n);
+		return;
+	}
+	clock->line = xml_line(n);
+	const char *offset = xml_attr(n, "offset");
+	if (!offset || strcmp(offset, "utc") == 0) {
+		clock->offset = CLOCK_UTC;
+	} else if (strcmp(offset, "localtime") == 0) {
+		clock->offset = CLOCK_LOCALTIME;
+	} else if (strcmp(offset, "variable") == 0 ||
+		   strcmp(offset, "timezone") == 0 ||
+		   strcmp(offset, "absolute") == 0) {
+		unsupported(p, n, "only offset='utc' and 'localtime' are supported by sevqemu");
+		return;
+	} else {
+		diag_error(p->d, EXIT_DATAERR, clock->line, XML_TAG(n),
+			   "offset='%s' is not valid; expected 'utc' or 'localtime'",
+			   offset);
+		return;
+	}
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "timer"))
+			diag_note(p->d, xml_line(c), XML_TAG(c),
+				  "ignored: QEMU's timer defaults apply");
+		else
+			unexpected(p, c, n, "<timer>");
+	}
+}
+
+void parse_memory_backing(struct parser *p, const xmlNode *n)
+{
+	struct memory_backing *mb = &p->dom->memory_backing;
+	if (mb->line) {
+		duplicate(p, n);
+		return;
+	}
+	mb->line = xml_line(n);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "locked")) {
+			mb->locked = true;
+		} else if (xml_is(c, "hugepages")) {
+			if (xml_first_element(c))
+				unsupported(p, c, "per-node <page> sizes are not supported by sevqemu; the default huge page size is used");
+			mb->hugepages = true;
+		} else if (xml_is(c, "source")) {
+			const char *type = xml_attr(c, "type");
+			if (type && strcmp(type, "memfd") == 0)
+				mb->memfd = true;
+			else if (!type || strcmp(type, "anonymous") != 0)
+				unsupported(p, c, "only <source type='memfd'/> and 'anonymous' are supported by sevqemu");
+		} else if (xml_is(c, "nosharepages")) {
+			diag_note(p->d, xml_line(c), XML_TAG(c),
+				  "an encrypted guest's pages are never merged anyway");
+		} else {
+			unsupported(p, c, NULL);
+		}
+	}
+}
+
+void free_cpu(struct domain *d)
+{
+	free(d->cpu.model);
+	for (size_t i = 0; i < d->cpu.nfeatures; i++)
+		free(d->cpu.features[i].name);
+	free(d->cpu.features);
+}
