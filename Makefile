@@ -64,7 +64,7 @@ test: sevqemu build/unit-tests
 	sh tests/cmdline.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
-	python3 tests/qemu-accept.py build/golden/*.args
+	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 
 UNIT_SRC := $(wildcard tests/unit/*.c)

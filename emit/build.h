@@ -70,6 +70,14 @@ const char *memory_backend_id(const struct domain *dom);
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */
 void build_controllers(struct build *b); /* controller.c */
+/*
+ * controller.c: the bus name a device on controller TYPE/INDEX uses
+ * ("scsi0.0", "usb0.0", "vserial0.0"): controller ids are the type's short
+ * name and the index.  build_controllers() creates every controller a
+ * device needs, the implicit index-0 ones included.
+ */
+const char *controller_bus(enum controller_type type, unsigned index,
+			   char *buf, size_t size);
 void build_interfaces(struct build *b);  /* interface.c */
 void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
