@@ -1,0 +1,216 @@
+/*
+ * Firmware, resolved once: from <loader>/<nvram> as written, or — for
+ * <os firmware='efi'> without a <loader> — chosen as libvirt does from
+ * QEMU's firmware descriptors (docs/interop/firmware.json): the JSON files
+ * in /usr/share/qemu/firmware, /etc/qemu/firmware and
+ * $XDG_CONFIG_HOME/qemu/firmware, where a file of the same name in a later
+ * directory masks the earlier one (an empty file masks without replacing),
+ * taken in file-name order.  A descriptor fits when it offers UEFI for
+ * x86_64 on the guest's machine type and the AMD feature the guest needs
+ * (amd-sev, amd-sev-es, amd-sev-snp), and asks for no SMM.
+ */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "build.h"
+
+struct candidate {
+	char *name;   /* file name: what orders and masks */
+	char *path;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct candidate *)a)->name,
+		      ((const struct candidate *)b)->name);
+}
+
+/* Adds DIR's *.json files; a name already seen is masked by this one. */
+static void add_dir(const char *dir, struct candidate **list, size_t *n,
+		    size_t *alloc)
+{
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	for (struct dirent *e; (e = readdir(dh));) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		struct candidate *c = NULL;
+		for (size_t i = 0; i < *n && !c; i++)
+			if (strcmp((*list)[i].name, e->d_name) == 0)
+				c = &(*list)[i];
+		if (c) {
+			free(c->path);
+		} else {
+			XGROW(*list, *n, *alloc);
+			c = &(*list)[(*n)++];
+			c->name = xstrdup(e->d_name);
+		}
+		c->path = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(dh);
+}
+
+static bool has_string(json_t *array, const char *want)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(array, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
+			return true;
+	return false;
+}
+
+/* q35 and pc are aliases of versioned types the descriptors name. */
+static bool machine_matches(json_t *machines, const char *machine,
+			    enum machine_family family)
+{
+	const char *as = machine;
+	if (!machine || strcmp(machine, "q35") == 0 || strcmp(machine, "pc") == 0)
+		as = family == MACHINE_Q35 ? "pc-q35-alias" : "pc-i440fx-alias";
+	size_t i;
+	json_t *v;
+	json_array_foreach(machines, i, v)
+		if (json_is_string(v) && fnmatch(json_string_value(v), as, 0) == 0)
+			return true;
+	return false;
+}
+
+static bool targets_fit(json_t *targets, const struct os *os)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(targets, i, t) {
+		json_t *arch = json_object_get(t, "architecture");
+		if (json_is_string(arch) &&
+		    strcmp(json_string_value(arch), "x86_64") == 0 &&
+		    machine_matches(json_object_get(t, "machines"), os->machine,
+				    os->family))
+			return true;
+	}
+	return false;
+}
+
+static const char *filename_of(json_t *mapping, const char *key)
+{
+	json_t *file = json_object_get(json_object_get(mapping, key), "filename");
+	return json_is_string(file) ? json_string_value(file) : NULL;
+}
+
+/* Fills B's firmware from descriptor DOC if it fits; true if it did. */
+static bool take(struct build *b, json_t *doc, const char *feature,
+		 const char *path)
+{
+	const struct os *os = &b->dom->os;
+	json_t *features = json_object_get(doc, "features");
+	json_t *mapping = json_object_get(doc, "mapping");
+	if (!has_string(json_object_get(doc, "interface-types"), "uefi") ||
+	    !targets_fit(json_object_get(doc, "targets"), os) ||
+	    (feature && !has_string(features, feature)) ||
+	    has_string(features, "requires-smm") || !json_is_object(mapping))
+		return false;
+	json_t *device = json_object_get(mapping, "device");
+	const char *kind = json_is_string(device) ? json_string_value(device) : "";
+	struct firmware *fw = &b->fw;
+	if (strcmp(kind, "memory") == 0) {
+		const char *file = json_string_value(json_object_get(mapping, "filename"));
+		if (!file)
+			return false;
+		fw->type = LOADER_ROM;
+		fw->code = xstrdup(file);
+	} else if (strcmp(kind, "flash") == 0) {
+		const char *code = filename_of(mapping, "executable");
+		const char *vars = filename_of(mapping, "nvram-template");
+		json_t *mode = json_object_get(mapping, "mode");
+		bool stateless = json_is_string(mode) &&
+				 strcmp(json_string_value(mode), "stateless") == 0;
+		if (!code || (!vars && !stateless))
+			return false;
+		fw->type = b->snp ? LOADER_ROM : LOADER_PFLASH;
+		fw->code = xstrdup(code);
+		fw->code_readonly = true;
+		if (!b->snp && !stateless)
+			fw->nvram_template = xstrdup(vars);
+	} else {
+		return false;
+	}
+	diag_note(b->d, os->line, "<os>", "firmware='efi': %s from descriptor %s",
+		  fw->code, path);
+	return true;
+}
+
+static void choose(struct build *b)
+{
+	const struct domain *dom = b->dom;
+	const char *feature = b->snp ? "amd-sev-snp"
+			    : b->es  ? "amd-sev-es"
+			    : b->sev ? "amd-sev" : NULL;
+	struct candidate *list = NULL;
+	size_t n = 0, alloc = 0;
+	add_dir("/usr/share/qemu/firmware", &list, &n, &alloc);
+	add_dir("/etc/qemu/firmware", &list, &n, &alloc);
+	const char *config = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *user = config && *config ? xasprintf("%s/qemu/firmware", config)
+		   : home ? xasprintf("%s/.config/qemu/firmware", home) : NULL;
+	if (user)
+		add_dir(user, &list, &n, &alloc);
+	free(user);
+	qsort(list, n, sizeof(*list), by_name);
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++) {
+		/* An unreadable or masking (empty) file offers nothing. */
+		json_t *doc = json_load_file(list[i].path, 0, NULL);
+		found = doc && take(b, doc, feature, list[i].path);
+		json_decref(doc);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].path);
+	}
+	free(list);
+	if (!found)
+		diag_error(b->d, EXIT_UNAVAILABLE, dom->os.line, "<os>",
+			   "firmware='efi': no firmware descriptor in /usr/share/qemu/firmware, /etc/qemu/firmware or $XDG_CONFIG_HOME/qemu/firmware offers UEFI for x86_64 %s%s%s without SMM; install OVMF (Debian: ovmf) or name the image in <loader>",
+			   dom->os.machine ? dom->os.machine : "machines",
+			   feature ? " with " : "", feature ? feature : "");
+}
+
+bool firmware_resolve(struct build *b)
+{
+	const struct os *os = &b->dom->os;
+	struct firmware *fw = &b->fw;
+	if (os->loader) {
+		/* SNP has no flash: its firmware is measured from -bios. */
+		fw->type = b->snp ? LOADER_ROM : os->loader_type;
+		fw->code = xstrdup(os->loader);
+		fw->code_readonly = os->loader_readonly == TRI_ON;
+		if (os->nvram_template)
+			fw->nvram_template = xstrdup(os->nvram_template);
+	} else if (os->firmware_efi) {
+		choose(b);
+	}
+	if (os->nvram) {
+		fw->nvram = xstrdup(os->nvram);
+	} else if (fw->nvram_template) {
+		/* Chosen firmware, no <nvram>: the guest's store lives with its
+		 * other state. */
+		const char *dir = plan_state_dir(b);
+		if (dir)
+			fw->nvram = xasprintf("%s/VARS.fd", dir);
+		fw->nvram_in_state_dir = true;
+	}
+	return !diag_failed(b->d);
+}
+
+void firmware_release(struct firmware *fw)
+{
+	free(fw->code);
+	free(fw->nvram);
+	free(fw->nvram_template);
+}
