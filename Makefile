@@ -16,7 +16,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(XML_CFLAGS) -D_FORTIFY_SOURCE=2 $(CFLAGS)
-LIBS := $(XML_LIBS) -lb64
+LIBS := $(XML_LIBS) -lb64 -ljansson
 
 PARSE_SRC := $(wildcard parse/*.c)
 EMIT_SRC := $(wildcard emit/*.c)
@@ -28,7 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard parse/*.h emit/*.h)
 
 # Debian 12 packages the build, the tests and the demo need.
-DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev
+DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
 	mandoc valgrind python3 clang libclang-rt-14-dev
 
@@ -62,6 +62,7 @@ test: sevqemu build/unit-tests
 	sh tests/golden.sh
 	sh tests/bad.sh
 	sh tests/cmdline.sh
+	sh tests/firmware.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
@@ -147,6 +148,7 @@ check-sanitize:
 	sh tests/bad.sh || fail=1; \
 	sh tests/cli.sh || fail=1; \
 	sh tests/cmdline.sh || fail=1; \
+	sh tests/firmware.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \

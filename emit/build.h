@@ -20,6 +20,16 @@ struct boot_plan {
 	size_t first_disk, first_cdrom, first_interface;   /* SIZE_MAX: none */
 };
 
+/* The firmware to load, from the XML or chosen (firmware.c). */
+struct firmware {
+	enum loader_type type;   /* ROM: -bios; PFLASH: pflash0/1; NONE */
+	char *code;
+	bool code_readonly;
+	char *nvram;             /* pflash1, or NULL */
+	char *nvram_template;
+	bool nvram_in_state_dir;
+};
+
 struct build {
 	const struct domain *dom;
 	const struct plan_options *opts;
@@ -28,6 +38,7 @@ struct build {
 	struct argv *argv;
 	struct pci pci;
 	struct boot_plan boot;
+	struct firmware fw;
 	bool sev;        /* any AMD launch security */
 	bool es;         /* encrypted register state: SEV-ES or SNP */
 	bool snp;
@@ -39,6 +50,10 @@ void build_machine(struct build *b);
 void build_memory_cpus(struct build *b);
 void build_firmware(struct build *b);
 void build_lifecycle(struct build *b);
+
+/* firmware.c */
+bool firmware_resolve(struct build *b);
+void firmware_release(struct firmware *fw);
 
 /* launchsec.c */
 void build_launch_security(struct build *b);

@@ -376,7 +376,7 @@ bool files_write(const struct plan *plan, struct diag *d)
 	/* Everything is written: now move it into place, all or none. */
 	for (i = 0; ok && i < plan->nfiles; i++) {
 		const struct plan_file *f = &plan->files[i];
-		if (!f->in_state_dir) {
+		if (!f->in_state_dir || f->keep_existing) {
 			/* An nvram is only ever created, never replaced. */
 			if (renameat2(st[i].dirfd, st[i].temp, st[i].dirfd, f->name,
 				      RENAME_NOREPLACE) != 0) {

@@ -23,9 +23,9 @@ void build_machine(struct build *b)
 		kv_str(&kv, b->opts->cgs ? "confidential-guest-support"
 					 : "memory-encryption",
 		       LAUNCH_ID);
-	if (dom->os.loader_type == LOADER_PFLASH && !b->snp) {
+	if (b->fw.type == LOADER_PFLASH) {
 		kv_str(&kv, "pflash0", "pflash0");
-		if (dom->os.nvram)
+		if (b->fw.nvram)
 			kv_str(&kv, "pflash1", "pflash1");
 	}
 	const char *backend = memory_backend_id(dom);
@@ -111,63 +111,62 @@ static void flash_unit(struct build *b, const char *node, const char *path,
 /* A missing variable store is made from its template on a real run. */
 static void plan_nvram(struct build *b)
 {
+	const struct firmware *fw = &b->fw;
 	const struct os *os = &b->dom->os;
+	unsigned line = os->nvram_line ? os->nvram_line : os->line;
+	const char *tag = os->nvram_line ? "<nvram>" : "<os>";
 	struct stat st;
-	if (stat(os->nvram, &st) == 0) {
+	if (stat(fw->nvram, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
-			diag_error(b->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
+			diag_error(b->d, EXIT_DATAERR, line, tag,
 				   "%s is not a regular file; expected the guest's variable store",
-				   os->nvram);
+				   fw->nvram);
 		return;
 	}
 	if (errno != ENOENT) {
-		diag_error(b->d, EXIT_NOINPUT, os->nvram_line, "<nvram>",
-			   "cannot look at %s: %s", os->nvram, strerror(errno));
+		diag_error(b->d, EXIT_NOINPUT, line, tag, "cannot look at %s: %s",
+			   fw->nvram, strerror(errno));
 		return;
 	}
-	if (!os->nvram_template) {
-		diag_error(b->d, EXIT_NOINPUT, os->nvram_line, "<nvram>",
+	if (!fw->nvram_template) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag,
 			   "%s does not exist and there is no template= to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
-			   os->nvram);
+			   fw->nvram);
 		return;
 	}
-	if (access(os->nvram_template, R_OK) != 0) {
-		diag_error(b->d, EXIT_NOINPUT, os->nvram_line, "<nvram>",
-			   "template %s cannot be read: %s", os->nvram_template,
+	if (access(fw->nvram_template, R_OK) != 0) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag,
+			   "template %s cannot be read: %s", fw->nvram_template,
 			   strerror(errno));
 		return;
 	}
-	const char *slash = strrchr(os->nvram, '/');
+	const char *slash = strrchr(fw->nvram, '/');
 	struct plan_file *f = plan_add_file(b->plan);
-	f->path = xstrdup(os->nvram);
-	f->dir = slash ? xstrndup(os->nvram, slash == os->nvram ? 1 : (size_t)(slash - os->nvram))
+	f->path = xstrdup(fw->nvram);
+	f->dir = slash ? xstrndup(fw->nvram, slash == fw->nvram ? 1 : (size_t)(slash - fw->nvram))
 		       : xstrdup(".");
-	f->name = xstrdup(slash ? slash + 1 : os->nvram);
-	f->template = xstrdup(os->nvram_template);
-	if (stat(os->nvram_template, &st) == 0)
+	f->name = xstrdup(slash ? slash + 1 : fw->nvram);
+	f->template = xstrdup(fw->nvram_template);
+	f->in_state_dir = fw->nvram_in_state_dir;
+	f->keep_existing = true;
+	if (stat(fw->nvram_template, &st) == 0)
 		f->size = (size_t)st.st_size;
-	diag_note(b->d, os->nvram_line, "<nvram>",
-		  "%s will be created from %s", os->nvram, os->nvram_template);
+	diag_note(b->d, line, tag, "%s will be created from %s", fw->nvram,
+		  fw->nvram_template);
 }
 
 void build_firmware(struct build *b)
 {
+	const struct firmware *fw = &b->fw;
 	const struct os *os = &b->dom->os;
-	if (os->loader_type == LOADER_ROM ||
-	    (b->snp && os->loader_type == LOADER_PFLASH)) {
-		/* SNP has no flash: its firmware is measured from -bios. */
-		argv_pair(b->argv, "-bios", os->loader);
-	} else if (os->loader_type == LOADER_PFLASH) {
-		flash_unit(b, "pflash0", os->loader,
-			   os->loader_readonly == TRI_ON);
-		if (os->nvram) {
-			flash_unit(b, "pflash1", os->nvram, false);
+	if (fw->type == LOADER_ROM) {
+		argv_pair(b->argv, "-bios", fw->code);
+	} else if (fw->type == LOADER_PFLASH) {
+		flash_unit(b, "pflash0", fw->code, fw->code_readonly);
+		if (fw->nvram) {
+			flash_unit(b, "pflash1", fw->nvram, false);
 			plan_nvram(b);
 		}
-	} else if (os->firmware_efi) {
-		diag_error(b->d, EXIT_UNAVAILABLE, os->line, "<os>",
-			   "firmware='efi' without a <loader>: name the OVMF image, e.g. <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>");
-		return;
 	}
 	if (os->kernel)
 		argv_pair(b->argv, "-kernel", os->kernel);

@@ -89,15 +89,22 @@ bool plan_build(const struct domain *dom, const struct plan_options *opts,
 	if (dom->uuid)
 		argv_pair(b.argv, "-uuid", dom->uuid);
 	b.boot = boot_plan(dom);
+	if (!firmware_resolve(&b)) {
+		firmware_release(&b.fw);
+		return false;
+	}
 	build_machine(&b);
 	if (b.sev)
 		build_launch_security(&b);
-	if (diag_failed(d))
+	if (diag_failed(d)) {
+		firmware_release(&b.fw);
 		return false;
+	}
 	build_cpu(&b);
 	build_memory_cpus(&b);
 	build_memory_backing(&b);
 	build_firmware(&b);
+	firmware_release(&b.fw);
 	if (diag_failed(d))
 		return false;
 	argv_push(b.argv, "-nodefaults");

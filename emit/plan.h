@@ -25,6 +25,8 @@ struct plan_file {
 	size_t size;     /* bytes written */
 	char *template;  /* source of the copy (an nvram template) */
 	bool secret;     /* its content is never shown */
+	bool keep_existing; /* created only, never replaced (an nvram);
+			     * always so for files outside the state dir */
 	bool in_state_dir;
 };
 

@@ -155,7 +155,7 @@ static void finish_os(struct parser *p)
 	if (os->nvram && os->loader_type != LOADER_PFLASH && os->loader)
 		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
 			   "goes with a pflash loader; expected <loader type='pflash'>");
-	else if (os->nvram && !os->loader)
+	else if (os->nvram && !os->loader && !os->firmware_efi)
 		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
 			   "without a <loader>; expected <loader type='pflash' readonly='yes'>OVMF_CODE...</loader>");
 	else if (os->nvram && os->loader_stateless == TRI_ON)
