@@ -63,6 +63,7 @@ test: sevqemu build/unit-tests
 	sh tests/bad.sh
 	sh tests/cmdline.sh
 	sh tests/firmware.sh
+	sh tests/host.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
@@ -149,6 +150,7 @@ check-sanitize:
 	sh tests/cli.sh || fail=1; \
 	sh tests/cmdline.sh || fail=1; \
 	sh tests/firmware.sh || fail=1; \
+	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \

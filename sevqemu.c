@@ -21,6 +21,8 @@
 #include "emit/host.h"
 #include "emit/output.h"
 #include "emit/plan.h"
+#include "emit/preflight.h"
+#include "emit/probe.h"
 #include "parse/parse.h"
 #include "parse/policy.h"
 #include "parse/xml.h"
@@ -41,6 +43,7 @@ struct options {
 	const char *dh_cert;
 	const char *session;
 	const char *domcaps;
+	bool probe;
 	struct parse_options parse;
 	struct plan_options plan;
 };
@@ -70,6 +73,7 @@ static const char usage_text[] =
 	"      --session FILE     base64 session blob (sevctl's vm_session.b64)\n"
 	"      --cgs              confidential-guest-support= on -machine\n"
 	"                         instead of memory-encryption=\n"
+	"      --probe            ask the emulator what it has; refuse what it lacks\n"
 	"      --qmp PATH         add a QMP socket for the attestation flow\n"
 	"      --paused           start QEMU stopped (-S)\n"
 	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
@@ -82,7 +86,7 @@ static const char usage_text[] =
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
-	OPT_IGNORE, OPT_QMP, OPT_PAUSED,
+	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE,
 };
 
 static const struct option long_options[] = {
@@ -102,6 +106,7 @@ static const struct option long_options[] = {
 	{ "ignore-unsupported", no_argument, NULL, OPT_IGNORE },
 	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
+	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -150,6 +155,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_IGNORE: o->parse.ignore_unsupported = true; break;
 		case OPT_QMP: o->plan.qmp = optarg; break;
 		case OPT_PAUSED: o->plan.paused = true; break;
+		case OPT_PROBE: o->probe = true; break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -245,41 +251,54 @@ static int become_qemu(const struct plan *plan, struct diag *d)
 	return EXIT_OSERR;
 }
 
+/* The act: write the files, then print, or become QEMU. */
+static void act(const struct options *o, const struct plan *plan,
+		struct diag *d)
+{
+	if (o->mode == MODE_DRY_RUN) {
+		for (size_t i = 0; i < plan->nfiles; i++)
+			fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
+				plan->files[i].path, plan->files[i].size);
+	} else if (files_write(plan, d)) {
+		for (size_t i = 0; i < plan->nfiles; i++)
+			diag_path_note(d, plan->files[i].path,
+				       "written (%zu bytes, mode 0600)",
+				       plan->files[i].size);
+	}
+	if (diag_failed(d))
+		return;
+	if (o->mode == MODE_EXEC)
+		become_qemu(plan, d);
+	else
+		output_write(stdout, plan, o->format, d);
+}
+
 static int run(const struct options *o, struct diag *d)
 {
 	struct domain dom = { 0 };
 	struct plan plan = PLAN_INIT;
 	struct host_facts host = { 0 };
+	struct host_paths paths;
+	host_paths_init(&paths, getenv("SEVQEMU_TEST_HOST_ROOT"));
 	struct plan_options plan_opts = o->plan;
+	plan_opts.host = &host;
 	size_t len = 0;
 	char *xml = xml_slurp(o->input, &len, d);
-	if (xml && parse_domain(xml, len, &o->parse, &dom, d) &&
-	    (!o->dh_cert || parse_blob_file(&dom, "dh-cert", o->dh_cert, d)) &&
-	    (!o->session || parse_blob_file(&dom, "session", o->session, d)) &&
-	    read_host(o, &host, d)) {
-		plan_opts.host = &host;
-		if (o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
-		    dom.launch.type != LAUNCH_NONE)
-			policy_explain(stderr, dom.launch.policy,
-				       dom.launch.type == LAUNCH_SEV_SNP);
-		if (plan_build(&dom, &plan_opts, &plan, d) &&
-		    output_check(&plan, o->format, d) && files_check(&plan, d)) {
-			if (o->mode == MODE_DRY_RUN) {
-				for (size_t i = 0; i < plan.nfiles; i++)
-					fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
-						plan.files[i].path, plan.files[i].size);
-			} else if (files_write(&plan, d)) {
-				for (size_t i = 0; i < plan.nfiles; i++)
-					diag_path_note(d, plan.files[i].path,
-						       "written (%zu bytes, mode 0600)",
-						       plan.files[i].size);
-			}
-			if (!diag_failed(d) && o->mode != MODE_EXEC)
-				output_write(stdout, &plan, o->format, d);
-			if (!diag_failed(d) && o->mode == MODE_EXEC)
-				become_qemu(&plan, d);
-		}
-	}
+	bool parsed = xml && parse_domain(xml, len, &o->parse, &dom, d) &&
+		      (!o->dh_cert || parse_blob_file(&dom, "dh-cert", o->dh_cert, d)) &&
+		      (!o->session || parse_blob_file(&dom, "session", o->session, d)) &&
+		      read_host(o, &host, d);
+	if (parsed && o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
+	    dom.launch.type != LAUNCH_NONE)
+		policy_explain(stderr, dom.launch.policy,
+			       dom.launch.type == LAUNCH_SEV_SNP);
+	/* Everything that can fail is asked before anything is written. */
+	bool ready = parsed && plan_build(&dom, &plan_opts, &plan, d) &&
+		     output_check(&plan, o->format, d) && files_check(&plan, d) &&
+		     (!o->probe || probe_emulator(&plan, &dom, d)) &&
+		     (o->mode != MODE_EXEC || preflight(&dom, &paths, d));
+	if (ready)
+		act(o, &plan, d);
 	free(xml);
 	plan_free(&plan);
 	domain_free(&dom);

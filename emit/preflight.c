@@ -1,0 +1,134 @@
+/*
+ * Pre-flight for --exec: what the host must offer before an encrypted guest
+ * can start, checked before anything is written, so that a missing driver
+ * is one clear sentence here rather than QEMU's "failed to initialize kvm:
+ * Operation not permitted" later.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "preflight.h"
+
+void host_paths_init(struct host_paths *paths, const char *root)
+{
+	/* ROOT: a directory standing for "/" (tests); NULL: this host. */
+	const char *r = root ? root : "";
+	snprintf(paths->sev_device, sizeof(paths->sev_device), "%s/dev/sev", r);
+	snprintf(paths->kvm_amd, sizeof(paths->kvm_amd),
+		 "%s/sys/module/kvm_amd/parameters", r);
+	snprintf(paths->status, sizeof(paths->status), "%s/proc/self/status", r);
+}
+
+/* A kvm_amd boolean parameter: Y or 1 is on. */
+static int kvm_param(const struct host_paths *paths, const char *name)
+{
+	char path[sizeof(paths->kvm_amd) + 16];
+	snprintf(path, sizeof(path), "%s/%s", paths->kvm_amd, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int c = fgetc(f);
+	fclose(f);
+	return c == 'Y' || c == 'y' || c == '1';
+}
+
+/* Whether this process has CAP_IPC_LOCK (bit 14 of CapEff), which exempts
+ * it from RLIMIT_MEMLOCK when KVM pins the guest's pages. */
+static bool can_lock_memory(const struct host_paths *paths)
+{
+	FILE *f = fopen(paths->status, "r");
+	if (!f)
+		return false;
+	char line[256];
+	unsigned long long caps = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return (caps >> 14) & 1;
+}
+
+static bool check_sev_device(const struct host_paths *paths, struct diag *d)
+{
+	struct stat st;
+	if (stat(paths->sev_device, &st) != 0) {
+		diag_path_error(d, EXIT_UNAVAILABLE, paths->sev_device,
+				"missing: this host's SEV firmware is not available (is SEV enabled in the BIOS, and the ccp module loaded?)");
+		return false;
+	}
+	if (access(paths->sev_device, R_OK | W_OK) != 0) {
+		diag_path_error(d, EXIT_UNAVAILABLE, paths->sev_device,
+				"not readable and writable by you (mode %04o, uid %u): QEMU opens it read-write",
+				(unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+		return false;
+	}
+	return true;
+}
+
+static bool check_kvm(const struct build *b, const struct host_paths *paths,
+		      struct diag *d)
+{
+	const char *param = b->snp ? "sev_snp" : b->es ? "sev_es" : "sev";
+	const char *what = b->snp ? "SEV-SNP" : b->es ? "SEV-ES" : "SEV";
+	int on = kvm_param(paths, param);
+	if (on == 1)
+		return true;
+	if (on < 0)
+		diag_path_error(d, EXIT_UNAVAILABLE, paths->kvm_amd,
+				"has no %s: kvm_amd is not loaded, or too old for %s",
+				param, what);
+	else
+		diag_path_error(d, EXIT_UNAVAILABLE, paths->kvm_amd,
+				"%s is off: kvm_amd runs without %s; reload it with kvm_amd %s=1",
+				param, what, param);
+	return false;
+}
+
+/* SEV and SEV-ES pin every guest page: the memlock limit must cover RAM. */
+static bool check_memlock(const struct build *b, const struct host_paths *paths,
+			  struct diag *d)
+{
+	if (b->snp || can_lock_memory(paths))
+		return true;
+	uint64_t need = guest_ram_mib(b->dom) << 20;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		return true;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return true;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
+		/* Raised here, inherited by QEMU through exec. */
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
+			diag_path_note(d, NULL, "RLIMIT_MEMLOCK raised to its hard limit for the guest's %llu MiB",
+				       (unsigned long long)(need >> 20));
+			return true;
+		}
+	}
+	diag_path_error(d, EXIT_UNAVAILABLE, NULL,
+			"the memory lock limit is %llu KiB, but SEV pins all %llu MiB of guest memory; raise it (ulimit -l %llu) or run with CAP_IPC_LOCK",
+			(unsigned long long)(rl.rlim_max / 1024),
+			(unsigned long long)(need >> 20),
+			(unsigned long long)(need / 1024));
+	return false;
+}
+
+bool preflight(const struct domain *dom, const struct host_paths *paths,
+	       struct diag *d)
+{
+	if (dom->launch.type == LAUNCH_NONE)
+		return true;
+	struct build b = {
+		.dom = dom,
+		.sev = true,
+		.snp = dom->launch.type == LAUNCH_SEV_SNP,
+	};
+	b.es = b.snp || (dom->launch.policy & SEV_POLICY_ES);
+	return check_sev_device(paths, d) && check_kvm(&b, paths, d) &&
+	       check_memlock(&b, paths, d);
+}

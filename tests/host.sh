@@ -1,0 +1,122 @@
+#!/bin/sh
+# The host, as --exec and --probe see it: pre-flight checks against a host
+# tree made here (SEVQEMU_TEST_HOST_ROOT stands for "/"), and --probe
+# against this machine's real QEMU.  Each check: status, exact error line,
+# and nothing written on a refusal.
+set -u
+SEVQEMU=${SEVQEMU:-./sevqemu}
+top=$(pwd)
+t=$top/build/host
+rm -rf "$t"
+mkdir -p "$t"
+pass=0 fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+# A host tree: dev/sev, kvm_amd parameters, a /proc/self/status.
+host() { # NAME SEV SEV_ES CAPEFF
+	r=$t/$1
+	mkdir -p "$r/dev" "$r/sys/module/kvm_amd/parameters" "$r/proc/self"
+	: >"$r/dev/sev"
+	echo "$2" >"$r/sys/module/kvm_amd/parameters/sev"
+	echo "$3" >"$r/sys/module/kvm_amd/parameters/sev_es"
+	printf 'Name:\tsevqemu\nCapEff:\t%s\n' "$4" >"$r/proc/self/status"
+}
+cat >"$t/fake-qemu" <<'FAKE'
+#!/bin/sh
+ulimit -l >"$FAKE_OUT"
+FAKE
+chmod +x "$t/fake-qemu"
+sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$t/nvram/VARS.fd|" testdata/demo.xml >"$t/sev.xml"
+sed 's|<policy>0x0003</policy>|<policy>0x0007</policy>|' "$t/sev.xml" >"$t/es.xml"
+# 4 MiB of RAM: small enough for the hard memlock limit a sandbox allows.
+sed "s|<memory unit='GiB'>4</memory>|<memory unit='MiB'>4</memory>|; s|<currentMemory unit='GiB'>4</currentMemory>||" "$t/sev.xml" >"$t/small.xml"
+
+# exec_case NAME ROOT XML STATUS LINE [LIMITS]: --exec under ROOT, after
+# the shell commands LIMITS (ulimit ...) in the same subshell
+n=0
+exec_case() {
+	name=$1 root=$2 xml=$3 want=$4 line=$5 limits=${6:-:}
+	n=$((n + 1))
+	out=$t/exec$n
+	rm -rf "$t/state" "$t/nvram" "$t/limit"
+	(
+		eval "$limits"
+		SEVQEMU_TEST_HOST_ROOT=$root FAKE_OUT=$t/limit \
+			"$SEVQEMU" -q -x --emulator "$t/fake-qemu" -d "$t/state" "$xml" \
+			>"$out.out" 2>"$out.err"
+	)
+	status=$?
+	got=$(head -1 "$out.err")
+	if [ "$status" != "$want" ]; then
+		no "$name" "exit $status, expected $want: $(cat "$out.err")"
+	elif [ "$want" != 0 ] && [ "$got" != "$line" ]; then
+		no "$name" "message '$got', expected '$line'"
+	elif [ "$want" != 0 ] && { [ -e "$t/state" ] || [ -e "$t/nvram" ]; }; then
+		no "$name" "something was written"
+	else
+		ok "$name"
+	fi
+}
+
+host good Y Y 0000003fffffffff
+exec_case "all there: QEMU runs" "$t/good" "$t/sev.xml" 0 ""
+host nosev Y Y 0000003fffffffff
+rm "$t/nosev/dev/sev"
+exec_case "no /dev/sev" "$t/nosev" "$t/sev.xml" 69 \
+	"sevqemu: $t/nosev/dev/sev: missing: this host's SEV firmware is not available (is SEV enabled in the BIOS, and the ccp module loaded?)"
+host kvmoff N N 0000003fffffffff
+exec_case "kvm_amd sev=N" "$t/kvmoff" "$t/sev.xml" 69 \
+	"sevqemu: $t/kvmoff/sys/module/kvm_amd/parameters: sev is off: kvm_amd runs without SEV; reload it with kvm_amd sev=1"
+host noes Y N 0000003fffffffff
+exec_case "SEV-ES guest, kvm_amd sev_es=N" "$t/noes" "$t/es.xml" 69 \
+	"sevqemu: $t/noes/sys/module/kvm_amd/parameters: sev_es is off: kvm_amd runs without SEV-ES; reload it with kvm_amd sev_es=1"
+rm "$t/noes/sys/module/kvm_amd/parameters/sev_es"
+exec_case "SEV-ES guest, old kvm_amd" "$t/noes" "$t/es.xml" 69 \
+	"sevqemu: $t/noes/sys/module/kvm_amd/parameters: has no sev_es: kvm_amd is not loaded, or too old for SEV-ES"
+host nocap Y Y 0000000000000000
+exec_case "memlock too low, hard limit too" "$t/nocap" "$t/sev.xml" 69 \
+	"sevqemu: the memory lock limit is 1024 KiB, but SEV pins all 4096 MiB of guest memory; raise it (ulimit -l 4194304) or run with CAP_IPC_LOCK" "ulimit -l 1024"
+exec_case "memlock soft low, hard enough: raised" "$t/nocap" "$t/small.xml" 0 "" \
+	"ulimit -H -l 8192; ulimit -S -l 1024"
+if [ "$(cat "$t/limit" 2>/dev/null)" = 8192 ]; then ok "QEMU inherits the raised limit"; else no "raised limit" "QEMU saw $(cat "$t/limit" 2>/dev/null)"; fi
+exec_case "CAP_IPC_LOCK needs no limit" "$t/good" "$t/sev.xml" 0 "" "ulimit -l 1024"
+rm -rf "$t/state"
+SEVQEMU_TEST_HOST_ROOT=$t/nosev "$SEVQEMU" -q -n -d "$t/state" "$t/sev.xml" >/dev/null 2>&1
+if [ $? = 0 ]; then ok "a dry run makes no pre-flight"; else no "dry run" "refused"; fi
+
+# --probe against the real emulator
+probe_case() { # NAME XML STATUS LINE
+	"$SEVQEMU" -q -n --probe -d "$t/probe-state" "$2" >/dev/null 2>"$t/probe.err"
+	status=$?
+	got=$(grep -v 'would write' "$t/probe.err" | head -1)
+	if [ "$status" = "$3" ] && { [ "$3" = 0 ] || [ "$got" = "$4" ]; }; then ok "$1"; else no "$1" "exit $status: $got"; fi
+}
+qemu=$(command -v qemu-system-x86_64)
+if [ -z "$qemu" ]; then
+	echo "skip probe: no qemu-system-x86_64"
+else
+	v=$("$qemu" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')
+	sed "s|/usr/bin/qemu-system-x86_64|$qemu|" "$t/sev.xml" >"$t/p-sev.xml"
+	probe_case "--probe accepts what QEMU has" "$t/p-sev.xml" 0 ""
+	sed 's/machine=.q35./machine="pc-q35-99.0"/' "$t/p-sev.xml" >"$t/p-machine.xml"
+	probe_case "--probe: unknown machine type" "$t/p-machine.xml" 69 \
+		"sevqemu: $qemu: QEMU $v has no machine type 'pc-q35-99.0'"
+	sed 's|<vcpu placement=.static.>2</vcpu>|<vcpu>2</vcpu><cpu><model>EPYC-v99</model></cpu>|' "$t/p-sev.xml" >"$t/p-cpu.xml"
+	probe_case "--probe: unknown CPU model" "$t/p-cpu.xml" 69 \
+		"sevqemu: $qemu: QEMU $v has no CPU model 'EPYC-v99'"
+	sed "s|/usr/bin/qemu-system-x86_64|$qemu|" testdata/snp.xml >"$t/p-snp.xml"
+	if "$qemu" -object help 2>/dev/null | grep -q sev-snp-guest; then
+		echo "skip --probe SNP refusal: this QEMU has sev-snp-guest"
+	else
+		probe_case "--probe: no sev-snp-guest" "$t/p-snp.xml" 69 \
+			"sevqemu: $qemu: QEMU $v has no sev-snp-guest; SEV-SNP needs QEMU 9.1 or later"
+	fi
+	sed "s|<emulator>.*</emulator>|<emulator>/bin/true</emulator>|" "$t/sev.xml" >"$t/p-true.xml"
+	probe_case "--probe: not QEMU" "$t/p-true.xml" 69 \
+		"sevqemu: /bin/true: said nothing when probed (-machine none -qmp stdio); is it QEMU?"
+	[ ! -e "$t/probe-state" ] && ok "--probe writes nothing" || no "--probe" "wrote $t/probe-state"
+fi
+
+echo "host: $pass passed, $fail failed"
+[ $fail = 0 ]
