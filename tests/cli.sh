@@ -75,6 +75,14 @@ printf '<domain type="kvm">\n<name>x</name>\n<cbitpos/>\n' | $q -n - 2>"$t/stdin
 check "standard input is named <stdin> in messages" grep -q '^sevqemu: <stdin>:' "$t/stdin.err"
 
 # --- --exec -------------------------------------------------------------
+# A host tree with SEV ready (tests/host.sh covers the refusals).
+h=$t/host
+mkdir -p "$h/dev" "$h/sys/module/kvm_amd/parameters" "$h/proc/self"
+: >"$h/dev/sev"
+echo Y >"$h/sys/module/kvm_amd/parameters/sev"
+printf 'CapEff:\t0000003fffffffff\n' >"$h/proc/self/status"
+SEVQEMU_TEST_HOST_ROOT=$h
+export SEVQEMU_TEST_HOST_ROOT
 cat >"$t/fake-qemu" <<'FAKE'
 #!/bin/sh
 for a in "$0" "$@"; do printf '%s\n' "$a"; done >"$FAKE_OUT"
