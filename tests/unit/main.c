@@ -15,6 +15,7 @@ int main(void)
 		{ "output (emit/output.h)", run_output_tests },
 		{ "files (emit/files.h)", run_files_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
+		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {

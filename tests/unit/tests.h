@@ -17,5 +17,6 @@ int run_argv_tests(void);
 int run_output_tests(void);
 int run_files_tests(void);
 int run_parse_tests(void);
+int run_host_tests(void);
 
 #endif
