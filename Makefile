@@ -65,6 +65,7 @@ test: sevqemu build/unit-tests
 	sh tests/firmware.sh
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
+	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
