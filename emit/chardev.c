@@ -1,7 +1,156 @@
-/* Serial ports, consoles and channels: -chardev and their devices. */
+/*
+ * Serial ports, consoles and channels: one -chardev for the host side and
+ * one -device for the guest side each.  Ids follow libvirt's: charserialN /
+ * serialN by serial port, charconsoleN / consoleN for virtio consoles,
+ * charchannelN / channelN for channels.  A console on a serial port that a
+ * <serial> makes adds nothing (check_chardevs() marked it same_as_serial);
+ * one that is alone makes that serial port.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "build.h"
+
+/* sun_path of struct sockaddr_un: 108 bytes with the terminating NUL. */
+#define UNIX_PATH_MAX 108
+
+static const char *element(const struct chardev *c)
+{
+	return c->kind == CHR_SERIAL ? "<serial>"
+	       : c->kind == CHR_CONSOLE ? "<console>" : "<channel>";
+}
+
+/* A unix socket without a path: ID.sock in the state dir (NULL after an
+ * error). */
+static char *state_dir_socket(struct build *b, const struct chardev *c,
+			      const char *id)
+{
+	const char *dir = plan_state_dir(b);
+	if (!dir)
+		return NULL;
+	char *path = xasprintf("%s/%s.sock", dir, id);
+	size_t len = strlen(path);
+	if (len >= UNIX_PATH_MAX) {
+		/* The XML is fine; the state dir is where it cannot go. */
+		diag_error(b->d, EXIT_CANTCREAT, c->line, element(c),
+			   "its socket %s would be %zu bytes, too long for a unix socket (at most %d: sun_path holds %d with its NUL) because the state dir is long; pass a shorter --state-dir, or give <source mode='bind' path=...>",
+			   path, len, UNIX_PATH_MAX - 1, UNIX_PATH_MAX);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* -chardev BACKEND,id=CHARID,... */
+static bool push_chardev(struct build *b, const struct chardev *c,
+			 const char *charid, const char *id)
+{
+	static const char *const names[] = {
+		[CHR_PTY] = "pty", [CHR_FILE] = "file", [CHR_UNIX] = "socket",
+		[CHR_TCP] = "socket", [CHR_STDIO] = "stdio", [CHR_NULL] = "null",
+	};
+	char *sock = NULL;
+	if (c->backend == CHR_UNIX && !c->path &&
+	    !(sock = state_dir_socket(b, c, id)))
+		return false;
+	struct keyval kv;
+	kv_begin(&kv, names[c->backend]);
+	kv_str(&kv, "id", charid);
+	switch (c->backend) {
+	case CHR_FILE:
+		kv_str(&kv, "path", c->path);
+		if (c->append)
+			kv_bool(&kv, "append", true);
+		break;
+	case CHR_UNIX:
+	case CHR_TCP:
+		if (c->backend == CHR_UNIX) {
+			kv_str(&kv, "path", c->path ? c->path : sock);
+		} else {
+			if (c->host)
+				kv_str(&kv, "host", c->host);
+			kv_str(&kv, "port", c->service);
+		}
+		kv_bool(&kv, "server", c->listen);
+		if (c->listen)
+			kv_bool(&kv, "wait", false);
+		if (c->telnet)
+			kv_bool(&kv, "telnet", true);
+		if (c->reconnect)
+			kv_u64(&kv, "reconnect", c->reconnect);
+		break;
+	case CHR_PTY:
+	case CHR_STDIO:
+	case CHR_NULL:
+		break;
+	}
+	if (c->log_file) {
+		kv_str(&kv, "logfile", c->log_file);
+		if (c->log_append != TRI_DEFAULT)
+			kv_bool(&kv, "logappend", c->log_append == TRI_ON);
+	}
+	kv_push(&kv, b->argv, "-chardev");
+	free(sock);
+	return true;
+}
+
+static void build_serial(struct build *b, const struct chardev *c)
+{
+	char id[24], charid[32];
+	snprintf(id, sizeof(id), "serial%u", c->target_port);
+	snprintf(charid, sizeof(charid), "char%s", id);
+	if (!push_chardev(b, c, charid, id))
+		return;
+	bool pci = strcmp(c->target_type, "pci-serial") == 0;
+	struct keyval kv;
+	kv_begin(&kv, pci ? "pci-serial" : "isa-serial");
+	if (pci && !pci_place(b, &kv, c->line, element(c))) {
+		kv_discard(&kv);
+		return;
+	}
+	kv_str(&kv, "chardev", charid);
+	kv_str(&kv, "id", id);
+	if (!pci)
+		kv_u64(&kv, "index", c->target_port);
+	kv_push(&kv, b->argv, "-device");
+}
+
+/* A virtconsole or virtserialport on the first virtio-serial controller,
+ * which build_controllers() made for it. */
+static void build_virtio_port(struct build *b, const struct chardev *c,
+			      unsigned n)
+{
+	bool console = c->kind == CHR_CONSOLE;
+	char id[24], charid[32], bus[24];
+	snprintf(id, sizeof(id), "%s%u", console ? "console" : "channel", n);
+	snprintf(charid, sizeof(charid), "char%s", id);
+	if (!push_chardev(b, c, charid, id))
+		return;
+	struct keyval kv;
+	kv_begin(&kv, console ? "virtconsole" : "virtserialport");
+	kv_str(&kv, "bus", controller_bus(CTRL_VIRTIO_SERIAL, 0, bus, sizeof(bus)));
+	kv_str(&kv, "chardev", charid);
+	kv_str(&kv, "id", id);
+	if (c->target_name)
+		kv_str(&kv, "name", c->target_name);
+	kv_push(&kv, b->argv, "-device");
+}
 
 void build_chardevs(struct build *b)
 {
-	(void)b;
+	const struct domain *dom = b->dom;
+	unsigned consoles = 0, channels = 0;
+	for (size_t i = 0; i < dom->nchardevs && !diag_failed(b->d); i++) {
+		const struct chardev *c = &dom->chardevs[i];
+		if (c->kind == CHR_SERIAL ||
+		    (c->kind == CHR_CONSOLE && strcmp(c->target_type, "serial") == 0)) {
+			if (!c->same_as_serial)
+				build_serial(b, c);
+		} else if (c->kind == CHR_CONSOLE) {
+			build_virtio_port(b, c, consoles++);
+		} else {
+			build_virtio_port(b, c, channels++);
+		}
+	}
 }

@@ -347,20 +347,19 @@ static void remove_created(const char *dir, const char *missing)
 
 bool files_write(const struct plan *plan, struct diag *d)
 {
-	if (!plan->nfiles)
+	if (!plan->nfiles && !plan->state_dir_used)
 		return true;
 	char *state_missing = plan->state_dir ? first_missing(plan->state_dir) : NULL;
-	struct staged *st = xcalloc(plan->nfiles, sizeof(*st));
-	int state_fd = -1;
-	bool ok = true;
+	struct staged *st = xcalloc(plan->nfiles ? plan->nfiles : 1, sizeof(*st));
+	/* Made even with no file to write: sockets may be created there. */
+	int state_fd = plan->state_dir_used ? open_state_dir(plan->state_dir, d) : -1;
+	bool ok = !plan->state_dir_used || state_fd >= 0;
 	size_t i;
 	for (i = 0; i < plan->nfiles; i++)
 		st[i].dirfd = -1;
 	for (i = 0; ok && i < plan->nfiles; i++) {
 		const struct plan_file *f = &plan->files[i];
 		if (f->in_state_dir) {
-			if (state_fd < 0)
-				state_fd = open_state_dir(plan->state_dir, d);
 			st[i].dirfd = state_fd < 0 ? -1 : dup(state_fd);
 		} else {
 			char *probe = xasprintf("%s/", f->dir);

@@ -1,7 +1,90 @@
-/* Network interfaces: -netdev and the NIC. */
+/* Network interfaces: a -netdev backend (user, bridge or tap) and the NIC
+ * on its own PCI(e) slot. */
+#include <stdio.h>
+
 #include "build.h"
+
+static const char *const nic_drivers[] = {
+	[NIC_VIRTIO] = "virtio-net-pci",
+	[NIC_E1000] = "e1000",
+	[NIC_E1000E] = "e1000e",
+	[NIC_RTL8139] = "rtl8139",
+};
+
+static void build_netdev(struct build *b, const struct interface *net,
+			 const char *id)
+{
+	struct keyval kv;
+	switch (net->type) {
+	case NET_USER:
+		kv_begin(&kv, "user");
+		kv_str(&kv, "id", id);
+		break;
+	case NET_BRIDGE:
+		/* QEMU's bridge helper creates the tap and adds it to the bridge
+		 * (allowed by /etc/qemu/bridge.conf). */
+		kv_begin(&kv, "bridge");
+		kv_str(&kv, "id", id);
+		kv_str(&kv, "br", net->bridge);
+		break;
+	case NET_ETHERNET:
+	default:
+		kv_begin(&kv, "tap");
+		kv_str(&kv, "id", id);
+		kv_str(&kv, "ifname", net->tap);
+		kv_str(&kv, "script", "no");
+		kv_str(&kv, "downscript", "no");
+		if (net->vhost)
+			kv_bool(&kv, "vhost", true);
+		if (net->queues > 1)
+			kv_u64(&kv, "queues", net->queues);
+		break;
+	}
+	kv_push(&kv, b->argv, "-netdev");
+}
+
+static void build_interface(struct build *b, const struct interface *net,
+			    unsigned i)
+{
+	char netdev[24], id[24];
+	snprintf(netdev, sizeof(netdev), "net%u", i);
+	snprintf(id, sizeof(id), "nic%u", i);
+	build_netdev(b, net, netdev);
+
+	struct keyval kv;
+	kv_begin(&kv, nic_drivers[net->model]);
+	if (!pci_place(b, &kv, net->line, "<interface>")) {
+		kv_discard(&kv);
+		return;
+	}
+	kv_str(&kv, "netdev", netdev);
+	kv_str(&kv, "id", id);
+	if (net->mac)
+		kv_str(&kv, "mac", net->mac);
+	if (net->rom_disabled)
+		kv_str(&kv, "romfile", "");
+	else if (net->rom_file)
+		kv_str(&kv, "romfile", net->rom_file);
+	if (net->rom_bar != TRI_DEFAULT)
+		kv_u64(&kv, "rombar", net->rom_bar == TRI_ON);
+	unsigned boot = boot_index_interface(&b->boot, net, i);
+	if (boot)
+		kv_u64(&kv, "bootindex", boot);
+	if (net->model == NIC_VIRTIO) {
+		if (net->queues > 1) {
+			/* A receive and a transmit vector per queue pair, one for
+			 * configuration changes, one for the control queue. */
+			kv_bool(&kv, "mq", true);
+			kv_u64(&kv, "vectors", 2 * (uint64_t)net->queues + 2);
+		}
+		virtio_options(b, &kv, net->iommu, true);
+	}
+	kv_push(&kv, b->argv, "-device");
+}
 
 void build_interfaces(struct build *b)
 {
-	(void)b;
+	const struct domain *dom = b->dom;
+	for (size_t i = 0; i < dom->ninterfaces && !diag_failed(b->d); i++)
+		build_interface(b, &dom->interfaces[i], (unsigned)i);
 }

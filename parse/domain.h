@@ -149,6 +149,12 @@ struct disk {
 	char *cache, *discard, *io; /* as written, validated */
 	enum tristate iommu;
 	unsigned boot_order;     /* 0: none */
+	unsigned index;          /* from the target name: vdb 1, sdaa 26 */
+	/* bus='scsi': <address type='drive' controller bus target unit>, or
+	 * controller 0 and the index from the target name (scsi-id index %
+	 * 256, lun index / 256); parse/controller.c checks the controller. */
+	unsigned scsi_controller, scsi_target, scsi_unit;
+	unsigned address_line;   /* 0: no <address type='drive'> */
 };
 
 /*
@@ -196,29 +202,48 @@ enum controller_type {
 	CTRL_SCSI, CTRL_USB, CTRL_VIRTIO_SERIAL, CTRL_PCI, CTRL_SATA, CTRL_IDE,
 };
 
+enum controller_model {
+	CTRL_MODEL_DEFAULT = 0,  /* none written: the type's (machine's) default */
+	CTRL_VIRTIO_SCSI,
+	CTRL_USB_NONE, CTRL_USB_QEMU_XHCI, CTRL_USB_NEC_XHCI,
+	CTRL_USB_PIIX3_UHCI, CTRL_USB_ICH9_EHCI1,
+	CTRL_PCI_ROOT, CTRL_PCIE_ROOT,
+};
+
+/* check_controllers() leaves dom->controllers sorted by type, then index. */
 struct controller {
 	unsigned line;
 	enum controller_type type;
 	unsigned index;
-	char *model;             /* as written, validated; NULL: the default */
-	enum tristate iommu;
+	enum controller_model model;
+	enum tristate iommu;     /* <driver iommu> (scsi, virtio-serial) */
+	unsigned queues;         /* scsi <driver queues>; 0: not given */
+	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
+	int vectors;             /* virtio-serial; -1: not given */
+	bool auto_index;         /* no index=: the lowest free one, as libvirt */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
 
 enum net_type { NET_USER, NET_BRIDGE, NET_ETHERNET };
+enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
 
 struct interface {
 	unsigned line;
 	enum net_type type;
 	char *bridge;            /* type='bridge': <source bridge> */
 	char *tap;               /* type='ethernet': <target dev> */
-	char *model;             /* virtio (default), e1000, e1000e, rtl8139 */
+	enum net_model model;    /* virtio when no <model> */
 	char *mac;               /* canonical lower-case, or NULL */
-	enum tristate link;      /* <link state='up|down'> */
+	unsigned mac_line;
 	bool rom_disabled;       /* <rom enabled='no'/> */
-	enum tristate iommu;
-	unsigned boot_order;
+	enum tristate rom_bar;   /* <rom bar='on|off'/> */
+	char *rom_file;          /* <rom file=...>, or NULL */
+	enum tristate iommu;     /* <driver iommu> */
+	bool vhost;              /* <driver name='vhost'> */
+	unsigned queues;         /* <driver queues>; 0: not given */
+	unsigned boot_order;     /* <boot order>; 0: none */
+	unsigned boot_line;
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
@@ -228,46 +253,80 @@ enum chardev_backend { CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL
 
 struct chardev {
 	unsigned line;
+	unsigned source_line, target_line;
 	enum chardev_kind kind;
 	enum chardev_backend backend;
 	char *path;              /* file or unix; NULL for a unix socket: state dir */
 	bool listen;             /* unix mode='bind' / tcp mode='bind' */
 	char *host, *service;    /* tcp */
-	bool append;             /* file: <log append> / <source append='on'> */
-	char *target_type;       /* serial: isa-serial...; console: serial|virtio */
-	unsigned target_port;
+	bool telnet;             /* tcp: <protocol type='telnet'/> */
+	unsigned reconnect;      /* connect: <reconnect timeout=N> seconds; 0: none */
+	bool append;             /* file: <source append='on'> */
+	char *log_file;          /* <log file=...>, or NULL */
+	enum tristate log_append;
+	/* serial: "isa-serial" or "pci-serial"; console: "serial" or "virtio";
+	 * channel: "virtio" (controller.c adds the virtio-serial bus for these) */
+	char *target_type;
+	bool has_port;           /* <target port=...> given */
+	unsigned target_port;    /* serial, console on a serial: the port, set
+	                          * by check_chardevs() when not given */
 	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
+	bool same_as_serial;     /* console on a serial port that a <serial> (or
+	                          * an earlier console) already makes */
 };
 
 /* --- other devices: parse/misc.c, emit/misc.c -------------------------- */
 
 struct vsock {
 	unsigned line;           /* 0: none */
-	uint32_t cid;            /* 0: auto */
+	uint32_t cid;            /* 3 to 0xfffffffe: always given */
 	enum tristate iommu;
 };
 
-struct graphics {
+enum graphics_listen { LISTEN_ADDRESS = 0, LISTEN_SOCKET, LISTEN_NONE };
+
+struct graphics {                /* type='vnc', the only one translated */
 	unsigned line;           /* 0: none */
-	int port;                /* -1: autoport */
-	char *listen;            /* address, or NULL */
+	int port;                /* -1: autoport; else 5900-65535 */
+	enum graphics_listen listen_type;
+	char *listen;            /* address (NULL: 127.0.0.1), or socket path
+				  * (NULL: in the state dir) */
+	char *keymap;            /* keymap='en-us', or NULL */
+	char *share;             /* sharePolicy, as written, or NULL */
+	bool power_control;      /* powerControl='yes' */
+	unsigned audio_id;       /* <audio id='N'/> child; 0: none */
+	unsigned audio_line;
+};
+
+enum video_model {
+	VIDEO_VIRTIO, VIDEO_VGA, VIDEO_BOCHS, VIDEO_CIRRUS, VIDEO_QXL,
+	VIDEO_RAMFB, VIDEO_NONE,
 };
 
 struct video {
 	unsigned line;
-	char *model;             /* virtio, vga, bochs, cirrus, qxl, ramfb, none */
+	enum video_model model;
+	const char *model_name;  /* static: "virtio", "vga", ... */
+	bool primary;            /* primary='yes' */
+	unsigned heads;          /* 0: not given */
+	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
+	enum tristate iommu;
 };
 
 struct input {
 	unsigned line;
 	char *type;              /* tablet, mouse, keyboard */
-	char *bus;               /* usb, virtio, ps2 */
+	char *bus;               /* usb, virtio, ps2 (absent: usb for a tablet,
+				  * else ps2) */
+	enum tristate iommu;
 };
 
 struct rng {
 	unsigned line;
 	bool builtin;            /* <backend model='builtin'/> */
 	char *source;            /* <backend model='random'>/dev/urandom */
+	uint64_t rate_bytes;     /* <rate bytes=...>; 0: no limit */
+	uint64_t rate_period;    /* ms */
 	enum tristate iommu;
 };
 
@@ -282,10 +341,16 @@ struct devices_misc {
 	size_t nrngs, rngs_alloc;
 	unsigned balloon_line;   /* 0: none, or model='none' */
 	enum tristate balloon_iommu;
+	enum tristate balloon_autodeflate, balloon_free_page_reporting;
+	uint64_t balloon_stats_period; /* seconds; 0: none */
 	unsigned watchdog_line;
 	char *watchdog_model, *watchdog_action;
+	unsigned watchdog_action_line;
 	unsigned panic_line;
-	char *panic_model;
+	char *panic_model;       /* isa, pvpanic */
+	uint64_t panic_iobase;   /* isa <address iobase>; 0: the default */
+	unsigned audio_line;     /* <audio type='none'>; 0: none */
+	unsigned audio_id;
 	bool audio_none;
 };
 

@@ -240,12 +240,24 @@ class Run:
             return 'skip', self.skip, cmd, ''
         if self.opts.expect_running is not None:
             return self.running(cmd, env, nocore)
-        cmd += ['-S', '-qmp', 'stdio']
+        run, socks = dict(input=QUIT), ()
+        if any(o == '-chardev' and a.split(',')[0] == 'stdio' for o, a in zip(cmd, cmd[1:])):
+            # A guest chardev holds QEMU's stdio ("cannot use stdio by multiple character
+            # devices"): QMP on an inherited socket instead, stdin empty.
+            mine, theirs = socks = socket.socketpair()
+            mine.sendall(QUIT)
+            cmd += ['-chardev', 'socket,id=acceptqmp,fd=%d' % theirs.fileno(),
+                    '-mon', 'chardev=acceptqmp,mode=control']
+            run = dict(stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
+        cmd += ['-S'] if 'pass_fds' in run else ['-S', '-qmp', 'stdio']
         try:
-            r = subprocess.run(cmd, input=QUIT, capture_output=True, cwd=self.scratch, env=env,
-                               preexec_fn=nocore, timeout=20)
+            r = subprocess.run(cmd, capture_output=True, cwd=self.scratch, env=env,
+                               preexec_fn=nocore, timeout=20, **run)
         except subprocess.TimeoutExpired as e:
             return 'fail', 'timed out after 20 s', cmd, (e.stderr or b'').decode(errors='replace')
+        finally:
+            for s in socks:
+                s.close()
         err = r.stderr.decode(errors='replace')
         if r.returncode == 0 or r.returncode in (134, -6) and 'machine->cgs->ready' in err:
             return 'ok', '', cmd, err
