@@ -1,19 +1,508 @@
-/* The other devices: vsock, graphics, video, input, balloon, rng, watchdog, panic, audio. */
+/* The other devices: vsock, graphics, video, input, balloon, rng, watchdog,
+ * panic, audio. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "parser.h"
+#include "misc.h"
+#include "xalloc.h"
+
+#define CID_MAX 0xfffffffeu /* 0xffffffff is VMADDR_CID_ANY */
+
+bool misc_in_list(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every attribute of N must be in KNOWN; others are refused by name (69),
+ * or dropped with a warning under --ignore-unsupported. */
+bool misc_known_attrs(struct parser *p, const xmlNode *n,
+		      const char *const *known)
+{
+	for (const xmlAttr *a = n->properties; a && !diag_failed(p->d); a = a->next) {
+		const char *name = (const char *)a->name;
+		if (misc_in_list(name, known))
+			continue;
+		if (p->opts->ignore_unsupported)
+			diag_warn(p->d, xml_line(n), XML_TAG(n),
+				  "attribute %s= dropped (--ignore-unsupported)", name);
+		else
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+				   "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
+				   name);
+	}
+	return !diag_failed(p->d);
+}
+
+/* A child every device may have: <alias>, <address> (ignored), <driver
+ * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
+bool misc_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu)
+{
+	if (xml_is(c, "alias") || xml_is(c, "address")) {
+		ignored(p, c);
+		return true;
+	}
+	if (iommu && xml_is(c, "driver")) {
+		static const char *const known[] = { "iommu", NULL };
+		if (misc_known_attrs(p, c, known))
+			*iommu = attr_onoff(p, c, "iommu");
+		return true;
+	}
+	return false;
+}
+
+static void parse_vsock(struct parser *p, const xmlNode *n)
+{
+	struct vsock *v = &p->dom->misc.vsock;
+	if (v->line) {
+		duplicate(p, n);
+		return;
+	}
+	static const char *const known[] = { "model", NULL };
+	if (!misc_known_attrs(p, n, known))
+		return;
+	const char *model = xml_attr(n, "model");
+	if (model && strcmp(model, "virtio") != 0) {
+		unsupported(p, n, "only model='virtio' vsock is supported");
+		return;
+	}
+	v->line = xml_line(n);
+	bool have_cid = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (misc_common_child(p, c, &v->iommu))
+			continue;
+		if (!xml_is(c, "cid")) {
+			unsupported(p, c, NULL);
+			break;
+		}
+		if (have_cid) {
+			duplicate(p, c);
+			break;
+		}
+		have_cid = true;
+		static const char *const cid_attrs[] = { "auto", "address", NULL };
+		if (!misc_known_attrs(p, c, cid_attrs))
+			break;
+		if (attr_yesno(p, c, "auto") == TRI_ON) {
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "auto='yes' asks libvirt's daemon to pick a free CID, which sevqemu cannot do; expected auto='no' address='N' with N from 3 to %u",
+				   CID_MAX);
+			break;
+		}
+		const char *addr = xml_attr(c, "address");
+		uint64_t cid;
+		if (!addr)
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "has no address=; expected auto='no' address='N' with N from 3 to %u",
+				   CID_MAX);
+		else if (strcmp(addr, "0") == 0 || strcmp(addr, "1") == 0 ||
+			 strcmp(addr, "2") == 0)
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "address='%s' is reserved (0: hypervisor, 1: loopback, 2: host); expected 3 to %u",
+				   addr, CID_MAX);
+		else if (attr_decimal(p, c, "address", 3, CID_MAX, &cid))
+			v->cid = (uint32_t)cid;
+	}
+	if (!diag_failed(p->d) && !have_cid)
+		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
+			   "has no <cid>; expected e.g. <cid auto='no' address='3'/>");
+}
+
+static const char *const video_models[] = {
+	"virtio", "vga", "bochs", "cirrus", "qxl", "ramfb", "none", NULL,
+};
+
+static bool kib_attr(struct parser *p, const xmlNode *n, const char *name,
+		     uint64_t *out)
+{
+	if (!xml_attr(n, name))
+		return true;
+	return attr_decimal(p, n, name, 1, 0x3fffffffu, out);
+}
+
+/* False when the card is dropped (--ignore-unsupported). */
+static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *v)
+{
+	static const char *const known[] = {
+		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", NULL,
+	};
+	if (!misc_known_attrs(p, c, known) || !attr_required(p, c, "type"))
+		return true;
+	const char *type = xml_attr(c, "type");
+	if (!misc_in_list(type, video_models)) {
+		static const char *const libvirt_models[] = {
+			"vmvga", "xen", "vbox", "gop", NULL,
+		};
+		if (misc_in_list(type, libvirt_models))
+			unsupported(p, c, "this video model is not supported; expected virtio, vga, bochs, cirrus, qxl, ramfb or none");
+		else
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(c), XML_TAG(c),
+				   "type='%s' is not a video model sevqemu knows; expected virtio, vga, bochs, cirrus, qxl, ramfb or none",
+				   type);
+		return false;
+	}
+	for (int i = 0; video_models[i]; i++)
+		if (strcmp(type, video_models[i]) == 0) {
+			v->model = (enum video_model)i;
+			v->model_name = video_models[i];
+		}
+	uint64_t heads = 0;
+	if (xml_attr(c, "heads") && !attr_decimal(p, c, "heads", 1, 16, &heads))
+		return true;
+	v->heads = (unsigned)heads;
+	v->primary = attr_yesno(p, c, "primary") == TRI_ON;
+	if (!kib_attr(p, c, "vram", &v->vram) || !kib_attr(p, c, "ram", &v->ram) ||
+	    !kib_attr(p, c, "vgamem", &v->vgamem) ||
+	    !kib_attr(p, c, "vram64", &v->vram64))
+		return true;
+	/* libvirt's rule: these three size only a qxl card. */
+	const char *qxl_only = v->ram ? "ram" : v->vgamem ? "vgamem" : v->vram64 ? "vram64" : NULL;
+	if (qxl_only && v->model != VIDEO_QXL)
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "%s= on type='%s'; expected it only with type='qxl'",
+			   qxl_only, type);
+	return true;
+}
+
+static void parse_video(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const none[] = { NULL };
+	if (!misc_known_attrs(p, n, none))
+		return;
+	XGROW(m->videos, m->nvideos, m->videos_alloc);
+	struct video *v = &m->videos[m->nvideos++];
+	memset(v, 0, sizeof(*v));
+	v->line = xml_line(n);
+	bool have_model = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (misc_common_child(p, c, &v->iommu))
+			continue;
+		if (!xml_is(c, "model")) {
+			unsupported(p, c, NULL);
+		} else if (have_model) {
+			duplicate(p, c);
+		} else {
+			have_model = true;
+			if (!parse_video_model(p, c, v)) {
+				m->nvideos--; /* dropped */
+				return;
+			}
+		}
+	}
+	if (!diag_failed(p->d) && !have_model)
+		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
+			   "has no <model type=...>; expected e.g. <model type='virtio'/>");
+	if (!diag_failed(p->d) && v->iommu != TRI_DEFAULT && v->model != VIDEO_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
+			   "<driver iommu=...> on a %s card, which is not virtio; expected it only with type='virtio'",
+			   v->model_name);
+}
+
+static void parse_input(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const known[] = { "type", "bus", NULL };
+	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "type"))
+		return;
+	static const char *const types[] = { "tablet", "mouse", "keyboard", "passthrough", "evdev", NULL };
+	int t = attr_choice(p, n, "type", types);
+	if (t < 0)
+		return;
+	if (t >= 3) {
+		unsupported(p, n, "host input passthrough is not supported; expected type='tablet', 'mouse' or 'keyboard'");
+		return;
+	}
+	static const char *const buses[] = { "usb", "virtio", "ps2", "xen", "none", NULL };
+	int bus = attr_choice(p, n, "bus", buses);
+	if (bus == -2)
+		return;
+	if (bus >= 3) {
+		unsupported(p, n, "only bus='usb', 'virtio' and 'ps2' inputs are supported");
+		return;
+	}
+	if (bus == -1)
+		bus = t == 0 ? 0 : 2;
+	if (t == 0 && bus == 2) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "a tablet on bus='ps2', which has only mice and keyboards; expected bus='usb' or 'virtio'");
+		return;
+	}
+	XGROW(m->inputs, m->ninputs, m->inputs_alloc);
+	struct input *in = &m->inputs[m->ninputs++];
+	memset(in, 0, sizeof(*in));
+	in->line = xml_line(n);
+	in->type = xstrdup(types[t]);
+	in->bus = xstrdup(buses[bus]);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		if (!misc_common_child(p, c, bus == 1 ? &in->iommu : NULL))
+			unsupported(p, c, NULL);
+}
+
+static void parse_balloon(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const known[] = { "model", "autodeflate", "freePageReporting", NULL };
+	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+		return;
+	const char *model = xml_attr(n, "model");
+	if (strcmp(model, "none") == 0)
+		return;
+	if (strcmp(model, "virtio") != 0) {
+		unsupported(p, n, "only model='virtio' (or 'none') balloons are supported");
+		return;
+	}
+	if (m->balloon_line) {
+		duplicate(p, n);
+		return;
+	}
+	m->balloon_line = xml_line(n);
+	m->balloon_autodeflate = attr_onoff(p, n, "autodeflate");
+	m->balloon_free_page_reporting = attr_onoff(p, n, "freePageReporting");
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (misc_common_child(p, c, &m->balloon_iommu))
+			continue;
+		if (!xml_is(c, "stats")) {
+			unsupported(p, c, NULL);
+			continue;
+		}
+		static const char *const stats[] = { "period", NULL };
+		if (misc_known_attrs(p, c, stats) && attr_required(p, c, "period"))
+			attr_decimal(p, c, "period", 0, 0x7fffffff, &m->balloon_stats_period);
+	}
+}
+
+/* False when the backend, and so the rng, is dropped (--ignore-unsupported). */
+static bool parse_rng_backend(struct parser *p, const xmlNode *c, struct rng *r)
+{
+	const char *model = attr_required(p, c, "model");
+	if (!model)
+		return true;
+	if (strcmp(model, "egd") == 0) {
+		unsupported(p, c, "an EGD daemon backend is not supported; expected model='random' or 'builtin'");
+		return false;
+	}
+	static const char *const known[] = { "model", NULL };
+	if (!misc_known_attrs(p, c, known))
+		return true;
+	if (strcmp(model, "builtin") == 0) {
+		r->builtin = true;
+	} else if (strcmp(model, "random") == 0) {
+		char *path = xml_text(c, p->d);
+		if (path && !*path) {
+			free(path);
+			path = xstrdup("/dev/urandom"); /* libvirt's default */
+		}
+		r->source = path;
+	} else {
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "model='%s' is not valid; expected 'random', 'builtin' or 'egd'", model);
+	}
+	return true;
+}
+
+static void parse_rng(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const known[] = { "model", NULL };
+	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+		return;
+	if (strcmp(xml_attr(n, "model"), "virtio") != 0) {
+		unsupported(p, n, "only model='virtio' rngs are supported");
+		return;
+	}
+	XGROW(m->rngs, m->nrngs, m->rngs_alloc);
+	struct rng *r = &m->rngs[m->nrngs++];
+	memset(r, 0, sizeof(*r));
+	r->line = xml_line(n);
+	bool have_backend = false, have_rate = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (misc_common_child(p, c, &r->iommu))
+			continue;
+		if (xml_is(c, "backend")) {
+			if (have_backend)
+				duplicate(p, c);
+			have_backend = true;
+			if (!parse_rng_backend(p, c, r)) {
+				free(r->source);
+				m->nrngs--;
+				return;
+			}
+		} else if (xml_is(c, "rate")) {
+			static const char *const rate[] = { "bytes", "period", NULL };
+			if (have_rate)
+				duplicate(p, c);
+			have_rate = true;
+			/* libvirt: the period is 1000 ms unless given. */
+			r->rate_period = 1000;
+			if (misc_known_attrs(p, c, rate) && attr_required(p, c, "bytes") &&
+			    attr_decimal(p, c, "bytes", 1, UINT64_MAX, &r->rate_bytes) &&
+			    xml_attr(c, "period"))
+				attr_decimal(p, c, "period", 1, UINT32_MAX, &r->rate_period);
+		} else {
+			unsupported(p, c, NULL);
+		}
+	}
+	if (!diag_failed(p->d) && !have_backend)
+		diag_error(p->d, EXIT_DATAERR, r->line, XML_TAG(n),
+			   "has no <backend>; expected <backend model='random'>/dev/urandom</backend>");
+}
+
+static void parse_watchdog(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const known[] = { "model", "action", NULL };
+	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+		return;
+	static const char *const models[] = { "i6300esb", "itco", "ib700", "diag288", NULL };
+	int model = attr_choice(p, n, "model", models);
+	if (model < 0)
+		return;
+	if (model >= 2) {
+		unsupported(p, n, "only model='i6300esb' and 'itco' watchdogs are supported");
+		return;
+	}
+	static const char *const actions[] = {
+		"reset", "shutdown", "poweroff", "pause", "none", "inject-nmi", "dump", NULL,
+	};
+	int action = attr_choice(p, n, "action", actions);
+	if (action == -2)
+		return;
+	if (action == 6) {
+		unsupported(p, n, "action='dump' needs libvirt's daemon to write the dump; expected reset, shutdown, poweroff, pause, none or inject-nmi");
+		return;
+	}
+	if (m->watchdog_line) {
+		unsupported(p, n, "sevqemu translates one <watchdog>");
+		return;
+	}
+	m->watchdog_line = xml_line(n);
+	m->watchdog_model = xstrdup(models[model]);
+	if (action >= 0)
+		m->watchdog_action = xstrdup(actions[action]);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		if (!misc_common_child(p, c, NULL))
+			unsupported(p, c, NULL);
+}
+
+static void parse_panic(struct parser *p, const xmlNode *n)
+{
+	struct devices_misc *m = &p->dom->misc;
+	static const char *const known[] = { "model", NULL };
+	if (!misc_known_attrs(p, n, known))
+		return;
+	static const char *const models[] = { "isa", "pvpanic", "hyperv", "s390", "pseries", NULL };
+	int model = attr_choice(p, n, "model", models);
+	if (model == -2)
+		return;
+	if (model == 2) {
+		unsupported(p, n, "model='hyperv' needs Hyper-V enlightenments; expected model='isa' or 'pvpanic'");
+		return;
+	}
+	if (model >= 3) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "model='%s' is not an x86 panic device; expected 'isa' or 'pvpanic'",
+			   models[model]);
+		return;
+	}
+	if (m->panic_line) {
+		unsupported(p, n, "sevqemu translates one <panic>");
+		return;
+	}
+	m->panic_line = xml_line(n);
+	m->panic_model = xstrdup(models[model < 0 ? 0 : model]);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		const char *iobase = xml_is(c, "address") ? xml_attr(c, "iobase") : NULL;
+		if (iobase && model <= 0) {
+			char *end;
+			unsigned long port = strtoul(iobase, &end, 0);
+			if (*end || port == 0 || port > 0xffff)
+				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+					   "iobase='%s' is not valid; expected an I/O port like 0x505",
+					   iobase);
+			m->panic_iobase = port;
+		} else if (!misc_common_child(p, c, NULL)) {
+			unsupported(p, c, NULL);
+		}
+	}
+}
 
 void parse_misc_device(struct parser *p, const xmlNode *n)
 {
-	unsupported(p, n, NULL);
+	if (xml_is(n, "vsock"))
+		parse_vsock(p, n);
+	else if (xml_is(n, "graphics"))
+		parse_graphics(p, n);
+	else if (xml_is(n, "video"))
+		parse_video(p, n);
+	else if (xml_is(n, "input"))
+		parse_input(p, n);
+	else if (xml_is(n, "memballoon"))
+		parse_balloon(p, n);
+	else if (xml_is(n, "rng"))
+		parse_rng(p, n);
+	else if (xml_is(n, "watchdog"))
+		parse_watchdog(p, n);
+	else if (xml_is(n, "panic"))
+		parse_panic(p, n);
+	else if (xml_is(n, "audio"))
+		parse_audio(p, n);
+	else
+		unsupported(p, n, NULL);
 }
 
+/* Whole-domain checks: one primary video, the machine's watchdog, the
+ * audio a display names. */
 void check_misc(struct parser *p)
 {
-	(void)p;
+	struct domain *dom = p->dom;
+	struct devices_misc *m = &dom->misc;
+	size_t primaries = 0;
+	for (size_t i = 0; i < m->nvideos && !diag_failed(p->d); i++)
+		if (m->videos[i].primary && ++primaries > 1)
+			diag_error(p->d, EXIT_DATAERR, m->videos[i].line, "<video>",
+				   "a second primary='yes'; expected one primary video");
+	if (!diag_failed(p->d) && m->watchdog_line &&
+	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
+		diag_error(p->d, EXIT_DATAERR, m->watchdog_line, "<watchdog>",
+			   "model='itco' is the TCO watchdog of q35's ICH9 chipset; expected model='i6300esb' on this machine");
+	if (!diag_failed(p->d) && m->graphics.audio_line &&
+	    (!m->audio_line || m->audio_id != m->graphics.audio_id))
+		diag_error(p->d, EXIT_DATAERR, m->graphics.audio_line, "<audio>",
+			   "id='%u' names no <audio type='none'> of the domain; expected the id of one",
+			   m->graphics.audio_id);
+	if (!diag_failed(p->d) && m->audio_line && !m->graphics.line)
+		diag_note(p->d, m->audio_line, "<audio>",
+			  "nothing uses it: no VNC display and no sound device");
 }
 
 void free_misc(struct domain *d)
 {
-	(void)d;
+	struct devices_misc *m = &d->misc;
+	free(m->graphics.listen);
+	free(m->graphics.keymap);
+	free(m->graphics.share);
+	free(m->videos);
+	for (size_t i = 0; i < m->ninputs; i++) {
+		free(m->inputs[i].type);
+		free(m->inputs[i].bus);
+	}
+	free(m->inputs);
+	for (size_t i = 0; i < m->nrngs; i++)
+		free(m->rngs[i].source);
+	free(m->rngs);
+	free(m->watchdog_model);
+	free(m->watchdog_action);
+	free(m->panic_model);
+	memset(m, 0, sizeof(*m));
 }
