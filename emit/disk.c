@@ -6,18 +6,6 @@
 
 #include "build.h"
 
-/* "vdb" -> 1, "sdaa" -> 26: the disk's index from its target name. */
-static unsigned target_index(const char *target)
-{
-	const char *p = target;
-	while (*p && !(*p >= 'a' && *p <= 'z' && p - target >= 2))
-		p++;
-	unsigned index = 0;
-	for (; *p >= 'a' && *p <= 'z'; p++)
-		index = index * 26 + (unsigned)(*p - 'a') + 1;
-	return index ? index - 1 : 0;
-}
-
 struct cache_mode {
 	const char *name;
 	bool direct, no_flush, write_cache;
@@ -104,7 +92,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	kv_begin(&kv, device_driver(disk));
 	char id[24];
 	snprintf(id, sizeof(id), "disk%u", i);
-	unsigned index = target_index(disk->target);
+	unsigned index = disk->index;
 	if (disk->bus == BUS_VIRTIO) {
 		if (!pci_place(b, &kv, disk->line, "<disk>")) {
 			kv_discard(&kv);
@@ -134,10 +122,12 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		kv_str(&kv, "bus", bus);
 		kv_u64(&kv, "unit", index % 2);
 	} else {
-		kv_str(&kv, "bus", "scsi0.0");
+		char bus[24];
+		kv_str(&kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
+						  bus, sizeof(bus)));
 		kv_u64(&kv, "channel", 0);
-		kv_u64(&kv, "scsi-id", index % 256);
-		kv_u64(&kv, "lun", index / 256);
+		kv_u64(&kv, "scsi-id", disk->scsi_target);
+		kv_u64(&kv, "lun", disk->scsi_unit);
 	}
 	if (*format_node)
 		kv_str(&kv, "drive", format_node);
@@ -156,24 +146,10 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	kv_push(&kv, b->argv, "-device");
 }
 
+/* The controllers the disks sit on come first, from build_controllers(). */
 void build_disks(struct build *b)
 {
 	const struct domain *dom = b->dom;
-	bool scsi = false;
-	for (size_t i = 0; i < dom->ndisks; i++)
-		scsi |= dom->disks[i].bus == BUS_SCSI;
-	if (scsi) {
-		/* One virtio-scsi controller for the scsi disks. */
-		struct keyval kv;
-		kv_begin(&kv, "virtio-scsi-pci");
-		kv_str(&kv, "id", "scsi0");
-		if (!pci_place(b, &kv, dom->disks[0].line, "<disk>")) {
-			kv_discard(&kv);
-			return;
-		}
-		virtio_options(b, &kv, TRI_DEFAULT, true);
-		kv_push(&kv, b->argv, "-device");
-	}
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(b->d); i++)
 		build_disk(b, &dom->disks[i], (unsigned)i);
 }
