@@ -88,7 +88,8 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 		if (!misc_known_attrs(p, c, cid_attrs))
 			break;
 		if (attr_yesno(p, c, "auto") == TRI_ON) {
-			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			/* Valid XML that only a daemon can honour: unsupported. */
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(c), XML_TAG(c),
 				   "auto='yes' asks libvirt's daemon to pick a free CID, which sevqemu cannot do; expected auto='no' address='N' with N from 3 to %u",
 				   CID_MAX);
 			break;
