@@ -161,7 +161,8 @@ static void choose(struct build *b)
 	if (user)
 		add_dir(user, &list, &n, &alloc);
 	free(user);
-	qsort(list, n, sizeof(*list), by_name);
+	if (n)
+		qsort(list, n, sizeof(*list), by_name);
 	bool found = false;
 	for (size_t i = 0; i < n && !found; i++) {
 		/* An unreadable or masking (empty) file offers nothing. */

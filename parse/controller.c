@@ -278,6 +278,8 @@ static int by_type_index(const void *a, const void *b)
 static bool assign_indices(struct parser *p)
 {
 	struct domain *dom = p->dom;
+	if (!dom->ncontrollers)
+		return true; /* and qsort may not be given the NULL of no array */
 	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
 	      by_type_index);
 	/* Index-less ones carry index 0 until assigned, so they sort among a
