@@ -224,18 +224,15 @@ static bool parse_target(struct parser *p, const xmlNode *n, const xmlNode *dev,
 		return false;
 	bool translated = c->kind == CHR_CHANNEL ? t == 1 : t < 2;
 	if (!translated) {
-		char why[160];
-		snprintf(why, sizeof(why),
-			 "<target type='%s'> is not supported; expected %s",
-			 t >= 0 ? choices[t] : "",
-			 c->kind == CHR_SERIAL ? "type 'isa-serial' or 'pci-serial'"
-			 : c->kind == CHR_CONSOLE ? "type 'serial' or 'virtio'"
-			 : "type 'virtio'");
 		if (t == -1)
 			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 				   "the attribute type= is missing; expected type='virtio'");
 		else
-			unsupported(p, dev, why);
+			refuse(p, dev, "<target type='%s'> is not supported; expected %s",
+			       choices[t],
+			       c->kind == CHR_SERIAL ? "type 'isa-serial' or 'pci-serial'"
+			       : c->kind == CHR_CONSOLE ? "type 'serial' or 'virtio'"
+			       : "type 'virtio'");
 		return false;
 	}
 	if (t >= 0)
@@ -274,11 +271,8 @@ static bool parse_target(struct parser *p, const xmlNode *n, const xmlNode *dev,
 			c->target_type = xstrdup(name);
 		const char *want = c->target_type ? c->target_type : "isa-serial";
 		if (strcmp(name, want) != 0) {
-			char why[160];
-			snprintf(why, sizeof(why),
-				 "name='%s' is not supported for this target; expected '%s'",
-				 name, want);
-			unsupported(p, k, why);
+			refuse(p, k, "name='%s' is not supported for this target; expected '%s'",
+			       name, want);
 		}
 	}
 	return !diag_failed(p->d);
@@ -298,11 +292,8 @@ void parse_chardev(struct parser *p, const xmlNode *n)
 		if (b < 0)
 			return;
 		if (b >= TRANSLATED_BACKENDS) {
-			char why[200];
-			snprintf(why, sizeof(why),
-				 "type='%s' is not supported; sevqemu translates pty, file, unix, tcp, stdio and null",
-				 type);
-			unsupported(p, n, why);
+			refuse(p, n, "type='%s' is not supported; sevqemu translates pty, file, unix, tcp, stdio and null",
+			       type);
 			return;
 		}
 	}

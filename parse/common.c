@@ -1,5 +1,6 @@
 /* Helpers shared by the element parsers: typed attributes and the verdicts
  * (duplicate, unsupported, ignored, unexpected) with their exit statuses. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,16 @@ void unsupported(struct parser *p, const xmlNode *n, const char *why)
 	diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
 		   "%s%s(--ignore-unsupported drops it with a warning)",
 		   why ? why : "not supported by sevqemu", why ? " " : " ");
+}
+
+void refuse(struct parser *p, const xmlNode *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *why = xvasprintf(fmt, ap);
+	va_end(ap);
+	unsupported(p, n, why);
+	free(why);
 }
 
 void ignored(struct parser *p, const xmlNode *n)

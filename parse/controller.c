@@ -67,10 +67,7 @@ static void parse_driver(struct parser *p, const xmlNode *n,
 		if (strcmp(name, "iommu") == 0 ||
 		    (strcmp(name, "queues") == 0 && c->type == CTRL_SCSI))
 			continue;
-		char why[96];
-		snprintf(why, sizeof(why), "%s= is not supported; expected only %s",
-			 name, c->type == CTRL_SCSI ? "iommu= and queues=" : "iommu=");
-		unsupported(p, n, why);
+		refuse(p, n, "%s= is not supported; expected only %s", name, c->type == CTRL_SCSI ? "iommu= and queues=" : "iommu=");
 	}
 	c->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
@@ -125,10 +122,7 @@ static bool parse_model(struct parser *p, const xmlNode *n,
 		return false;
 	}
 	if (table[i].model == CTRL_MODEL_DEFAULT) {
-		char why[160];
-		snprintf(why, sizeof(why),
-			 "model='%s' is not supported; expected %s", name, supported);
-		unsupported(p, n, why);
+		refuse(p, n, "model='%s' is not supported; expected %s", name, supported);
 		return false;
 	}
 	c->model = table[i].model;
@@ -149,11 +143,7 @@ static bool parse_extra_attrs(struct parser *p, const xmlNode *n,
 			  (strcmp(name, "vectors") == 0 &&
 			   c->type == CTRL_VIRTIO_SERIAL);
 		if (!ok) {
-			char why[96];
-			snprintf(why, sizeof(why),
-				 "%s= is not supported on a %s controller", name,
-				 type_names[c->type]);
-			unsupported(p, n, why);
+			refuse(p, n, "%s= is not supported on a %s controller", name, type_names[c->type]);
 			if (diag_failed(p->d))
 				return false;
 		}
@@ -218,11 +208,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		break;
 	case CTRL_VIRTIO_SERIAL:
 		if (xml_attr(n, "model") && strcmp(xml_attr(n, "model"), "virtio") != 0) {
-			char why[128];
-			snprintf(why, sizeof(why),
-				 "model='%.40s' is not supported; expected model='virtio' (the default)",
-				 xml_attr(n, "model"));
-			unsupported(p, n, why);
+			refuse(p, n, "model='%.40s' is not supported; expected model='virtio' (the default)", xml_attr(n, "model"));
 			keep = false;
 		}
 		break;

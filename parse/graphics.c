@@ -64,11 +64,7 @@ void parse_graphics(struct parser *p, const xmlNode *n)
 				   type);
 			return;
 		}
-		char why[160];
-		snprintf(why, sizeof(why),
-			 "%s graphics are not supported: sevqemu gives a guest a VNC display; use type='vnc'",
-			 type);
-		unsupported(p, n, why);
+		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC display; use type='vnc'", type);
 		return;
 	}
 	if (g->line) {
@@ -164,11 +160,7 @@ void parse_audio(struct parser *p, const xmlNode *n)
 		return;
 	const char *type = xml_attr(n, "type");
 	if (strcmp(type, "none") != 0) {
-		char why[200];
-		snprintf(why, sizeof(why),
-			 "type='%s' is not supported: sevqemu gives guests no sound device, only VNC's audio, which needs no host backend; expected type='none'",
-			 type);
-		unsupported(p, n, why);
+		refuse(p, n, "type='%s' is not supported: sevqemu gives guests no sound device, only VNC's audio, which needs no host backend; expected type='none'", type);
 		return;
 	}
 	if (m->audio_line) {

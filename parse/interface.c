@@ -248,10 +248,7 @@ void parse_interface(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "type='network' needs libvirt's virtual network (a libvirt daemon); use type='bridge' with the bridge's name, e.g. <source bridge='virbr0'/>");
 		return;
 	} else {
-		char why[160];
-		snprintf(why, sizeof(why), "type='%.60s' is not supported; expected 'user', 'bridge' or 'ethernet'",
-			 type);
-		unsupported(p, n, why);
+		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'bridge' or 'ethernet'", type);
 		return;
 	}
 	struct domain *dom = p->dom;

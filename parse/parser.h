@@ -55,6 +55,9 @@ void duplicate(struct parser *p, const xmlNode *n);
  * --ignore-unsupported a warning that it was dropped.  WHY may be NULL.
  */
 void unsupported(struct parser *p, const xmlNode *n, const char *why);
+/* The same with the reason formatted. */
+void refuse(struct parser *p, const xmlNode *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* N is host-side management data that has no QEMU argument: -v note. */
 void ignored(struct parser *p, const xmlNode *n);
