@@ -4,7 +4,8 @@
 const char *memory_backend_id(const struct domain *dom)
 {
 	const struct memory_backing *mb = &dom->memory_backing;
-	return mb->hugepages || mb->memfd ? "ram0" : NULL;
+	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ? "ram0"
+								      : NULL;
 }
 
 void build_cpu(struct build *b)
@@ -45,12 +46,16 @@ void build_memory_backing(struct build *b)
 	if (!id)
 		return;
 	struct keyval kv;
-	kv_begin(&kv, mb->memfd ? "memory-backend-memfd" : "memory-backend-file");
+	/* Shared anonymous memory needs a backend too: memfd is libvirt's. */
+	bool memfd = mb->memfd || !mb->hugepages;
+	kv_begin(&kv, memfd ? "memory-backend-memfd" : "memory-backend-file");
 	kv_str(&kv, "id", id);
 	kv_u64(&kv, "size", guest_ram_mib(b->dom) << 20);
-	if (mb->memfd && mb->hugepages)
+	if (memfd && mb->hugepages)
 		kv_bool(&kv, "hugetlb", true);
-	if (!mb->memfd) {
+	if (mb->shared != TRI_DEFAULT)
+		kv_bool(&kv, "share", mb->shared == TRI_ON);
+	if (!memfd) {
 		kv_str(&kv, "mem-path", "/dev/hugepages");
 		kv_bool(&kv, "prealloc", true);
 	}

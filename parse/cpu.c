@@ -203,6 +203,11 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 				mb->memfd = true;
 			else if (!type || strcmp(type, "anonymous") != 0)
 				unsupported(p, c, "only <source type='memfd'/> and 'anonymous' are supported by sevqemu");
+		} else if (xml_is(c, "access")) {
+			static const char *const modes[] = { "shared", "private", NULL };
+			int mode = attr_choice(p, c, "mode", modes);
+			if (mode >= 0)
+				mb->shared = mode == 0 ? TRI_ON : TRI_OFF;
 		} else if (xml_is(c, "nosharepages")) {
 			diag_note(p->d, xml_line(c), XML_TAG(c),
 				  "an encrypted guest's pages are never merged anyway");

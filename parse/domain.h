@@ -194,6 +194,7 @@ struct memory_backing {
 	bool locked;
 	bool hugepages;
 	bool memfd;              /* <source type='memfd'/> */
+	enum tristate shared;    /* <access mode='shared|private'/> */
 };
 
 /* --- controllers: parse/controller.c, emit/controller.c ---------------- */

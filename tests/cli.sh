@@ -104,6 +104,24 @@ check "a failed exec exits 71" [ $? = 71 ]
 check "a failed exec removes the files it wrote" [ ! -e "$t/xb/dh_cert.base64" ]
 check "a failed exec says why" grep -q "cannot execute" "$t/xb.err"
 
+# <qemu:env>: set for QEMU by --exec, an env prefix in shell form, an object in JSON
+cat >"$t/env-qemu" <<'FAKE'
+#!/bin/sh
+printf '%s|%s\n' "$QEMU_AUDIO_DRV" "$SEVQEMU_NOTE" >"$FAKE_OUT"
+FAKE
+chmod +x "$t/env-qemu"
+sed "s|/var/lib/sevqemu/qemu-commandline_VARS.fd|$t/nvram/qc_VARS.fd|" testdata/qemu-commandline.xml >"$t/qc.xml"
+FAKE_OUT=$t/env.out $q -q -x --emulator "$t/env-qemu" -d "$t/qcs" "$t/qc.xml" >/dev/null 2>&1
+check "--exec sets <qemu:env> for QEMU" [ "$(cat "$t/env.out" 2>/dev/null)" = "none|a b,c" ]
+eval "set -- $($q -q -n -d "$t/qcs" "$t/qc.xml" 2>/dev/null)"
+check "shell form starts with env NAME=VALUE" [ "$1 $2 $3" = "env QEMU_AUDIO_DRV=none SEVQEMU_NOTE=a b,c" ]
+$q -q -n -f json -d "$t/qcs" "$t/qc.xml" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["env"] == {"QEMU_AUDIO_DRV": "none", "SEVQEMU_NOTE": "a b,c"}, d["env"]
+assert d["argv"][-2:] == ["-global", "isa-debugcon.iobase=0x402"], d["argv"][-2:]'
+check "json carries env as an object, qemu:arg last" [ $? = 0 ]
+
 # --- blob files from sevctl ---------------------------------------------
 head -c 2084 /dev/urandom | base64 >"$t/vm_godh.b64"
 head -c 128 /dev/urandom | base64 >"$t/vm_session.b64"
