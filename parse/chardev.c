@@ -86,6 +86,9 @@ static void parse_socket_source(struct parser *p, const xmlNode *n,
 				struct chardev *c)
 {
 	static const char *const modes[] = { "bind", "connect", NULL };
+	static const char *const known[] = { "mode", "path", "host", "service", "tls", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	int mode = attr_choice(p, n, "mode", modes);
 	if (mode == -2)
 		return;
@@ -196,6 +199,9 @@ static void parse_protocol(struct parser *p, const xmlNode *n, struct chardev *c
 
 static void parse_log(struct parser *p, const xmlNode *n, struct chardev *c)
 {
+	static const char *const known[] = { "file", "append", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *file = attr_required(p, n, "file");
 	if (!file)
 		return;
@@ -235,6 +241,10 @@ static bool parse_target(struct parser *p, const xmlNode *n, const xmlNode *dev,
 			       : "type 'virtio'");
 		return false;
 	}
+	/* After the type: a refused target type says so first. */
+	static const char *const known[] = { "type", "port", "name", "state", NULL };
+	if (!known_attrs(p, n, known))
+		return false;
 	if (t >= 0)
 		c->target_type = xstrdup(choices[t]);
 	uint64_t port;
@@ -285,6 +295,10 @@ void parse_chardev(struct parser *p, const xmlNode *n)
 	c.line = xml_line(n);
 	c.kind = xml_is(n, "serial") ? CHR_SERIAL
 		 : xml_is(n, "console") ? CHR_CONSOLE : CHR_CHANNEL;
+	/* tty= is where a running guest's pty went (virsh dumpxml). */
+	static const char *const known[] = { "type", "tty", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *type = xml_attr(n, "type");
 	int b = 0; /* libvirt's default: pty */
 	if (type) {

@@ -107,6 +107,34 @@ const char *attr_required(struct parser *p, const xmlNode *n, const char *name)
 	return s;
 }
 
+bool in_list(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every attribute of N must be in KNOWN; others are refused by name (69),
+ * or dropped with a warning under --ignore-unsupported. */
+bool known_attrs(struct parser *p, const xmlNode *n,
+		      const char *const *known)
+{
+	for (const xmlAttr *a = n->properties; a && !diag_failed(p->d); a = a->next) {
+		const char *name = (const char *)a->name;
+		if (in_list(name, known))
+			continue;
+		if (p->opts->ignore_unsupported)
+			diag_warn(p->d, xml_line(n), XML_TAG(n),
+				  "attribute %s= dropped (--ignore-unsupported)", name);
+		else
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+				   "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
+				   name);
+	}
+	return !diag_failed(p->d);
+}
+
 void duplicate(struct parser *p, const xmlNode *n)
 {
 	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),

@@ -21,6 +21,11 @@ static bool cpu_name_ok(const char *s)
 static void parse_cpu_model(struct parser *p, const xmlNode *n)
 {
 	struct cpu *cpu = &p->dom->cpu;
+	static const char *const known[] = { "fallback", "vendor_id", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	if (xml_attr(n, "vendor_id"))
+		unsupported(p, n, "vendor_id= is not supported by sevqemu");
 	if (!text_once(p, n, &cpu->model))
 		return;
 	if (!cpu_name_ok(cpu->model))
@@ -35,6 +40,9 @@ static void parse_cpu_feature(struct parser *p, const xmlNode *n)
 	static const char *const policies[] = {
 		"force", "require", "optional", "disable", "forbid", NULL,
 	};
+	static const char *const known[] = { "policy", "name", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *name = attr_required(p, n, "name");
 	if (!name || !attr_required(p, n, "policy"))
 		return;
@@ -98,6 +106,13 @@ void parse_cpu(struct parser *p, const xmlNode *n)
 		return;
 	}
 	cpu->line = xml_line(n);
+	/* match, check and migratable steer libvirt's CPU comparison, which a
+	 * QEMU started directly does not make. */
+	static const char *const known[] = {
+		"mode", "match", "check", "migratable", NULL,
+	};
+	if (!known_attrs(p, n, known))
+		return;
 	static const char *const modes[] = {
 		"custom", "host-passthrough", "host-model", "maximum", NULL,
 	};
@@ -155,6 +170,11 @@ void parse_clock(struct parser *p, const xmlNode *n)
 		return;
 	}
 	clock->line = xml_line(n);
+	static const char *const known[] = {
+		"offset", "adjustment", "timezone", "basis", NULL,
+	};
+	if (!known_attrs(p, n, known))
+		return;
 	const char *offset = xml_attr(n, "offset");
 	if (!offset || strcmp(offset, "utc") == 0) {
 		clock->offset = CLOCK_UTC;

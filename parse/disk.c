@@ -22,6 +22,11 @@ static char *choice_copy(struct parser *p, const xmlNode *n, const char *name,
 
 static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 {
+	static const char *const known[] = {
+		"name", "type", "cache", "discard", "io", "iommu", NULL,
+	};
+	if (!known_attrs(p, n, known))
+		return;
 	const char *name = xml_attr(n, "name");
 	if (name && strcmp(name, "qemu") != 0) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
@@ -123,6 +128,9 @@ static void scsi_place(struct parser *p, struct disk *disk)
 
 static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 {
+	static const char *const known[] = { "dev", "bus", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *dev = attr_required(p, n, "dev");
 	if (!dev)
 		return;
@@ -164,6 +172,9 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 void parse_disk(struct parser *p, const xmlNode *n)
 {
 	struct domain *dom = p->dom;
+	static const char *const known[] = { "type", "device", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *type = xml_attr(n, "type");
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
 		unsupported(p, n, "only type='file' and type='block' disks are supported");
@@ -198,6 +209,12 @@ void parse_disk(struct parser *p, const xmlNode *n)
 				break;
 			}
 			have_source = true;
+			/* index= is a running guest's bookkeeping (virsh dumpxml). */
+			static const char *const source_known[] = {
+				"file", "dev", "index", NULL,
+			};
+			if (!known_attrs(p, c, source_known))
+				break;
 			const char *attr = disk->block ? "dev" : "file";
 			const char *path = xml_attr(c, attr);
 			if (path && *path)

@@ -44,6 +44,9 @@ static void parse_uuid_element(struct parser *p, const xmlNode *n)
 
 static bool memory_value(struct parser *p, const xmlNode *n, uint64_t *bytes)
 {
+	static const char *const known[] = { "unit", NULL };
+	if (!known_attrs(p, n, known))
+		return false;
 	char *text = xml_text(n, p->d);
 	if (!text)
 		return false;
@@ -96,6 +99,9 @@ static void parse_vcpu(struct parser *p, const xmlNode *n)
 		return;
 	}
 	dom->vcpu_line = xml_line(n);
+	static const char *const known[] = { "placement", "current", "cpuset", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	/* QEMU's x86 limit is far higher than any SEV guest's; 4096 is sane. */
 	uint64_t v;
 	if (!text_decimal(p, n, 1, 4096, &v, "a vCPU count from 1 to 4096"))

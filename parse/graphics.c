@@ -28,7 +28,7 @@ static void parse_listen(struct parser *p, const xmlNode *c, struct graphics *g,
 		return;
 	}
 	static const char *const known[] = { "type", "address", "socket", NULL };
-	if (!misc_known_attrs(p, c, known))
+	if (!known_attrs(p, c, known))
 		return;
 	const char *address = xml_attr(c, "address");
 	if (t == 0 && address && *address) {
@@ -58,7 +58,7 @@ void parse_graphics(struct parser *p, const xmlNode *n)
 		static const char *const known_types[] = {
 			"spice", "rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
 		};
-		if (!misc_in_list(type, known_types)) {
+		if (!in_list(type, known_types)) {
 			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 				   "type='%s' is not valid; expected vnc, spice, rdp, sdl, egl-headless, dbus or desktop",
 				   type);
@@ -83,7 +83,7 @@ void parse_graphics(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "VNC websockets are not supported");
 		return;
 	}
-	if (!misc_known_attrs(p, n, known))
+	if (!known_attrs(p, n, known))
 		return;
 	g->line = xml_line(n);
 	g->port = -1;
@@ -140,7 +140,7 @@ void parse_graphics(struct parser *p, const xmlNode *n)
 				break;
 			}
 			static const char *const audio_attrs[] = { "id", NULL };
-			if (!misc_known_attrs(p, c, audio_attrs) || !attr_required(p, c, "id"))
+			if (!known_attrs(p, c, audio_attrs) || !attr_required(p, c, "id"))
 				break;
 			if (attr_decimal(p, c, "id", 1, 65535, &v)) {
 				g->audio_id = (unsigned)v;
@@ -156,7 +156,7 @@ void parse_audio(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "id", "type", "timerPeriod", NULL };
-	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "type"))
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
 		return;
 	const char *type = xml_attr(n, "type");
 	if (strcmp(type, "none") != 0) {

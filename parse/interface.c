@@ -35,6 +35,9 @@ static bool mac_parse(const char *s, char *out)
 
 static void parse_mac(struct parser *p, const xmlNode *n, struct interface *net)
 {
+	static const char *const known[] = { "address", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	if (net->mac) {
 		duplicate(p, n);
 		return;
@@ -61,6 +64,9 @@ static void parse_mac(struct parser *p, const xmlNode *n, struct interface *net)
 
 static void parse_model(struct parser *p, const xmlNode *n, struct interface *net)
 {
+	static const char *const known[] = { "type", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *type = attr_required(p, n, "type");
 	if (!type)
 		return;
@@ -77,6 +83,9 @@ static void parse_model(struct parser *p, const xmlNode *n, struct interface *ne
 
 static void parse_rom(struct parser *p, const xmlNode *n, struct interface *net)
 {
+	static const char *const known[] = { "enabled", "bar", "file", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	enum tristate enabled = attr_yesno(p, n, "enabled");
 	net->rom_bar = attr_onoff(p, n, "bar");
 	const char *file = xml_attr(n, "file");
@@ -142,6 +151,9 @@ static void parse_target(struct parser *p, const xmlNode *n, struct interface *n
 
 static void parse_source(struct parser *p, const xmlNode *n, struct interface *net)
 {
+	static const char *const known[] = { "bridge", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	if (net->type != NET_BRIDGE) {
 		unsupported(p, n, "is only translated for type='bridge'");
 		return;
@@ -190,6 +202,9 @@ static void parse_child(struct parser *p, const xmlNode *c, struct interface *ne
 		*seen_driver = true;
 	} else if (xml_is(c, "link")) {
 		static const char *const states[] = { "up", "down", NULL };
+		static const char *const link_known[] = { "state", NULL };
+		if (!known_attrs(p, c, link_known))
+			return;
 		if (attr_choice(p, c, "state", states) == 1)
 			unsupported(p, c, "state='down' has no QEMU start-up option (libvirt sets it over QMP after start); expected state='up'");
 	} else if (xml_is(c, "boot")) {
@@ -234,6 +249,9 @@ static void check_interface(struct parser *p, const struct interface *net,
 
 void parse_interface(struct parser *p, const xmlNode *n)
 {
+	static const char *const known[] = { "type", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *type = attr_required(p, n, "type");
 	if (!type)
 		return;

@@ -9,34 +9,6 @@
 
 #define CID_MAX 0xfffffffeu /* 0xffffffff is VMADDR_CID_ANY */
 
-bool misc_in_list(const char *s, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Every attribute of N must be in KNOWN; others are refused by name (69),
- * or dropped with a warning under --ignore-unsupported. */
-bool misc_known_attrs(struct parser *p, const xmlNode *n,
-		      const char *const *known)
-{
-	for (const xmlAttr *a = n->properties; a && !diag_failed(p->d); a = a->next) {
-		const char *name = (const char *)a->name;
-		if (misc_in_list(name, known))
-			continue;
-		if (p->opts->ignore_unsupported)
-			diag_warn(p->d, xml_line(n), XML_TAG(n),
-				  "attribute %s= dropped (--ignore-unsupported)", name);
-		else
-			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-				   "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
-				   name);
-	}
-	return !diag_failed(p->d);
-}
-
 /* A child every device may have: <alias>, <address> (ignored), <driver
  * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
 bool misc_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu)
@@ -47,7 +19,7 @@ bool misc_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu)
 	}
 	if (iommu && xml_is(c, "driver")) {
 		static const char *const known[] = { "iommu", NULL };
-		if (misc_known_attrs(p, c, known))
+		if (known_attrs(p, c, known))
 			*iommu = attr_onoff(p, c, "iommu");
 		return true;
 	}
@@ -62,7 +34,7 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 		return;
 	}
 	static const char *const known[] = { "model", NULL };
-	if (!misc_known_attrs(p, n, known))
+	if (!known_attrs(p, n, known))
 		return;
 	const char *model = xml_attr(n, "model");
 	if (model && strcmp(model, "virtio") != 0) {
@@ -85,7 +57,7 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 		}
 		have_cid = true;
 		static const char *const cid_attrs[] = { "auto", "address", NULL };
-		if (!misc_known_attrs(p, c, cid_attrs))
+		if (!known_attrs(p, c, cid_attrs))
 			break;
 		if (attr_yesno(p, c, "auto") == TRI_ON) {
 			/* Valid XML that only a daemon can honour: unsupported. */
@@ -131,14 +103,14 @@ static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *
 	static const char *const known[] = {
 		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", NULL,
 	};
-	if (!misc_known_attrs(p, c, known) || !attr_required(p, c, "type"))
+	if (!known_attrs(p, c, known) || !attr_required(p, c, "type"))
 		return true;
 	const char *type = xml_attr(c, "type");
-	if (!misc_in_list(type, video_models)) {
+	if (!in_list(type, video_models)) {
 		static const char *const libvirt_models[] = {
 			"vmvga", "xen", "vbox", "gop", NULL,
 		};
-		if (misc_in_list(type, libvirt_models))
+		if (in_list(type, libvirt_models))
 			unsupported(p, c, "this video model is not supported; expected virtio, vga, bochs, cirrus, qxl, ramfb or none");
 		else
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(c), XML_TAG(c),
@@ -173,7 +145,7 @@ static void parse_video(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const none[] = { NULL };
-	if (!misc_known_attrs(p, n, none))
+	if (!known_attrs(p, n, none))
 		return;
 	XGROW(m->videos, m->nvideos, m->videos_alloc);
 	struct video *v = &m->videos[m->nvideos++];
@@ -209,7 +181,7 @@ static void parse_input(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "type", "bus", NULL };
-	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "type"))
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
 		return;
 	static const char *const types[] = { "tablet", "mouse", "keyboard", "passthrough", "evdev", NULL };
 	int t = attr_choice(p, n, "type", types);
@@ -250,7 +222,7 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "model", "autodeflate", "freePageReporting", NULL };
-	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
 	const char *model = xml_attr(n, "model");
 	if (strcmp(model, "none") == 0)
@@ -275,7 +247,7 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 			continue;
 		}
 		static const char *const stats[] = { "period", NULL };
-		if (misc_known_attrs(p, c, stats) && attr_required(p, c, "period"))
+		if (known_attrs(p, c, stats) && attr_required(p, c, "period"))
 			attr_decimal(p, c, "period", 0, 0x7fffffff, &m->balloon_stats_period);
 	}
 }
@@ -291,7 +263,7 @@ static bool parse_rng_backend(struct parser *p, const xmlNode *c, struct rng *r)
 		return false;
 	}
 	static const char *const known[] = { "model", NULL };
-	if (!misc_known_attrs(p, c, known))
+	if (!known_attrs(p, c, known))
 		return true;
 	if (strcmp(model, "builtin") == 0) {
 		r->builtin = true;
@@ -313,7 +285,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "model", NULL };
-	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
 	if (strcmp(xml_attr(n, "model"), "virtio") != 0) {
 		unsupported(p, n, "only model='virtio' rngs are supported");
@@ -344,7 +316,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 			have_rate = true;
 			/* libvirt: the period is 1000 ms unless given. */
 			r->rate_period = 1000;
-			if (misc_known_attrs(p, c, rate) && attr_required(p, c, "bytes") &&
+			if (known_attrs(p, c, rate) && attr_required(p, c, "bytes") &&
 			    attr_decimal(p, c, "bytes", 1, UINT64_MAX, &r->rate_bytes) &&
 			    xml_attr(c, "period"))
 				attr_decimal(p, c, "period", 1, UINT32_MAX, &r->rate_period);
@@ -361,7 +333,7 @@ static void parse_watchdog(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "model", "action", NULL };
-	if (!misc_known_attrs(p, n, known) || !attr_required(p, n, "model"))
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
 	static const char *const models[] = { "i6300esb", "itco", "ib700", "diag288", NULL };
 	int model = attr_choice(p, n, "model", models);
@@ -399,7 +371,7 @@ static void parse_panic(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "model", NULL };
-	if (!misc_known_attrs(p, n, known))
+	if (!known_attrs(p, n, known))
 		return;
 	static const char *const models[] = { "isa", "pvpanic", "hyperv", "s390", "pseries", NULL };
 	int model = attr_choice(p, n, "model", models);

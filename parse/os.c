@@ -21,6 +21,9 @@ static bool machine_name_ok(const char *s)
 static void parse_type(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
+	static const char *const known[] = { "arch", "machine", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *arch = xml_attr(n, "arch");
 	if (arch && strcmp(arch, "x86_64") != 0) {
 		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
@@ -66,6 +69,12 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 		return;
 	}
 	os->loader_line = xml_line(n);
+	static const char *const known[] = {
+		"readonly", "type", "secure", "stateless", "format", NULL,
+	};
+	static const char *const formats[] = { "raw", NULL };
+	if (!known_attrs(p, n, known) || attr_choice(p, n, "format", formats) == -2)
+		return;
 	static const char *const types[] = { "rom", "pflash", NULL };
 	int type = attr_choice(p, n, "type", types);
 	os->loader_readonly = attr_yesno(p, n, "readonly");
@@ -100,6 +109,12 @@ static void parse_nvram(struct parser *p, const xmlNode *n)
 		return;
 	}
 	os->nvram_line = xml_line(n);
+	static const char *const known[] = {
+		"template", "format", "templateFormat", NULL,
+	};
+	if (!known_attrs(p, n, known) ||
+	    attr_choice(p, n, "templateFormat", (const char *const[]){ "raw", NULL }) == -2)
+		return;
 	const char *template = xml_attr(n, "template");
 	static const char *const formats[] = { "raw", NULL };
 	attr_choice(p, n, "format", formats);
@@ -123,6 +138,9 @@ static void parse_boot(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
 	static const char *const devs[] = { "hd", "cdrom", "network", "fd", NULL };
+	static const char *const known[] = { "dev", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	if (!attr_required(p, n, "dev"))
 		return;
 	int dev = attr_choice(p, n, "dev", devs);
@@ -174,6 +192,9 @@ void parse_os(struct parser *p, const xmlNode *n)
 		return;
 	}
 	os->line = xml_line(n);
+	static const char *const known[] = { "firmware", NULL };
+	if (!known_attrs(p, n, known))
+		return;
 	const char *firmware = xml_attr(n, "firmware");
 	if (firmware && strcmp(firmware, "efi") == 0)
 		os->firmware_efi = true;

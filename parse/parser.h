@@ -47,6 +47,14 @@ const char *attr_required(struct parser *p, const xmlNode *n, const char *name);
 /* Text of N into *slot; a second occurrence of the element is an error. */
 bool text_once(struct parser *p, const xmlNode *n, char **slot);
 
+/* Whether S is one of LIST (NULL-terminated). */
+bool in_list(const char *s, const char *const *list);
+
+/* Every attribute of N must be in KNOWN (NULL-terminated); others are
+ * refused by name (69), or dropped with a warning under
+ * --ignore-unsupported.  False after an error. */
+bool known_attrs(struct parser *p, const xmlNode *n, const char *const *known);
+
 /* N appears a second time where one is allowed: 65. */
 void duplicate(struct parser *p, const xmlNode *n);
 
