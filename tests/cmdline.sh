@@ -259,5 +259,17 @@ need "stdout: the policy summary belongs on stderr" sh -c '! grep -q NODBG "$1"'
 need "$T/st was created by a dry run" absent "$T/st"
 done_check
 
+# ---- SNP policies Linux 6.11's KVM refuses are warned about ---------------
+sed 's|<policy>0x30000</policy>|<policy>0x1f0000</policy>|' testdata/snp.xml >"$T/snp-bits.xml"
+check snp-policy-kvm-warnings 0 "" "$BIN" -n -d "$T/st" "$T/snp-bits.xml"
+need "no DEBUG warning" grep -q "allows debugging (bit 19, DEBUG)" "$T/$name.err"
+need "no SINGLE_SOCKET warning" grep -q "bit 20 (SINGLE_SOCKET) is set: Linux 6.11's KVM refuses it" "$T/$name.err"
+need "no warning for bit 18" grep -q "bits 0x40000 are beyond what Linux 6.11's KVM accepts" "$T/$name.err"
+done_check
+sed 's|<policy>0x30000</policy>|<policy>0x20000</policy>|' testdata/snp.xml >"$T/snp-nosmt.xml"
+check snp-policy-smt-clear 0 "" "$BIN" -n -d "$T/st" "$T/snp-nosmt.xml"
+need "no SMT warning" grep -q "bit 16 (SMT) is clear: Linux 6.11's KVM refuses such a policy" "$T/$name.err"
+done_check
+
 printf '%s\n' "cmdline: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
