@@ -135,6 +135,18 @@ bool known_attrs(struct parser *p, const xmlNode *n,
 	return !diag_failed(p->d);
 }
 
+bool plain_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
 void duplicate(struct parser *p, const xmlNode *n)
 {
 	diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),

@@ -5,19 +5,6 @@
 #include "parser.h"
 #include "xalloc.h"
 
-/* Model and feature names go into -cpu; keep them to what QEMU's use. */
-static bool cpu_name_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
-		      *s == '_'))
-			return false;
-	return true;
-}
-
 static void parse_cpu_model(struct parser *p, const xmlNode *n)
 {
 	struct cpu *cpu = &p->dom->cpu;
@@ -28,7 +15,7 @@ static void parse_cpu_model(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "vendor_id= is not supported by sevqemu");
 	if (!text_once(p, n, &cpu->model))
 		return;
-	if (!cpu_name_ok(cpu->model))
+	if (!plain_name(cpu->model))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "'%s' is not a CPU model name; expected e.g. EPYC-Rome or EPYC-Milan",
 			   cpu->model);
@@ -49,7 +36,7 @@ static void parse_cpu_feature(struct parser *p, const xmlNode *n)
 	int policy = attr_choice(p, n, "policy", policies);
 	if (policy < 0)
 		return;
-	if (!cpu_name_ok(name)) {
+	if (!plain_name(name)) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "name='%s' is not a CPU feature name; expected e.g. x2apic",
 			   name);

@@ -5,19 +5,6 @@
 #include "parser.h"
 #include "xalloc.h"
 
-/* Machine names go into an option; keep them to what QEMU names use. */
-static bool machine_name_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
-		      *s == '_'))
-			return false;
-	return true;
-}
-
 static void parse_type(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
@@ -42,7 +29,7 @@ static void parse_type(struct parser *p, const xmlNode *n)
 	const char *machine = xml_attr(n, "machine");
 	if (!machine || diag_failed(p->d))
 		return;
-	if (!machine_name_ok(machine)) {
+	if (!plain_name(machine)) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "machine='%s' is not a machine type name; expected e.g. 'q35', 'pc' or 'pc-q35-7.2'",
 			   machine);

@@ -47,6 +47,13 @@ const char *attr_required(struct parser *p, const xmlNode *n, const char *name);
 /* Text of N into *slot; a second occurrence of the element is an error. */
 bool text_once(struct parser *p, const xmlNode *n, char **slot);
 
+/*
+ * Whether S is a plain name — letters, digits, '.', '-', '_' — as QEMU's
+ * machine types, CPU models and features are.  Such values go into
+ * options; anything else in them is a mistake or an injection.
+ */
+bool plain_name(const char *s);
+
 /* Whether S is one of LIST (NULL-terminated). */
 bool in_list(const char *s, const char *const *list);
 
