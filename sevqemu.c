@@ -17,12 +17,12 @@
 
 #include <libxml/parser.h>
 
-#include "emit/files.h"
-#include "emit/host.h"
-#include "emit/output.h"
+#include "act/files.h"
+#include "act/host.h"
+#include "act/output.h"
 #include "emit/plan.h"
-#include "emit/preflight.h"
-#include "emit/probe.h"
+#include "act/preflight.h"
+#include "act/probe.h"
 #include "parse/parse.h"
 #include "parse/policy.h"
 #include "parse/xml.h"

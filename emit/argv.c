@@ -1,11 +1,11 @@
-#include "argv.h"
+#include "emit/argv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parse/xalloc.h"
+#include "lib/xalloc.h"
 
 char *argv_empty[] = { NULL };
 

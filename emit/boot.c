@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 struct boot_plan boot_plan(const struct domain *dom)
 {

@@ -6,8 +6,8 @@
 #ifndef SEVQEMU_BUILD_H
 #define SEVQEMU_BUILD_H
 
-#include "../parse/xalloc.h"
-#include "plan.h"
+#include "lib/xalloc.h"
+#include "emit/plan.h"
 
 struct pci {
 	enum machine_family family;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 /* sun_path of struct sockaddr_un: 108 bytes with the terminating NUL. */
 #define UNIX_PATH_MAX 108

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 static const char *const short_names[] = {
 	[CTRL_SCSI] = "scsi", [CTRL_USB] = "usb",

@@ -1,5 +1,5 @@
 /* -cpu, -rtc, -overcommit and the memory backend. */
-#include "build.h"
+#include "emit/build.h"
 
 const char *memory_backend_id(const struct domain *dom)
 {

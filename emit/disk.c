@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 struct cache_mode {
 	const char *name;

@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 struct candidate {
 	char *name;   /* file name: what orders and masks */

@@ -2,7 +2,7 @@
  * on its own PCI(e) slot. */
 #include <stdio.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 static const char *const nic_drivers[] = {
 	[NIC_VIRTIO] = "virtio-net-pci",

@@ -1,8 +1,8 @@
 /* -object sev-guest / sev-snp-guest, and the SEV blob files it names. */
 #include <string.h>
 
-#include "build.h"
-#include "host.h"
+#include "emit/build.h"
+#include "act/host.h"
 
 /* The dh-cert or session blob becomes a file in the state dir. */
 static void blob_file(struct build *b, struct keyval *kv, const char *key,

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 #define LAUNCH_ID "sev0"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 #define AUDIO_ID "audio0"
 

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "build.h"
+#include "emit/build.h"
 
 /* q35: pcie.0 slot 0 is the host bridge, 1 is kept for video, 0x1f is the
  * ICH9 LPC/SATA/SMBus; root ports go in slots 2-0x1e. */

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
-#include "files.h"
-#include "host.h"
+#include "emit/build.h"
+#include "act/files.h"
+#include "act/host.h"
 
 const char *plan_state_dir(struct build *b)
 {

@@ -13,9 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../parse/diag.h"
-#include "../parse/domain.h"
-#include "argv.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
+#include "emit/argv.h"
 
 struct plan_file {
 	char *path;      /* as it appears on the command line */

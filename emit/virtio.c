@@ -1,5 +1,5 @@
 /* What every virtio device of an encrypted guest needs. */
-#include "build.h"
+#include "emit/build.h"
 
 void virtio_options(struct build *b, struct keyval *device,
 		    enum tristate iommu, bool has_legacy)

@@ -15,13 +15,13 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
-#include "../emit/files.h"
-#include "../emit/host.h"
-#include "../emit/output.h"
-#include "../emit/plan.h"
-#include "../parse/diag.h"
-#include "../parse/domain.h"
-#include "../parse/parse.h"
+#include "act/files.h"
+#include "act/host.h"
+#include "act/output.h"
+#include "emit/plan.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
+#include "parse/parse.h"
 
 static FILE *devnull;
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 /* sun_path of struct sockaddr_un: 108 bytes with the terminating NUL. */
 #define UNIX_PATH_MAX 108

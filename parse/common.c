@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "number.h"
-#include "parser.h"
-#include "xalloc.h"
+#include "lib/number.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 bool text_decimal(struct parser *p, const xmlNode *n, uint64_t min,
 		  uint64_t max, uint64_t *out, const char *expect)

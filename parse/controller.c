@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 static const char *const type_names[] = {
 	[CTRL_SCSI] = "scsi", [CTRL_USB] = "usb",

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 static void parse_cpu_model(struct parser *p, const xmlNode *n)
 {

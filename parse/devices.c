@@ -1,7 +1,7 @@
 /* <devices>: each child is parsed by its kind, or refused by name. */
 #include <string.h>
 
-#include "parser.h"
+#include "parse/parser.h"
 
 static void parse_emulator(struct parser *p, const xmlNode *n)
 {

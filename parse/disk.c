@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 static const char *const caches[] = {
 	"default", "none", "writethrough", "writeback", "directsync", "unsafe", NULL,

@@ -8,10 +8,10 @@
 
 #include <libxml/parser.h>
 
-#include "number.h"
-#include "parse.h"
-#include "parser.h"
-#include "xalloc.h"
+#include "lib/number.h"
+#include "parse/parse.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 static void parse_name(struct parser *p, const xmlNode *n)
 {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "misc.h"
-#include "xalloc.h"
+#include "parse/misc.h"
+#include "lib/xalloc.h"
 
 /* <listen> inside <graphics type='vnc'>. */
 static void parse_listen(struct parser *p, const xmlNode *c, struct graphics *g,

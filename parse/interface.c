@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 /* Linux interface names: IFNAMSIZ (16) with the NUL. */
 #define IFNAME_MAX 15

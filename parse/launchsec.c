@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
-#include "number.h"
-#include "parser.h"
-#include "policy.h"
-#include "xalloc.h"
+#include "lib/base64.h"
+#include "lib/number.h"
+#include "parse/parser.h"
+#include "parse/policy.h"
+#include "lib/xalloc.h"
 
 static const char cbitpos_expect[] =
 	"32 to 63, the host's C-bit position (CPUID 0x8000001F EBX[5:0]: 47 on Naples/Rome, 51 on Milan/Genoa)";

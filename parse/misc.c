@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "misc.h"
-#include "xalloc.h"
+#include "parse/misc.h"
+#include "lib/xalloc.h"
 
 #define CID_MAX 0xfffffffeu /* 0xffffffff is VMADDR_CID_ANY */
 

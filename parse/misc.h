@@ -2,7 +2,7 @@
 #ifndef SEVQEMU_PARSE_MISC_H
 #define SEVQEMU_PARSE_MISC_H
 
-#include "parser.h"
+#include "parse/parser.h"
 
 /* A child every device may have: <alias>, <address> (ignored), <driver
  * iommu=...> (into *IOMMU when IOMMU is not NULL).  False: not one. */

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "domain.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
 
 struct parse_options {
 	bool ignore_unsupported; /* drop untranslatable elements, warning each */

@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "domain.h"
-#include "parse.h"
-#include "xml.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
+#include "parse/parse.h"
+#include "parse/xml.h"
 
 struct parser {
 	struct diag *d;

@@ -1,7 +1,7 @@
-#include "policy.h"
+#include "parse/policy.h"
 
-#include "domain.h"
-#include "number.h"
+#include "parse/domain.h"
+#include "lib/number.h"
 
 uint64_t policy_reserved(uint64_t value, bool snp)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "xalloc.h"
+#include "parse/parser.h"
+#include "lib/xalloc.h"
 
 static bool in_qemu_ns(const xmlNode *n, const char *name)
 {

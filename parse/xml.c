@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "parse/xml.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 char *xml_slurp(const char *path, size_t *len, struct diag *d)
 {

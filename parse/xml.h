@@ -17,7 +17,7 @@
 
 #include <libxml/tree.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define XML_INPUT_MAX (16u * 1024 * 1024)
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../emit/argv.h"
+#include "emit/argv.h"
 #include "tests.h"
 
 static void empty_argv_is_null_terminated(void **state)

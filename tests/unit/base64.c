@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../parse/base64.h"
+#include "lib/base64.h"
 #include "tests.h"
 #include "testutil.h"
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "../../emit/build.h"
-#include "../../emit/files.h"
+#include "emit/build.h"
+#include "act/files.h"
 #include "tests.h"
 #include "testutil.h"
 

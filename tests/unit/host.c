@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "../../emit/host.h"
-#include "../../parse/policy.h"
+#include "act/host.h"
+#include "parse/policy.h"
 #include "tests.h"
 
 #define M "host"

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../parse/number.h"
+#include "lib/number.h"
 #include "tests.h"
 
 #define UNTOUCHED 0x5a5a5a5a5a5a5a5aull

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "../../emit/build.h"
-#include "../../emit/output.h"
+#include "emit/build.h"
+#include "act/output.h"
 #include "tests.h"
 #include "testutil.h"
 

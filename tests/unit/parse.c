@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "../../parse/parse.h"
-#include "../../parse/xalloc.h"
+#include "parse/parse.h"
+#include "lib/xalloc.h"
 #include "tests.h"
 #include "testutil.h"
 

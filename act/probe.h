@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 
-#include "../parse/diag.h"
-#include "../parse/domain.h"
-#include "plan.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
+#include "emit/plan.h"
 
 bool probe_emulator(const struct plan *plan, const struct domain *dom,
 		    struct diag *d);

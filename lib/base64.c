@@ -1,4 +1,4 @@
-#include "base64.h"
+#include "lib/base64.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <b64/cdecode.h>
 #include <b64/cencode.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 static bool in_alphabet(unsigned char c)
 {

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 struct domcaps {
 	bool sev_supported;

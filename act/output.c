@@ -1,10 +1,10 @@
-#include "output.h"
+#include "act/output.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parse/xalloc.h"
+#include "lib/xalloc.h"
 
 bool output_format_parse(const char *name, enum output_format *out)
 {

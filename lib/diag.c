@@ -1,9 +1,9 @@
-#include "diag.h"
+#include "lib/diag.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 void diag_init(struct diag *d, const char *file, FILE *stream,
 	       enum verbosity verbosity)

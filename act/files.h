@@ -14,9 +14,9 @@
 
 #include <stdbool.h>
 
-#include "../parse/diag.h"
-#include "../parse/domain.h"
-#include "plan.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
+#include "emit/plan.h"
 
 /*
  * The state dir: GIVEN (--state-dir) or $XDG_RUNTIME_DIR/sevqemu/<uuid>,

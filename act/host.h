@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../parse/domcaps.h"
+#include "act/domcaps.h"
 
 struct host_facts {
 	bool have_cpuid;        /* leaf 0x8000001F was read (or recorded) */

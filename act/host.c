@@ -1,4 +1,4 @@
-#include "host.h"
+#include "act/host.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include <cpuid.h>
 #endif
 
-#include "../parse/xalloc.h"
+#include "lib/xalloc.h"
 
 void host_read_cpuid(struct host_facts *h)
 {

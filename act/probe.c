@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "probe.h"
+#include "act/probe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "../parse/xalloc.h"
+#include "lib/xalloc.h"
 
 /* The questions, in order; their answers come back in the same order. */
 static const char *const questions[] = {

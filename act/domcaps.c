@@ -1,12 +1,12 @@
-#include "domcaps.h"
+#include "act/domcaps.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
-#include "number.h"
-#include "xml.h"
+#include "lib/number.h"
+#include "parse/xml.h"
 
 static bool child_number(const xmlNode *n, unsigned *out, struct diag *d)
 {

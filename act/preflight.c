@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "preflight.h"
+#include "emit/build.h"
+#include "act/preflight.h"
 
 void host_paths_init(struct host_paths *paths, const char *root)
 {

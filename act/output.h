@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../parse/diag.h"
-#include "plan.h"
+#include "lib/diag.h"
+#include "emit/plan.h"
 
 enum output_format { OUTPUT_SHELL, OUTPUT_ARGS, OUTPUT_NUL, OUTPUT_JSON };
 

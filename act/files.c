@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "files.h"
+#include "act/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../parse/xalloc.h"
+#include "lib/xalloc.h"
 
 char *state_dir_choose(const struct domain *dom, const char *given,
 		       struct diag *d)

@@ -10,8 +10,8 @@
 
 #include <stdbool.h>
 
-#include "../parse/diag.h"
-#include "../parse/domain.h"
+#include "lib/diag.h"
+#include "parse/domain.h"
 
 struct host_paths {
 	char sev_device[512];

@@ -1,4 +1,4 @@
-#include "number.h"
+#include "lib/number.h"
 
 #include <ctype.h>
 #include <string.h>

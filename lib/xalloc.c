@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
