@@ -377,3 +377,17 @@ void check_disks(struct parser *p)
 	if (!diag_failed(p->d))
 		check_scsi_places(p);
 }
+
+void free_disks(struct domain *dom)
+{
+	for (size_t i = 0; i < dom->ndisks; i++) {
+		struct disk *disk = &dom->disks[i];
+		free(disk->source);
+		free(disk->target);
+		free(disk->serial);
+		free(disk->cache);
+		free(disk->discard);
+		free(disk->io);
+	}
+	free(dom->disks);
+}

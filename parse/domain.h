@@ -49,6 +49,8 @@ struct launch_security {
 	bool has_handle;
 	uint32_t handle;
 	enum tristate kernel_hashes;
+	bool es;                /* encrypted register state: SEV-ES (policy
+				 * bit 2) or SNP; derived once, by the parser */
 
 	/* SEV: guest owner's secrets, written to files. */
 	struct blob dh_cert;    /* 2084 bytes */
@@ -92,6 +94,7 @@ struct os {
 	char *machine;           /* as written; NULL: the emulator's default */
 	enum machine_family family;
 	bool firmware_efi;       /* <os firmware='efi'> */
+	bool uefi;               /* firmware_efi or any <loader>; derived */
 
 	enum loader_type loader_type;
 	char *loader;            /* path; NULL: none */
@@ -406,14 +409,7 @@ struct domain {
 	struct launch_security launch;
 };
 
-/* Releases of each family, called by domain_free(). */
-void free_cpu(struct domain *d);
-void free_controllers(struct domain *d);
-void free_interfaces(struct domain *d);
-void free_chardevs(struct domain *d);
-void free_misc(struct domain *d);
-void free_qemu(struct domain *d);
-
+/* Releases everything the parser put in D (each family's part). */
 void domain_free(struct domain *d);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse/misc.h"
+#include "parse/parser.h"
 #include "lib/xalloc.h"
 
 /* <listen> inside <graphics type='vnc'>. */
@@ -48,7 +48,7 @@ static void parse_listen(struct parser *p, const xmlNode *c, struct graphics *g,
 	g->listen_type = t == 1 ? LISTEN_SOCKET : t == 2 ? LISTEN_NONE : LISTEN_ADDRESS;
 }
 
-void parse_graphics(struct parser *p, const xmlNode *n)
+static void parse_graphics(struct parser *p, const xmlNode *n)
 {
 	struct graphics *g = &p->dom->misc.graphics;
 	const char *type = attr_required(p, n, "type");
@@ -152,7 +152,7 @@ void parse_graphics(struct parser *p, const xmlNode *n)
 	}
 }
 
-void parse_audio(struct parser *p, const xmlNode *n)
+static void parse_audio(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
 	static const char *const known[] = { "id", "type", "timerPeriod", NULL };
@@ -179,6 +179,14 @@ void parse_audio(struct parser *p, const xmlNode *n)
 	m->audio_none = true;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		if (!misc_common_child(p, c, NULL))
+		if (!device_common_child(p, c, NULL))
 			unsupported(p, c, NULL);
+}
+
+void parse_display_device(struct parser *p, const xmlNode *n)
+{
+	if (xml_is(n, "graphics"))
+		parse_graphics(p, n);
+	else
+		parse_audio(p, n);
 }

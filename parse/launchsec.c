@@ -232,6 +232,7 @@ static void finish(struct parser *p)
 			  "no <policy>: using QEMU's default 0x%llx",
 			  (unsigned long long)ls->policy);
 	}
+	ls->es = snp || (ls->policy & SEV_POLICY_ES);
 	if (ls->has_reduced_phys_bits && ls->reduced_phys_bits != 1)
 		diag_warn(p->d, ls->reduced_phys_bits_line, ls->element,
 			  "reduced-phys-bits is %u; AMD guests lose exactly 1 physical address bit, so 1 is expected (the host's own reduction from CPUID is not the guest's)",
@@ -374,4 +375,47 @@ bool parse_blob_file(struct domain *dom, const char *which, const char *path,
 			    dh ? F_DH_CERT : F_SESSION, text, 0, NULL, path);
 	free(text);
 	return ok;
+}
+
+/* What launch security asks of the rest of the domain. */
+void check_launch(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	struct launch_security *ls = &dom->launch;
+	struct diag *d = p->d;
+	if (ls->type == LAUNCH_NONE) {
+		diag_warn(d, dom->line, "<domain>",
+			  "no launch security: this guest is NOT encrypted");
+		return;
+	}
+	if (dom->type != VIRT_KVM)
+		diag_error(d, EXIT_DATAERR, dom->line, "<domain>",
+			   "type='qemu' with %s: SEV needs KVM; expected <domain type='kvm'>",
+			   ls->element);
+	else if (ls->kernel_hashes == TRI_ON && !dom->os.kernel)
+		diag_error(d, EXIT_DATAERR, ls->line, ls->element,
+			   "kernelHashes='yes' measures a directly booted kernel; expected <os><kernel>");
+	if (diag_failed(d))
+		return;
+	if (!dom->os.uefi)
+		diag_warn(d, dom->os.line, "<os>",
+			  "no <loader> or firmware='efi': SEV guests boot only through OVMF (UEFI)");
+	if (ls->es && dom->features.smm == TRI_ON)
+		diag_error(d, EXIT_DATAERR, dom->features.smm_line, "<smm>",
+			   "state='on' with %s: the VMM cannot enter SMM in an encrypted-state guest; expected <smm state='off'/> or none",
+			   ls->type == LAUNCH_SEV ? "SEV-ES (policy bit 2)" : "SEV-SNP");
+	else if (ls->type == LAUNCH_SEV_SNP && dom->os.nvram)
+		diag_error(d, EXIT_DATAERR, dom->os.nvram_line, "<nvram>",
+			   "SEV-SNP firmware is loaded with -bios and has no separate variable store; expected no <nvram> (a stateless loader)");
+}
+
+void free_launch(struct domain *dom)
+{
+	struct launch_security *ls = &dom->launch;
+	free(ls->dh_cert.base64);
+	free(ls->session.base64);
+	free(ls->workarounds.base64);
+	free(ls->id_block.base64);
+	free(ls->id_auth.base64);
+	free(ls->host_data.base64);
 }

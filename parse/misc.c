@@ -1,30 +1,12 @@
-/* The other devices: vsock, graphics, video, input, balloon, rng, watchdog,
- * panic, audio. */
+/* The other devices: vsock, video, input, balloon, rng, watchdog, panic. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse/misc.h"
+#include "parse/parser.h"
 #include "lib/xalloc.h"
 
 #define CID_MAX 0xfffffffeu /* 0xffffffff is VMADDR_CID_ANY */
-
-/* A child every device may have: <alias>, <address> (ignored), <driver
- * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
-bool misc_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu)
-{
-	if (xml_is(c, "alias") || xml_is(c, "address")) {
-		ignored(p, c);
-		return true;
-	}
-	if (iommu && xml_is(c, "driver")) {
-		static const char *const known[] = { "iommu", NULL };
-		if (known_attrs(p, c, known))
-			*iommu = attr_onoff(p, c, "iommu");
-		return true;
-	}
-	return false;
-}
 
 static void parse_vsock(struct parser *p, const xmlNode *n)
 {
@@ -45,7 +27,7 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 	bool have_cid = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (misc_common_child(p, c, &v->iommu))
+		if (device_common_child(p, c, &v->iommu))
 			continue;
 		if (!xml_is(c, "cid")) {
 			unsupported(p, c, NULL);
@@ -154,7 +136,7 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	bool have_model = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (misc_common_child(p, c, &v->iommu))
+		if (device_common_child(p, c, &v->iommu))
 			continue;
 		if (!xml_is(c, "model")) {
 			unsupported(p, c, NULL);
@@ -214,7 +196,7 @@ static void parse_input(struct parser *p, const xmlNode *n)
 	in->bus = xstrdup(buses[bus]);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		if (!misc_common_child(p, c, bus == 1 ? &in->iommu : NULL))
+		if (!device_common_child(p, c, bus == 1 ? &in->iommu : NULL))
 			unsupported(p, c, NULL);
 }
 
@@ -240,7 +222,7 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	m->balloon_free_page_reporting = attr_onoff(p, n, "freePageReporting");
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (misc_common_child(p, c, &m->balloon_iommu))
+		if (device_common_child(p, c, &m->balloon_iommu))
 			continue;
 		if (!xml_is(c, "stats")) {
 			unsupported(p, c, NULL);
@@ -298,7 +280,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 	bool have_backend = false, have_rate = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (misc_common_child(p, c, &r->iommu))
+		if (device_common_child(p, c, &r->iommu))
 			continue;
 		if (xml_is(c, "backend")) {
 			if (have_backend)
@@ -363,7 +345,7 @@ static void parse_watchdog(struct parser *p, const xmlNode *n)
 		m->watchdog_action = xstrdup(actions[action]);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		if (!misc_common_child(p, c, NULL))
+		if (!device_common_child(p, c, NULL))
 			unsupported(p, c, NULL);
 }
 
@@ -404,7 +386,7 @@ static void parse_panic(struct parser *p, const xmlNode *n)
 					   "iobase='%s' is not valid; expected an I/O port like 0x505",
 					   iobase);
 			m->panic_iobase = port;
-		} else if (!misc_common_child(p, c, NULL)) {
+		} else if (!device_common_child(p, c, NULL)) {
 			unsupported(p, c, NULL);
 		}
 	}
@@ -414,8 +396,6 @@ void parse_misc_device(struct parser *p, const xmlNode *n)
 {
 	if (xml_is(n, "vsock"))
 		parse_vsock(p, n);
-	else if (xml_is(n, "graphics"))
-		parse_graphics(p, n);
 	else if (xml_is(n, "video"))
 		parse_video(p, n);
 	else if (xml_is(n, "input"))
@@ -428,8 +408,6 @@ void parse_misc_device(struct parser *p, const xmlNode *n)
 		parse_watchdog(p, n);
 	else if (xml_is(n, "panic"))
 		parse_panic(p, n);
-	else if (xml_is(n, "audio"))
-		parse_audio(p, n);
 	else
 		unsupported(p, n, NULL);
 }

@@ -260,3 +260,24 @@ void parse_features(struct parser *p, const xmlNode *n)
 		}
 	}
 }
+
+/* UEFI is any <loader> or firmware='efi'; libvirt refuses it without ACPI. */
+void check_os(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	dom->os.uefi = dom->os.loader || dom->os.firmware_efi;
+	if (dom->os.uefi && !dom->features.acpi)
+		diag_error(p->d, EXIT_DATAERR, dom->os.line, "<os>",
+			   "UEFI firmware needs ACPI; expected <features><acpi/></features>");
+}
+
+void free_os(struct domain *dom)
+{
+	free(dom->os.machine);
+	free(dom->os.loader);
+	free(dom->os.nvram);
+	free(dom->os.nvram_template);
+	free(dom->os.kernel);
+	free(dom->os.initrd);
+	free(dom->os.cmdline);
+}

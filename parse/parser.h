@@ -81,34 +81,84 @@ void ignored(struct parser *p, const xmlNode *n);
 void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
 		const char *expected);
 
-/* Parsers of the domain's parts, one per file. */
-void parse_launch_security(struct parser *p, const xmlNode *n);
-void parse_seed_sev(struct parser *p, const xmlNode *n);
-void parse_os(struct parser *p, const xmlNode *n);
+/* A child every device may have: <alias>, <address> (ignored), <driver
+ * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
+bool device_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu);
+
+/*
+ * The registration table (families.c): every element sevqemu reads, where
+ * it may stand, which function parses it, and the family's whole-domain
+ * check and release.  Adding an element family is one parse file and one
+ * row here (and one builder in emit/plan.c's table).
+ */
+typedef void element_parser(struct parser *p, const xmlNode *n);
+typedef void domain_check(struct parser *p);
+typedef void domain_release(struct domain *dom);
+
+enum element_parent { IN_DOMAIN, IN_DEVICES };
+
+struct element_row {
+	const char *name;
+	const char *ns;            /* namespace URI; NULL: libvirt's own (none) */
+	enum element_parent parent;
+	element_parser *parse;     /* NULL: host-side data, a -v note */
+	domain_check *check;       /* once, after the document; run in table order */
+	domain_release *release;   /* frees what the family put in the domain */
+};
+
+/* Each child of N (standing in PARENT) by its row, or refused by name. */
+void parse_children_of(struct parser *p, const xmlNode *n,
+		       enum element_parent parent);
+/* The families' whole-domain checks, in table order, until one fails. */
+void check_families(struct parser *p);
+/* Every family's release. */
+void release_families(struct domain *dom);
+
+/* The families, one file each (the rows of families.c). */
+void parse_name(struct parser *p, const xmlNode *n);            /* general.c */
+void parse_uuid_element(struct parser *p, const xmlNode *n);
+void parse_memory_element(struct parser *p, const xmlNode *n);
+void parse_current_memory(struct parser *p, const xmlNode *n);
+void parse_vcpu(struct parser *p, const xmlNode *n);
+void parse_lifecycle(struct parser *p, const xmlNode *n);
+void parse_emulator(struct parser *p, const xmlNode *n);
+void check_general(struct parser *p);
+void free_general(struct domain *dom);
+void parse_os(struct parser *p, const xmlNode *n);              /* os.c */
 void parse_features(struct parser *p, const xmlNode *n);
-void parse_devices(struct parser *p, const xmlNode *n);
-void parse_disk(struct parser *p, const xmlNode *n);
-/* parse/cpu.c: <cpu>, <clock>, <memoryBacking> (children of <domain>) */
-void parse_cpu(struct parser *p, const xmlNode *n);
+void check_os(struct parser *p);
+void free_os(struct domain *dom);
+void parse_launch_security(struct parser *p, const xmlNode *n); /* launchsec.c */
+void parse_seed_sev(struct parser *p, const xmlNode *n);
+void check_launch(struct parser *p);
+void free_launch(struct domain *dom);
+void parse_cpu(struct parser *p, const xmlNode *n);             /* cpu.c */
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_memory_backing(struct parser *p, const xmlNode *n);
 void check_cpu(struct parser *p);
-/* parse/controller.c */
-void parse_controller(struct parser *p, const xmlNode *n);
+void free_cpu(struct domain *dom);
+void parse_disk(struct parser *p, const xmlNode *n);            /* disk.c */
+void check_disks(struct parser *p);
+void free_disks(struct domain *dom);
+void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
-/* parse/interface.c */
-void parse_interface(struct parser *p, const xmlNode *n);
+void free_controllers(struct domain *dom);
+void parse_interface(struct parser *p, const xmlNode *n);       /* interface.c */
 void check_interfaces(struct parser *p);
-/* parse/chardev.c: <serial>, <console>, <channel> */
+void free_interfaces(struct domain *dom);
+/* chardev.c: <serial>, <console>, <channel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
 void check_chardevs(struct parser *p);
-/* parse/misc.c: <vsock>, <graphics>, <video>, <input>, <memballoon>, <rng>,
- * <watchdog>, <panic>, <audio> */
+void free_chardevs(struct domain *dom);
+/* misc.c: <vsock>, <video>, <input>, <memballoon>, <rng>, <watchdog>, <panic> */
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
-/* parse/qemu_ns.c: <qemu:commandline> */
+void free_misc(struct domain *dom);
+/* graphics.c: <graphics type='vnc'>, <audio> */
+void parse_display_device(struct parser *p, const xmlNode *n);
+/* qemu_ns.c: <qemu:commandline> */
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);
-void check_disks(struct parser *p);
+void free_qemu(struct domain *dom);
 
 #endif
