@@ -18,14 +18,11 @@
 #include <libxml/parser.h>
 
 #include "act/files.h"
-#include "act/host.h"
 #include "act/output.h"
-#include "emit/plan.h"
 #include "act/preflight.h"
 #include "act/probe.h"
-#include "parse/parse.h"
+#include "act/translate.h"
 #include "parse/policy.h"
-#include "parse/xml.h"
 
 #ifndef SEVQEMU_VERSION
 #define SEVQEMU_VERSION "0.1.0"
@@ -40,12 +37,8 @@ struct options {
 	enum output_format format;
 	enum verbosity verbosity;
 	const char *input;
-	const char *dh_cert;
-	const char *session;
-	const char *domcaps;
 	bool probe;
-	struct parse_options parse;
-	struct plan_options plan;
+	struct translate_options translate;
 };
 
 static const char usage_text[] =
@@ -138,7 +131,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mode = m;
 			break;
 		}
-		case 'd': o->plan.state_dir = optarg; break;
+		case 'd': o->translate.state_dir = optarg; break;
 		case 'f':
 			if (!output_format_parse(optarg, &o->format))
 				return usage_error("--format '%s' is not a format; expected shell, args, nul or json", optarg);
@@ -147,14 +140,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'v': verbose = true; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		case 'V': printf("sevqemu %s\n", SEVQEMU_VERSION); return EXIT_OK;
-		case OPT_EMULATOR: o->plan.emulator = optarg; break;
-		case OPT_DOMCAPS: o->domcaps = optarg; break;
-		case OPT_DH_CERT: o->dh_cert = optarg; break;
-		case OPT_SESSION: o->session = optarg; break;
-		case OPT_CGS: o->plan.cgs = true; break;
-		case OPT_IGNORE: o->parse.ignore_unsupported = true; break;
-		case OPT_QMP: o->plan.qmp = optarg; break;
-		case OPT_PAUSED: o->plan.paused = true; break;
+		case OPT_EMULATOR: o->translate.emulator = optarg; break;
+		case OPT_DOMCAPS: o->translate.domcaps = optarg; break;
+		case OPT_DH_CERT: o->translate.dh_cert = optarg; break;
+		case OPT_SESSION: o->translate.session = optarg; break;
+		case OPT_CGS: o->translate.plan.cgs = true; break;
+		case OPT_IGNORE: o->translate.parse.ignore_unsupported = true; break;
+		case OPT_QMP: o->translate.plan.qmp = optarg; break;
+		case OPT_PAUSED: o->translate.plan.paused = true; break;
 		case OPT_PROBE: o->probe = true; break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
@@ -170,31 +163,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument '%s'; expected one domain XML", argv[optind + 1]);
 	o->input = argv[optind];
-	o->plan.exec = o->mode == MODE_EXEC;
+	o->translate.exec = o->mode == MODE_EXEC;
+	/* Recorded CPUID registers, so that tests behave alike on every host. */
+	o->translate.recorded_cpuid = getenv("SEVQEMU_TEST_CPUID");
 	return -1;
-}
-
-/* Host facts: recorded CPUID for tests (SEVQEMU_TEST_CPUID=EAX:EBX), else
- * this CPU's. */
-static bool read_host(const struct options *o, struct host_facts *host,
-		      struct diag *d)
-{
-	if (o->domcaps) {
-		if (!domcaps_read(o->domcaps, &host->domcaps, d))
-			return false;
-		host->have_domcaps = true;
-	}
-	const char *recorded = getenv("SEVQEMU_TEST_CPUID");
-	if (recorded) {
-		if (!host_parse_cpuid(recorded, host)) {
-			diag_path_error(d, EXIT_USAGE, "SEVQEMU_TEST_CPUID",
-					"'%s' is not EAX:EBX in hex", recorded);
-			return false;
-		}
-	} else {
-		host_read_cpuid(host);
-	}
-	return true;
 }
 
 /* sevqemu policy [--snp] VALUE */
@@ -275,33 +247,22 @@ static void act(const struct options *o, const struct plan *plan,
 
 static int run(const struct options *o, struct diag *d)
 {
-	struct domain dom = { 0 };
-	struct plan plan = PLAN_INIT;
-	struct host_facts host = { 0 };
+	struct translation t = TRANSLATION_INIT;
 	struct host_paths paths;
 	host_paths_init(&paths, getenv("SEVQEMU_TEST_HOST_ROOT"));
-	struct plan_options plan_opts = o->plan;
-	plan_opts.host = &host;
-	size_t len = 0;
-	char *xml = xml_slurp(o->input, &len, d);
-	bool parsed = xml && parse_domain(xml, len, &o->parse, &dom, d) &&
-		      (!o->dh_cert || parse_blob_file(&dom, "dh-cert", o->dh_cert, d)) &&
-		      (!o->session || parse_blob_file(&dom, "session", o->session, d)) &&
-		      read_host(o, &host, d);
-	if (parsed && o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
-	    dom.launch.type != LAUNCH_NONE)
-		policy_explain(stderr, dom.launch.policy,
-			       dom.launch.type == LAUNCH_SEV_SNP);
+	bool planned = translate_file(o->input, &o->translate, &t, d);
+	if (t.parsed && o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
+	    t.dom.launch.type != LAUNCH_NONE)
+		policy_explain(stderr, t.dom.launch.policy,
+			       t.dom.launch.type == LAUNCH_SEV_SNP);
 	/* Everything that can fail is asked before anything is written. */
-	bool ready = parsed && plan_build(&dom, &plan_opts, &plan, d) &&
-		     output_check(&plan, o->format, d) && files_check(&plan, d) &&
-		     (!o->probe || probe_emulator(&plan, &dom, d)) &&
-		     (o->mode != MODE_EXEC || preflight(&dom, &paths, d));
+	bool ready = planned && output_check(&t.plan, o->format, d) &&
+		     files_check(&t.plan, d) &&
+		     (!o->probe || probe_emulator(&t.plan, &t.dom, d)) &&
+		     (o->mode != MODE_EXEC || preflight(&t.dom, &paths, d));
 	if (ready)
-		act(o, &plan, d);
-	free(xml);
-	plan_free(&plan);
-	domain_free(&dom);
+		act(o, &t.plan, d);
+	translation_free(&t);
 	return d->status;
 }
 

@@ -8,13 +8,8 @@
 
 #include <stdbool.h>
 
+#include "emit/facts.h"
 #include "lib/diag.h"
-
-struct domcaps {
-	bool sev_supported;
-	bool has_cbitpos, has_reduced_phys_bits, has_max_es_guests;
-	unsigned cbitpos, reduced_phys_bits, max_es_guests;
-};
 
 /* Reads PATH; 66 if unreadable, 65 if malformed.  Messages name PATH. */
 bool domcaps_read(const char *path, struct domcaps *caps, struct diag *d);

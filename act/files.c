@@ -13,41 +13,6 @@
 
 #include "lib/xalloc.h"
 
-char *state_dir_choose(const struct domain *dom, const char *given,
-		       struct diag *d)
-{
-	if (given) {
-		if (!*given) {
-			diag_path_error(d, EXIT_CANTCREAT, NULL,
-					"--state-dir is empty; expected a directory");
-			return NULL;
-		}
-		return xstrdup(given);
-	}
-	const char *key = dom->uuid ? dom->uuid : dom->name;
-	if (!dom->uuid && (strchr(key, '/') || strstr(key, "..") ||
-			   key[0] == '.')) {
-		diag_error(d, EXIT_CANTCREAT, dom->name_line, "<name>",
-			   "'%s' cannot name the state dir, and the guest has no <uuid>; pass --state-dir DIR",
-			   key);
-		return NULL;
-	}
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	const char *home = getenv("HOME");
-	char *dir;
-	if (runtime && runtime[0] == '/')
-		dir = xasprintf("%s/sevqemu/%s", runtime, key);
-	else if (home && home[0] == '/')
-		dir = xasprintf("%s/.cache/sevqemu/%s", home, key);
-	else {
-		diag_path_error(d, EXIT_CANTCREAT, NULL,
-				"neither XDG_RUNTIME_DIR nor HOME is set; pass --state-dir DIR");
-		return NULL;
-	}
-	diag_note(d, 0, NULL, "state dir: %s", dir);
-	return dir;
-}
-
 /* The state dir's own checks, on a descriptor or a stat of it. */
 static bool safe_dir(const struct stat *st, const char *dir, struct diag *d)
 {

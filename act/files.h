@@ -18,14 +18,6 @@
 #include "parse/domain.h"
 #include "emit/plan.h"
 
-/*
- * The state dir: GIVEN (--state-dir) or $XDG_RUNTIME_DIR/sevqemu/<uuid>,
- * else $HOME/.cache/sevqemu/<uuid> (the name without a uuid).  New string,
- * or NULL after a 73.
- */
-char *state_dir_choose(const struct domain *dom, const char *given,
-		       struct diag *d);
-
 /* Whether a real run could write the plan's files; looks, writes nothing. */
 bool files_check(const struct plan *plan, struct diag *d);
 

@@ -10,16 +10,16 @@
 
 #include "lib/xalloc.h"
 
-void host_read_cpuid(struct host_facts *h)
+void host_read_cpuid(struct sev_cpuid *h)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	unsigned eax, ebx, ecx, edx;
-	if (__get_cpuid_max(0x80000000, NULL) < 0x8000001f)
+	if ((unsigned)__get_cpuid_max(0x80000000, NULL) < 0x8000001fu)
 		return;
 	__cpuid(0x8000001f, eax, ebx, ecx, edx);
 	(void)ecx;
 	(void)edx;
-	h->have_cpuid = true;
+	h->have = true;
 	h->eax = eax;
 	h->ebx = ebx;
 #else
@@ -27,7 +27,7 @@ void host_read_cpuid(struct host_facts *h)
 #endif
 }
 
-bool host_parse_cpuid(const char *s, struct host_facts *h)
+bool host_parse_cpuid(const char *s, struct sev_cpuid *h)
 {
 	char *end;
 	unsigned long eax = strtoul(s, &end, 16);
@@ -37,15 +37,15 @@ bool host_parse_cpuid(const char *s, struct host_facts *h)
 	unsigned long ebx = strtoul(rest, &end, 16);
 	if (end == rest || *end)
 		return false;
-	h->have_cpuid = true;
+	h->have = true;
 	h->eax = (uint32_t)eax;
 	h->ebx = (uint32_t)ebx;
 	return true;
 }
 
-bool host_cbitpos(const struct host_facts *h, unsigned *cbitpos)
+bool host_cbitpos(const struct sev_cpuid *h, unsigned *cbitpos)
 {
-	if (!h->have_cpuid || !(h->eax & CPUID_SEV))
+	if (!h->have || !(h->eax & CPUID_SEV))
 		return false;
 	/* EBX[5:0]; EBX[11:6] is the host's own reduction, not the guest's. */
 	*cbitpos = h->ebx & 0x3f;
@@ -73,4 +73,46 @@ char *host_find_in_path(const char *name)
 		p = colon + 1;
 	}
 	return NULL;
+}
+
+char *host_choose_emulator(const struct domain *dom, const char *given,
+			   bool exec, struct diag *d)
+{
+	const char *named = given ? given : dom->emulator;
+	if (named) {
+		char *resolved = host_find_in_path(named);
+		if (resolved)
+			return resolved;
+		if (!exec)
+			diag_note(d, 0, NULL, "emulator %s is not on this machine", named);
+		else if (given)
+			diag_path_error(d, EXIT_UNAVAILABLE, given,
+					"emulator not found or not executable");
+		else
+			diag_error(d, EXIT_UNAVAILABLE, dom->emulator_line,
+				   "<emulator>", "%s is not there or not executable; install QEMU or pass --emulator PATH",
+				   named);
+		return exec ? NULL : xstrdup(named);
+	}
+	char *found = host_find_in_path("qemu-system-x86_64");
+	if (found) {
+		diag_note(d, 0, NULL, "emulator: %s (from PATH)", found);
+		return found;
+	}
+	if (exec) {
+		diag_path_error(d, EXIT_UNAVAILABLE, NULL,
+				"qemu-system-x86_64 is not in PATH; install QEMU or pass --emulator PATH");
+		return NULL;
+	}
+	diag_path_warn(d, NULL,
+		       "qemu-system-x86_64 is not in PATH; the command names it bare");
+	return xstrdup("qemu-system-x86_64");
+}
+
+void host_facts_release(struct host_facts *facts)
+{
+	free(facts->emulator);
+	free(facts->state_dir.path);
+	free(facts->state_dir.problem);
+	memset(facts, 0, sizeof(*facts));
 }

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "emit/build.h"
+#include "emit/plan.h"
 #include "act/preflight.h"
 
 void host_paths_init(struct host_paths *paths, const char *root)
@@ -70,11 +70,12 @@ static bool check_sev_device(const struct host_paths *paths, struct diag *d)
 	return true;
 }
 
-static bool check_kvm(const struct build *b, const struct host_paths *paths,
-		      struct diag *d)
+static bool check_kvm(const struct launch_security *ls,
+		      const struct host_paths *paths, struct diag *d)
 {
-	const char *param = b->snp ? "sev_snp" : b->es ? "sev_es" : "sev";
-	const char *what = b->snp ? "SEV-SNP" : b->es ? "SEV-ES" : "SEV";
+	bool snp = ls->type == LAUNCH_SEV_SNP;
+	const char *param = snp ? "sev_snp" : ls->es ? "sev_es" : "sev";
+	const char *what = snp ? "SEV-SNP" : ls->es ? "SEV-ES" : "SEV";
 	int on = kvm_param(paths, param);
 	if (on == 1)
 		return true;
@@ -90,12 +91,12 @@ static bool check_kvm(const struct build *b, const struct host_paths *paths,
 }
 
 /* SEV and SEV-ES pin every guest page: the memlock limit must cover RAM. */
-static bool check_memlock(const struct build *b, const struct host_paths *paths,
-			  struct diag *d)
+static bool check_memlock(const struct domain *dom,
+			  const struct host_paths *paths, struct diag *d)
 {
-	if (b->snp || can_lock_memory(paths))
+	if (dom->launch.type == LAUNCH_SEV_SNP || can_lock_memory(paths))
 		return true;
-	uint64_t need = guest_ram_mib(b->dom) << 20;
+	uint64_t need = guest_ram_mib(dom) << 20;
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
 		return true;
@@ -123,12 +124,6 @@ bool preflight(const struct domain *dom, const struct host_paths *paths,
 {
 	if (dom->launch.type == LAUNCH_NONE)
 		return true;
-	struct build b = {
-		.dom = dom,
-		.sev = true,
-		.snp = dom->launch.type == LAUNCH_SEV_SNP,
-	};
-	b.es = b.snp || (dom->launch.policy & SEV_POLICY_ES);
-	return check_sev_device(paths, d) && check_kvm(&b, paths, d) &&
-	       check_memlock(&b, paths, d);
+	return check_sev_device(paths, d) && check_kvm(&dom->launch, paths, d) &&
+	       check_memlock(dom, paths, d);
 }

@@ -149,42 +149,13 @@ static bool machine_known(json_t *machines, const char *name)
 	return listed(machines, "name", name) || listed(machines, "alias", name);
 }
 
-/* The value of KEY in a keyval argument (first value when KEY is NULL). */
-static char *kv_value(const char *arg, const char *key)
-{
-	const char *p = arg;
-	for (;;) {
-		const char *end = p;
-		while (*end && !(end[0] == ',' && end[1] != ','))
-			end += end[0] == ',' ? 2 : 1;
-		const char *eq = memchr(p, '=', (size_t)(end - p));
-		bool match = key ? eq && (size_t)(eq - p) == strlen(key) &&
-					   strncmp(p, key, strlen(key)) == 0
-				 : !eq;
-		if (match) {
-			const char *v = key ? eq + 1 : p;
-			char *out = xmalloc((size_t)(end - v) + 1), *o = out;
-			for (; v < end; v++)
-				if (!(v[0] == ',' && v[1] == ','))
-					*o++ = *v;
-				else
-					*o++ = ',', v++;
-			*o = '\0';
-			return out;
-		}
-		if (!*end || key == NULL)
-			return NULL;
-		p = end + 1;
-	}
-}
-
 static void judge(const struct plan *plan, const struct domain *dom,
 		  json_t **a, const char *version, struct diag *d)
 {
 	const char *emulator = plan->argv.v[0];
 	const struct launch_security *ls = &dom->launch;
-	const char *object = ls->type == LAUNCH_SEV_SNP ? "sev-snp-guest" : "sev-guest";
-	if (ls->type != LAUNCH_NONE && !listed(a[Q_TYPES], "name", object)) {
+	const char *object = plan->launch_object;
+	if (object && !listed(a[Q_TYPES], "name", object)) {
 		diag_path_error(d, EXIT_UNAVAILABLE, emulator,
 				"QEMU %s has no %s; %s", version, object,
 				ls->type == LAUNCH_SEV_SNP ? "SEV-SNP needs QEMU 9.1 or later"
@@ -198,26 +169,24 @@ static void judge(const struct plan *plan, const struct domain *dom,
 				version, object);
 		return;
 	}
-	for (size_t i = 1; i + 1 < plan->argv.n && !diag_failed(d); i++) {
-		const char *opt = plan->argv.v[i], *arg = plan->argv.v[i + 1];
-		char *value = NULL;
-		if (strcmp(opt, "-machine") == 0 && dom->os.machine &&
-		    !machine_known(a[Q_MACHINES], dom->os.machine))
-			diag_path_error(d, EXIT_UNAVAILABLE, emulator,
-					"QEMU %s has no machine type '%s'", version,
-					dom->os.machine);
-		else if (strcmp(opt, "-cpu") == 0 &&
-			 (value = kv_value(arg, NULL)) && strcmp(value, "host") != 0 &&
-			 !listed(a[Q_CPUS], "name", value))
-			diag_path_error(d, EXIT_UNAVAILABLE, emulator,
-					"QEMU %s has no CPU model '%s'", version, value);
-		else if ((strcmp(opt, "-device") == 0 || strcmp(opt, "-object") == 0) &&
-			 (value = kv_value(arg, NULL)) &&
-			 !listed(a[Q_TYPES], "name", value))
+	for (size_t i = 0; i < plan->ntypes && !diag_failed(d); i++) {
+		const struct plan_type *t = &plan->types[i];
+		if (strcmp(t->option, "machine") == 0) {
+			if (!machine_known(a[Q_MACHINES], t->name))
+				diag_path_error(d, EXIT_UNAVAILABLE, emulator,
+						"QEMU %s has no machine type '%s'",
+						version, t->name);
+		} else if (strcmp(t->option, "cpu") == 0) {
+			if (strcmp(t->name, "host") != 0 &&
+			    !listed(a[Q_CPUS], "name", t->name))
+				diag_path_error(d, EXIT_UNAVAILABLE, emulator,
+						"QEMU %s has no CPU model '%s'",
+						version, t->name);
+		} else if (!listed(a[Q_TYPES], "name", t->name)) {
 			diag_path_error(d, EXIT_UNAVAILABLE, emulator,
 					"QEMU %s has no %s type '%s'", version,
-					opt + 1, value);
-		free(value);
+					t->option, t->name);
+		}
 	}
 }
 
@@ -230,8 +199,7 @@ bool probe_emulator(const struct plan *plan, const struct domain *dom,
 				"cannot probe: not there or not executable");
 		return false;
 	}
-	const char *object = dom->launch.type == LAUNCH_SEV_SNP ? "sev-snp-guest"
-								 : "sev-guest";
+	const char *object = plan->launch_object ? plan->launch_object : "sev-guest";
 	char *props = xasprintf("{\"execute\":\"qom-list-properties\",\"arguments\":{\"typename\":\"%s\"}}",
 				object);
 	size_t len = 0;

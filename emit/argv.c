@@ -88,6 +88,21 @@ void kv_begin(struct keyval *kv, const char *head)
 	kv->buf[0] = '\0';
 	if (head)
 		kv_escape(kv, head);
+	kv->head_len = kv->len;
+}
+
+char *kv_head(const struct keyval *kv)
+{
+	if (!kv->head_len)
+		return NULL;
+	char *head = xmalloc(kv->head_len + 1), *out = head;
+	for (size_t i = 0; i < kv->head_len; i++) {
+		*out++ = kv->buf[i];
+		if (kv->buf[i] == ',')
+			i++; /* ",," stands for one comma */
+	}
+	*out = '\0';
+	return head;
 }
 
 void kv_str(struct keyval *kv, const char *key, const char *value)

@@ -41,6 +41,7 @@ struct keyval {
 	char *buf;
 	size_t len;
 	size_t alloc;
+	size_t head_len;         /* bytes of the escaped HEAD at buf's start */
 };
 
 /*
@@ -55,6 +56,9 @@ void kv_hex(struct keyval *kv, const char *key, uint64_t value);
 void kv_bool(struct keyval *kv, const char *key, bool on);
 /* Ends the option: pushes OPTION and the built string onto A. */
 void kv_push(struct keyval *kv, struct argv *a, const char *option);
+
+/* The option's HEAD as given to kv_begin() (new string), or NULL. */
+char *kv_head(const struct keyval *kv);
 
 /* Abandons an option being built (after an error). */
 void kv_discard(struct keyval *kv);

@@ -33,6 +33,7 @@ struct firmware {
 struct build {
 	const struct domain *dom;
 	const struct plan_options *opts;
+	const struct host_facts *host;
 	struct plan *plan;
 	struct diag *d;
 	struct argv *argv;
@@ -44,8 +45,25 @@ struct build {
 	bool snp;
 };
 
-/* machine.c; guest RAM in MiB, as QEMU sizes it (rounded up) */
-uint64_t guest_ram_mib(const struct domain *dom);
+/* The launch-security object's id, which -machine names too. */
+#define LAUNCH_OBJECT_ID "sev0"
+
+/* A builder appends its family's options to the command line. */
+typedef void builder(struct build *b);
+
+/*
+ * Ends an option (as kv_push()); for -machine, -cpu, -object and -device it
+ * also records the QEMU type (the option's head) for --probe.
+ */
+void build_push(struct build *b, struct keyval *kv, const char *option);
+
+/* general.c: -name/-uuid, the defaults, the monitor, <qemu:commandline> */
+void build_identity(struct build *b);
+void build_defaults(struct build *b);
+void build_monitor(struct build *b);
+void build_passthrough(struct build *b);
+
+/* machine.c */
 void build_machine(struct build *b);
 void build_memory_cpus(struct build *b);
 void build_firmware(struct build *b);
@@ -98,7 +116,7 @@ void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 
-/* plan.c */
+/* state.c */
 struct plan_file *plan_add_file(struct plan *plan);
 /* The state dir, chosen (and reported if unusable) on first use; NULL after
  * an error. */

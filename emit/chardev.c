@@ -113,7 +113,7 @@ static void build_serial(struct build *b, const struct chardev *c)
 	kv_str(&kv, "id", id);
 	if (!pci)
 		kv_u64(&kv, "index", c->target_port);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 /* A virtconsole or virtserialport on the first virtio-serial controller,
@@ -134,7 +134,7 @@ static void build_virtio_port(struct build *b, const struct chardev *c,
 	kv_str(&kv, "id", id);
 	if (c->target_name)
 		kv_str(&kv, "name", c->target_name);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 void build_chardevs(struct build *b)

@@ -91,7 +91,7 @@ static void build_one(struct build *b, enum controller_type type,
 		diag_note(b->d, line, element,
 			  "needs controller %s: added %s (no <controller type='%s' index='0'>)",
 			  id, driver, type == CTRL_SCSI ? "scsi" : type == CTRL_USB ? "usb" : "virtio-serial");
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 /* The line of a device that needs controller TYPE index 0 (0: none), and

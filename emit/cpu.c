@@ -24,7 +24,7 @@ void build_cpu(struct build *b)
 		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
 	if (pmu != TRI_DEFAULT)
 		kv_bool(&kv, "pmu", pmu == TRI_ON);
-	kv_push(&kv, b->argv, "-cpu");
+	build_push(b, &kv, "-cpu");
 }
 
 void build_clock(struct build *b)
@@ -59,5 +59,5 @@ void build_memory_backing(struct build *b)
 		kv_str(&kv, "mem-path", "/dev/hugepages");
 		kv_bool(&kv, "prealloc", true);
 	}
-	kv_push(&kv, b->argv, "-object");
+	build_push(b, &kv, "-object");
 }

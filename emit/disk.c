@@ -143,7 +143,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO)
 		virtio_options(b, &kv, disk->iommu, true);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 /* The controllers the disks sit on come first, from build_controllers(). */

@@ -79,7 +79,7 @@ static void build_interface(struct build *b, const struct interface *net,
 		}
 		virtio_options(b, &kv, net->iommu, true);
 	}
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 void build_interfaces(struct build *b)

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "emit/build.h"
-#include "act/host.h"
 
 /* The dh-cert or session blob becomes a file in the state dir. */
 static void blob_file(struct build *b, struct keyval *kv, const char *key,
@@ -26,18 +25,19 @@ static void blob_file(struct build *b, struct keyval *kv, const char *key,
 static bool choose_cbitpos(struct build *b, unsigned *cbitpos)
 {
 	const struct launch_security *ls = &b->dom->launch;
-	const struct host_facts *host = b->opts->host;
+	const struct host_facts *host = b->host;
 	if (ls->has_cbitpos) {
 		*cbitpos = ls->cbitpos;
 		return true;
 	}
-	if (host && host->have_domcaps && host->domcaps.has_cbitpos) {
+	if (host->have_domcaps && host->domcaps.has_cbitpos) {
 		*cbitpos = host->domcaps.cbitpos;
 		diag_note(b->d, ls->line, ls->element,
 			  "cbitpos %u from --domcaps", *cbitpos);
 		return true;
 	}
-	if (host && host_cbitpos(host, cbitpos)) {
+	if (host->cpuid_sev) {
+		*cbitpos = host->cpuid_cbitpos;
 		diag_note(b->d, ls->line, ls->element,
 			  "cbitpos %u from this host's CPUID 0x8000001F", *cbitpos);
 		return true;
@@ -50,10 +50,10 @@ static bool choose_cbitpos(struct build *b, unsigned *cbitpos)
 static unsigned choose_reduced_phys_bits(struct build *b)
 {
 	const struct launch_security *ls = &b->dom->launch;
-	const struct host_facts *host = b->opts->host;
+	const struct host_facts *host = b->host;
 	if (ls->has_reduced_phys_bits)
 		return ls->reduced_phys_bits;
-	if (host && host->have_domcaps && host->domcaps.has_reduced_phys_bits) {
+	if (host->have_domcaps && host->domcaps.has_reduced_phys_bits) {
 		diag_note(b->d, ls->line, ls->element,
 			  "reduced-phys-bits %u from --domcaps", host->domcaps.reduced_phys_bits);
 		return host->domcaps.reduced_phys_bits;
@@ -66,13 +66,15 @@ static unsigned choose_reduced_phys_bits(struct build *b)
 void build_launch_security(struct build *b)
 {
 	const struct launch_security *ls = &b->dom->launch;
-	const struct host_facts *host = b->opts->host;
-	if (host && host->have_domcaps && !host->domcaps.sev_supported) {
+	const struct host_facts *host = b->host;
+	if (!b->sev)
+		return;
+	if (host->have_domcaps && !host->domcaps.sev_supported) {
 		diag_error(b->d, EXIT_UNAVAILABLE, ls->line, ls->element,
 			   "--domcaps says this host does not support SEV (<sev supported='no'>)");
 		return;
 	}
-	if (host && host->have_domcaps && b->es && !b->snp &&
+	if (host->have_domcaps && b->es && !b->snp &&
 	    host->domcaps.has_max_es_guests && host->domcaps.max_es_guests == 0) {
 		diag_error(b->d, EXIT_UNAVAILABLE, ls->policy_line, "<policy>",
 			   "0x%llx asks for SEV-ES (bit 2), but --domcaps says the host has no SEV-ES slots (maxESGuests 0)",
@@ -84,8 +86,9 @@ void build_launch_security(struct build *b)
 		return;
 	unsigned reduced = choose_reduced_phys_bits(b);
 	struct keyval kv;
-	kv_begin(&kv, b->snp ? "sev-snp-guest" : "sev-guest");
-	kv_str(&kv, "id", "sev0");
+	b->plan->launch_object = b->snp ? "sev-snp-guest" : "sev-guest";
+	kv_begin(&kv, b->plan->launch_object);
+	kv_str(&kv, "id", LAUNCH_OBJECT_ID);
 	kv_u64(&kv, "cbitpos", cbitpos);
 	kv_u64(&kv, "reduced-phys-bits", reduced);
 	kv_hex(&kv, "policy", ls->policy);
@@ -116,7 +119,7 @@ void build_launch_security(struct build *b)
 		kv_discard(&kv);
 		return;
 	}
-	kv_push(&kv, b->argv, "-object");
+	build_push(b, &kv, "-object");
 	if (ls->kernel_hashes == TRI_ON)
 		diag_warn(b->d, ls->line, ls->element,
 			  "kernelHashes='yes' needs an AmdSev OVMF build (OvmfPkg/AmdSev, one OVMF.fd with the hashes table), and an nvram is not measured");

@@ -8,7 +8,6 @@
 
 #include "emit/build.h"
 
-#define LAUNCH_ID "sev0"
 
 void build_machine(struct build *b)
 {
@@ -22,7 +21,7 @@ void build_machine(struct build *b)
 	if (b->sev)
 		kv_str(&kv, b->opts->cgs ? "confidential-guest-support"
 					 : "memory-encryption",
-		       LAUNCH_ID);
+		       LAUNCH_OBJECT_ID);
 	if (b->fw.type == LOADER_PFLASH) {
 		kv_str(&kv, "pflash0", "pflash0");
 		if (b->fw.nvram)
@@ -41,7 +40,7 @@ void build_machine(struct build *b)
 		kv_bool(&kv, "smm", false);
 	else if (dom->features.smm != TRI_DEFAULT)
 		kv_bool(&kv, "smm", dom->features.smm == TRI_ON);
-	kv_push(&kv, b->argv, "-machine");
+	build_push(b, &kv, "-machine");
 }
 
 uint64_t guest_ram_mib(const struct domain *dom)

@@ -165,7 +165,7 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 	}
 	if (v->model == VIDEO_VIRTIO)
 		virtio_options(b, &kv, v->iommu, false);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 static void build_videos(struct build *b)
@@ -224,7 +224,7 @@ static void build_inputs(struct build *b)
 			kv_str(&kv, "id", id);
 			virtio_options(b, &kv, in->iommu, false);
 		}
-		kv_push(&kv, b->argv, "-device");
+		build_push(b, &kv, "-device");
 	}
 }
 
@@ -242,7 +242,7 @@ static void build_vsock(struct build *b)
 	kv_u64(&kv, "guest-cid", v->cid);
 	kv_str(&kv, "id", "vsock0");
 	virtio_options(b, &kv, v->iommu, true);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 static void build_balloon(struct build *b)
@@ -268,7 +268,7 @@ static void build_balloon(struct build *b)
 	if (m->balloon_stats_period)
 		kv_u64(&kv, "guest-stats-polling-interval", m->balloon_stats_period);
 	virtio_options(b, &kv, m->balloon_iommu, true);
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 static void build_rngs(struct build *b)
@@ -284,7 +284,7 @@ static void build_rngs(struct build *b)
 		kv_str(&kv, "id", id);
 		if (!r->builtin)
 			kv_str(&kv, "filename", r->source);
-		kv_push(&kv, b->argv, "-object");
+		build_push(b, &kv, "-object");
 		kv_begin(&kv, "virtio-rng-pci");
 		if (!pci_place(b, &kv, r->line, "<rng>")) {
 			kv_discard(&kv);
@@ -297,7 +297,7 @@ static void build_rngs(struct build *b)
 			kv_u64(&kv, "period", r->rate_period);
 		}
 		virtio_options(b, &kv, r->iommu, true);
-		kv_push(&kv, b->argv, "-device");
+		build_push(b, &kv, "-device");
 	}
 }
 
@@ -317,7 +317,7 @@ static void build_watchdog(struct build *b)
 			return;
 		}
 		kv_str(&kv, "id", "watchdog0");
-		kv_push(&kv, b->argv, "-device");
+		build_push(b, &kv, "-device");
 	}
 	if (m->watchdog_action) {
 		struct keyval kv;
@@ -345,7 +345,7 @@ static void build_panic(struct build *b)
 			kv_u64(&kv, "ioport", m->panic_iobase);
 	}
 	kv_str(&kv, "id", "panic0");
-	kv_push(&kv, b->argv, "-device");
+	build_push(b, &kv, "-device");
 }
 
 void build_misc(struct build *b)

@@ -43,7 +43,7 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 		kv_str(&rp, "addr", addr);
 		if (function == 0)
 			kv_bool(&rp, "multifunction", true);
-		kv_push(&rp, b->argv, "-device");
+		build_push(b, &rp, "-device");
 		kv_str(device, "bus", id);
 		return true;
 	}

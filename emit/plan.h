@@ -3,9 +3,11 @@
  *
  * plan_build() turns a validated struct domain into the QEMU argv, the
  * environment QEMU gets, and the files to write (SEV blobs, an nvram made
- * from its template).  It reads the host (the emulator's path, an existing
- * nvram, CPUID) but writes nothing: the act stage (files.c, sevqemu.c) does
- * that, only once the plan has been built without error.
+ * from its template).  What it must know of the host (the emulator, the
+ * state dir, CPUID, --domcaps) the acting side gathers first and passes in
+ * as struct host_facts; the planner itself only looks at firmware
+ * descriptors and at an existing nvram, and writes nothing: act/ does that,
+ * only once the plan has been built without error.
  */
 #ifndef SEVQEMU_PLAN_H
 #define SEVQEMU_PLAN_H
@@ -16,6 +18,7 @@
 #include "lib/diag.h"
 #include "parse/domain.h"
 #include "emit/argv.h"
+#include "emit/facts.h"
 
 struct plan_file {
 	char *path;      /* as it appears on the command line */
@@ -30,6 +33,13 @@ struct plan_file {
 	bool in_state_dir;
 };
 
+/* A QEMU type the command line uses, recorded by its builder, so that
+ * --probe asks the emulator about exactly these. */
+struct plan_type {
+	const char *option;      /* "machine", "cpu", "object" or "device" */
+	char *name;
+};
+
 struct plan {
 	struct argv argv;        /* argv[0] is the emulator */
 	struct argv env;         /* NAME=VALUE set for QEMU (<qemu:env>) */
@@ -37,24 +47,25 @@ struct plan {
 	size_t nfiles, files_alloc;
 	char *state_dir;
 	bool state_dir_used;     /* something on the command line lives there */
+	struct plan_type *types; /* in command-line order, each once */
+	size_t ntypes, types_alloc;
+	const char *launch_object; /* "sev-guest", "sev-snp-guest" or NULL */
 };
-
-struct host_facts;
 
 struct plan_options {
-	const char *emulator;    /* --emulator, or NULL */
-	const char *state_dir;   /* --state-dir, or NULL for the default */
 	bool cgs;                /* confidential-guest-support= instead of memory-encryption= */
-	bool exec;               /* --exec: the emulator must be there */
 	const char *qmp;         /* --qmp PATH, or NULL */
 	bool paused;             /* --paused */
-	const struct host_facts *host; /* CPUID and friends; NULL: ask this host */
 };
 
-#define PLAN_INIT { ARGV_INIT, ARGV_INIT, NULL, 0, 0, NULL, false }
+#define PLAN_INIT { .argv = ARGV_INIT, .env = ARGV_INIT }
 
 bool plan_build(const struct domain *dom, const struct plan_options *opts,
-		struct plan *plan, struct diag *d);
+		const struct host_facts *host, struct plan *plan,
+		struct diag *d);
+
+/* Guest RAM in MiB, as QEMU sizes it (rounded up): what SEV pins. */
+uint64_t guest_ram_mib(const struct domain *dom);
 void plan_free(struct plan *plan);
 
 #endif

@@ -4,24 +4,22 @@
  * never writing a file (files_check only looks), never printing a message.
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined from
- * this file and the parse/ and emit/ sources directly; `make fuzz-run
+ * this file and the lib/, parse/, emit/ and act/ sources directly; `make fuzz-run
  * SECONDS=N` runs it, `make fuzz-regress` replays fuzz/regressions/.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
 #include "act/files.h"
-#include "act/host.h"
 #include "act/output.h"
-#include "emit/plan.h"
+#include "act/translate.h"
 #include "lib/diag.h"
-#include "parse/domain.h"
-#include "parse/parse.h"
 
 static FILE *devnull;
 
@@ -48,35 +46,35 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void one(const char *buf, size_t len, bool ignore_unsupported)
 {
-	static const struct host_facts host = {
-		.have_cpuid = true, .eax = 0x1b, .ebx = 0x2f,
-	};
 	static const enum output_format formats[] = {
 		OUTPUT_SHELL, OUTPUT_ARGS, OUTPUT_NUL, OUTPUT_JSON,
 	};
-	struct parse_options popts = { .ignore_unsupported = ignore_unsupported };
-	struct plan_options plan_opts = {
+	const struct translate_options opts = {
+		.parse = { .ignore_unsupported = ignore_unsupported },
 		.state_dir = "/nonexistent/sevqemu-fuzz",
-		.host = &host,
+		.emulator = "/nonexistent/qemu-system-x86_64",
+		.recorded_cpuid = "1b:2f",
 	};
-	struct domain dom = { 0 };
-	struct plan plan = PLAN_INIT;
+	struct translation t = TRANSLATION_INIT;
 	struct diag d;
 
 	diag_init(&d, "fuzz", NULL, VERB_NORMAL);
-	if (parse_domain(buf, len, &popts, &dom, &d) &&
-	    plan_build(&dom, &plan_opts, &plan, &d)) {
+	char *copy = malloc(len + 1);
+	if (!copy)
+		abort();
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	if (translate_buffer(copy, len, &opts, &t, &d)) {
 		for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
 			struct diag od;
 			diag_init(&od, "fuzz", NULL, VERB_NORMAL);
-			if (output_check(&plan, formats[i], &od))
-				output_write(devnull, &plan, formats[i], &d);
+			if (output_check(&t.plan, formats[i], &od))
+				output_write(devnull, &t.plan, formats[i], &d);
 			diag_release(&od);
 		}
-		(void)files_check(&plan, &d);
+		(void)files_check(&t.plan, &d);
 	}
-	plan_free(&plan);
-	domain_free(&dom);
+	translation_free(&t);
 	diag_release(&d);
 }
 

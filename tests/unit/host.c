@@ -74,7 +74,7 @@ static void explain_names_bits(void **state)
  * host (no leaf), and an AMD host with SEV off in the BIOS. */
 static void cpuid_decoding(void **state)
 {
-	struct host_facts rome = { 0 }, milan = { 0 }, intel = { 0 }, off = { 0 };
+	struct sev_cpuid rome = { 0 }, milan = { 0 }, intel = { 0 }, off = { 0 };
 	unsigned cbit = 0;
 	assert_true(host_parse_cpuid("0001000f:0000016f", &rome));
 	assert_true(host_cbitpos(&rome, &cbit));
@@ -91,11 +91,11 @@ static void cpuid_decoding(void **state)
 	assert_true(host_parse_cpuid("0:0", &off));
 	assert_false(host_cbitpos(&off, &cbit));
 
-	struct host_facts bad = { 0 };
+	struct sev_cpuid bad = { 0 };
 	assert_false(host_parse_cpuid("1b", &bad));
 	assert_false(host_parse_cpuid("1b:", &bad));
 	assert_false(host_parse_cpuid("1b:2fz", &bad));
-	assert_false(bad.have_cpuid);
+	assert_false(bad.have);
 }
 
 int run_host_tests(void)

@@ -1,0 +1,40 @@
+/*
+ * facts: what the acting side learns about the host before planning and
+ * hands to plan_build(), so that emit/ never asks the host itself.
+ */
+#ifndef SEVQEMU_FACTS_H
+#define SEVQEMU_FACTS_H
+
+#include <stdbool.h>
+
+/* The <sev> feature of libvirt's domain capabilities (--domcaps). */
+struct domcaps {
+	bool sev_supported;
+	bool has_cbitpos, has_reduced_phys_bits, has_max_es_guests;
+	unsigned cbitpos, reduced_phys_bits, max_es_guests;
+};
+
+/*
+ * The state dir, chosen before planning: a path, or why there is none.
+ * The reason is reported only if the plan puts something there: a guest
+ * that needs no state dir needs no usable name for one.
+ */
+struct state_dir_choice {
+	char *path;              /* NULL: unusable, for the reason below */
+	bool defaulted;          /* not from --state-dir */
+	int status;              /* the reason: exit status, */
+	unsigned line;           /* the XML line and element it is about */
+	const char *element;     /* (NULL: about the command line or env), */
+	char *problem;           /* and the sentence */
+};
+
+struct host_facts {
+	char *emulator;          /* argv[0], resolved (or named bare) */
+	struct state_dir_choice state_dir;
+	bool have_domcaps;       /* --domcaps was given */
+	struct domcaps domcaps;
+	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
+	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+};
+
+#endif
