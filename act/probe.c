@@ -31,6 +31,42 @@ enum { Q_CAPS, Q_VERSION, Q_MACHINES, Q_CPUS, Q_TYPES, Q_PROPS, Q_QUIT, NQ };
 #define PROBE_TIMEOUT_MS 10000
 #define PROBE_OUTPUT_MAX (8u << 20)
 
+/* FD's output until EOF, PROBE_OUTPUT_MAX bytes or PROBE_TIMEOUT_MS;
+ * NUL-terminated, *N bytes. */
+static char *read_bounded(int fd, size_t *n, bool *timed_out)
+{
+	size_t cap = 65536;
+	char *buf = xmalloc(cap);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+			       (now.tv_nsec - start.tv_nsec) / 1000000;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (elapsed >= PROBE_TIMEOUT_MS ||
+		    poll(&pfd, 1, (int)(PROBE_TIMEOUT_MS - elapsed)) == 0) {
+			*timed_out = true;
+			break;
+		}
+		if (*n + 1 >= cap) {
+			if (cap >= PROBE_OUTPUT_MAX)
+				break;
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		ssize_t got = read(fd, buf + *n, cap - 1 - *n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		*n += (size_t)got;
+	}
+	buf[*n] = '\0';
+	return buf;
+}
+
 /* Runs EMULATOR with the questions on stdin; returns its stdout. */
 static char *ask(const char *emulator, const char *input, struct diag *d)
 {
@@ -68,42 +104,15 @@ static char *ask(const char *emulator, const char *input, struct diag *d)
 	ssize_t ignored = write(in[1], input, strlen(input));
 	(void)ignored;
 	close(in[1]);
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	size_t n = 0;
 	bool timed_out = false;
-	for (;;) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long elapsed = (now.tv_sec - start.tv_sec) * 1000 +
-			       (now.tv_nsec - start.tv_nsec) / 1000000;
-		struct pollfd pfd = { .fd = out[0], .events = POLLIN };
-		if (elapsed >= PROBE_TIMEOUT_MS ||
-		    poll(&pfd, 1, (int)(PROBE_TIMEOUT_MS - elapsed)) == 0) {
-			timed_out = true;
-			break;
-		}
-		if (n + 1 >= cap) {
-			if (cap >= PROBE_OUTPUT_MAX)
-				break;
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		ssize_t got = read(out[0], buf + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
+	char *buf = read_bounded(out[0], &n, &timed_out);
 	close(out[0]);
 	if (timed_out)
 		kill(pid, SIGKILL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	buf[n] = '\0';
 	if (timed_out || n == 0) {
 		diag_path_error(d, EXIT_UNAVAILABLE, emulator,
 				"%s when probed (-machine none -qmp stdio); is it QEMU?",

@@ -65,9 +65,16 @@ void build_passthrough(struct build *b);
 
 /* machine.c */
 void build_machine(struct build *b);
-void build_memory_cpus(struct build *b);
-void build_firmware(struct build *b);
 void build_lifecycle(struct build *b);
+
+/* memory.c: -m and -smp, -overcommit, the memory backend */
+void build_memory_cpus(struct build *b);
+void build_memory_backing(struct build *b);
+/* The memory backend's id when <memoryBacking> asks for one, else NULL. */
+const char *memory_backend_id(const struct domain *dom);
+
+/* loader.c: -bios or pflash, the nvram from its template, -kernel */
+void build_firmware(struct build *b);
 
 /* firmware.c */
 bool firmware_resolve(struct build *b);
@@ -93,12 +100,9 @@ unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
 unsigned boot_index_interface(const struct boot_plan *bp,
 			      const struct interface *net, size_t i);
 
-/* cpu.c: -cpu, -rtc, -overcommit, the memory backend */
+/* cpu.c: -cpu, -rtc */
 void build_cpu(struct build *b);
 void build_clock(struct build *b);
-void build_memory_backing(struct build *b);
-/* The memory backend's id when <memoryBacking> asks for one, else NULL. */
-const char *memory_backend_id(const struct domain *dom);
 
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */

@@ -1,12 +1,5 @@
-/* -cpu, -rtc, -overcommit and the memory backend. */
+/* -cpu and -rtc. */
 #include "emit/build.h"
-
-const char *memory_backend_id(const struct domain *dom)
-{
-	const struct memory_backing *mb = &dom->memory_backing;
-	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ? "ram0"
-								      : NULL;
-}
 
 void build_cpu(struct build *b)
 {
@@ -35,29 +28,4 @@ void build_clock(struct build *b)
 	};
 	if (b->dom->clock.offset != CLOCK_DEFAULT)
 		argv_pair(b->argv, "-rtc", bases[b->dom->clock.offset]);
-}
-
-void build_memory_backing(struct build *b)
-{
-	const struct memory_backing *mb = &b->dom->memory_backing;
-	if (mb->locked)
-		argv_pair(b->argv, "-overcommit", "mem-lock=on");
-	const char *id = memory_backend_id(b->dom);
-	if (!id)
-		return;
-	struct keyval kv;
-	/* Shared anonymous memory needs a backend too: memfd is libvirt's. */
-	bool memfd = mb->memfd || !mb->hugepages;
-	kv_begin(&kv, memfd ? "memory-backend-memfd" : "memory-backend-file");
-	kv_str(&kv, "id", id);
-	kv_u64(&kv, "size", guest_ram_mib(b->dom) << 20);
-	if (memfd && mb->hugepages)
-		kv_bool(&kv, "hugetlb", true);
-	if (mb->shared != TRI_DEFAULT)
-		kv_bool(&kv, "share", mb->shared == TRI_ON);
-	if (!memfd) {
-		kv_str(&kv, "mem-path", "/dev/hugepages");
-		kv_bool(&kv, "prealloc", true);
-	}
-	build_push(b, &kv, "-object");
 }

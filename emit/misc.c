@@ -140,12 +140,6 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 	const char *driver = video_driver(v, primary);
 	if (!driver)
 		return;
-	if (!primary && v->model != VIDEO_VIRTIO && v->model != VIDEO_QXL) {
-		diag_error(b->d, EXIT_DATAERR, v->line, "<video>",
-			   "a %s card can only be the primary video; expected a secondary type='virtio' or 'qxl'",
-			   v->model_name);
-		return;
-	}
 	struct keyval kv;
 	kv_begin(&kv, driver);
 	/* ramfb is a sysbus device: no PCI slot. */
@@ -173,18 +167,7 @@ static void build_videos(struct build *b)
 	const struct devices_misc *m = &b->dom->misc;
 	if (!m->nvideos)
 		return;
-	size_t primary = SIZE_MAX;
-	for (size_t i = 0; i < m->nvideos; i++) {
-		if (m->videos[i].model == VIDEO_NONE && m->nvideos > 1) {
-			diag_error(b->d, EXIT_DATAERR, m->videos[i].line, "<video>",
-				   "type='none' beside other videos; expected it alone");
-			return;
-		}
-		if (m->videos[i].primary && primary == SIZE_MAX)
-			primary = i;
-	}
-	if (primary == SIZE_MAX)
-		primary = 0;
+	size_t primary = m->primary_video;
 	/* The primary first, on the slot kept for it; then the rest. */
 	build_video(b, &m->videos[primary], 0, true);
 	unsigned n = 1;

@@ -169,6 +169,100 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->bus = (enum disk_bus)b;
 }
 
+static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk)
+{
+	/* index= is a running guest's bookkeeping (virsh dumpxml). */
+	static const char *const known[] = { "file", "dev", "index", NULL };
+	if (!known_attrs(p, c, known))
+		return;
+	const char *attr = disk->block ? "dev" : "file";
+	const char *path = xml_attr(c, attr);
+	if (path && *path)
+		disk->source = xstrdup(path);
+	else if (!disk->cdrom)
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "has no %s=; expected the %s backing the disk",
+			   attr, disk->block ? "host block device" : "image file");
+}
+
+/* What a <disk> holds; *SEEN tracks the elements allowed once. */
+struct disk_seen {
+	bool driver, source;
+	const xmlNode *address;
+};
+
+static void parse_disk_child(struct parser *p, const xmlNode *c,
+			     struct disk *disk, struct disk_seen *seen)
+{
+	if (xml_is(c, "driver") || xml_is(c, "source")) {
+		bool driver = xml_is(c, "driver");
+		bool *once = driver ? &seen->driver : &seen->source;
+		if (*once) {
+			duplicate(p, c);
+			return;
+		}
+		*once = true;
+		if (driver) {
+			disk->driver_line = xml_line(c);
+			parse_driver(p, c, disk);
+		} else {
+			parse_source(p, c, disk);
+		}
+	} else if (xml_is(c, "target")) {
+		if (disk->target) {
+			duplicate(p, c);
+			return;
+		}
+		disk->target_line = xml_line(c);
+		parse_target(p, c, disk);
+	} else if (xml_is(c, "readonly")) {
+		disk->readonly = true;
+	} else if (xml_is(c, "shareable")) {
+		disk->shareable = true;
+	} else if (xml_is(c, "serial")) {
+		text_once(p, c, &disk->serial);
+	} else if (xml_is(c, "boot")) {
+		uint64_t order;
+		if (attr_required(p, c, "order") &&
+		    attr_decimal(p, c, "order", 1, 9999, &order))
+			disk->boot_order = (unsigned)order;
+	} else if (xml_is(c, "address")) {
+		seen->address = c;
+		parse_address(p, c, disk);
+	} else if (xml_is(c, "alias")) {
+		ignored(p, c);
+	} else {
+		unsupported(p, c, NULL);
+	}
+}
+
+/* What the disk as a whole must have, once its children are read. */
+static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
+			const struct disk_seen *seen)
+{
+	if (!disk->target)
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
+			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
+	else if (!disk->source && !disk->cdrom)
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
+			   "has no <source>; expected <source %s='...'/>",
+			   disk->block ? "dev" : "file");
+	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
+			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
+	if (diag_failed(p->d))
+		return;
+	if (disk->cdrom)
+		disk->readonly = true;
+	if (disk->bus == BUS_SCSI) {
+		scsi_place(p, disk);
+	} else if (disk->address_line) {
+		/* A drive address off scsi: the target name places the disk. */
+		ignored(p, seen->address);
+		disk->address_line = 0;
+	}
+}
+
 void parse_disk(struct parser *p, const xmlNode *n)
 {
 	struct domain *dom = p->dom;
@@ -191,89 +285,12 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->line = xml_line(n);
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
-	bool have_driver = false, have_source = false;
-	const xmlNode *address = NULL;
+	struct disk_seen seen = { 0 };
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c)) {
-		if (xml_is(c, "driver")) {
-			if (have_driver) {
-				duplicate(p, c);
-				break;
-			}
-			have_driver = true;
-			disk->driver_line = xml_line(c);
-			parse_driver(p, c, disk);
-		} else if (xml_is(c, "source")) {
-			if (have_source) {
-				duplicate(p, c);
-				break;
-			}
-			have_source = true;
-			/* index= is a running guest's bookkeeping (virsh dumpxml). */
-			static const char *const source_known[] = {
-				"file", "dev", "index", NULL,
-			};
-			if (!known_attrs(p, c, source_known))
-				break;
-			const char *attr = disk->block ? "dev" : "file";
-			const char *path = xml_attr(c, attr);
-			if (path && *path)
-				disk->source = xstrdup(path);
-			else if (!disk->cdrom)
-				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
-					   "has no %s=; expected the %s backing the disk",
-					   attr, disk->block ? "host block device" : "image file");
-		} else if (xml_is(c, "target")) {
-			if (disk->target)
-				duplicate(p, c);
-			else {
-				disk->target_line = xml_line(c);
-				parse_target(p, c, disk);
-			}
-		} else if (xml_is(c, "readonly")) {
-			disk->readonly = true;
-		} else if (xml_is(c, "shareable")) {
-			disk->shareable = true;
-		} else if (xml_is(c, "serial")) {
-			text_once(p, c, &disk->serial);
-		} else if (xml_is(c, "boot")) {
-			uint64_t order;
-			if (!attr_required(p, c, "order"))
-				break;
-			if (attr_decimal(p, c, "order", 1, 9999, &order))
-				disk->boot_order = (unsigned)order;
-		} else if (xml_is(c, "address")) {
-			address = c;
-			parse_address(p, c, disk);
-		} else if (xml_is(c, "alias")) {
-			ignored(p, c);
-		} else {
-			unsupported(p, c, NULL);
-		}
-	}
-	if (diag_failed(p->d))
-		return;
-	if (!disk->target)
-		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
-			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom)
-		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
-			   "has no <source>; expected <source %s='...'/>",
-			   disk->block ? "dev" : "file");
-	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
-		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
-			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
-	if (diag_failed(p->d))
-		return;
-	if (disk->cdrom)
-		disk->readonly = true;
-	if (disk->bus == BUS_SCSI) {
-		scsi_place(p, disk);
-	} else if (disk->address_line) {
-		/* A drive address off scsi: the target name places the disk. */
-		ignored(p, address);
-		disk->address_line = 0;
-	}
+	     c = xml_next_element(c))
+		parse_disk_child(p, c, disk, &seen);
+	if (!diag_failed(p->d))
+		finish_disk(p, n, disk, &seen);
 }
 
 static int by_target(const void *a, const void *b)
@@ -344,6 +361,24 @@ static void check_scsi_places(struct parser *p)
 	free(scsi);
 }
 
+/* What one disk's driver and target ask of the machine. */
+static void check_disk_places(struct parser *p, const struct disk *disk)
+{
+	bool direct = disk->cache && (strcmp(disk->cache, "none") == 0 ||
+				      strcmp(disk->cache, "directsync") == 0);
+	if (disk->io && strcmp(disk->io, "native") == 0 && !direct)
+		diag_error(p->d, EXIT_DATAERR, disk->driver_line, "<driver>",
+			   "io='native' needs O_DIRECT; expected cache='none' or 'directsync' with it");
+	else if (disk->bus == BUS_SATA && disk->index > 5)
+		diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
+			   "dev='%s' is past the six SATA ports of q35's AHCI controller; expected sda to sdf",
+			   disk->target);
+	else if (disk->bus == BUS_IDE && disk->index > 3)
+		diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
+			   "dev='%s' is past the four IDE places of a pc machine; expected hda to hdd",
+			   disk->target);
+}
+
 /* Whole-domain checks: buses the machine has, targets unique, scsi places
  * unique. */
 void check_disks(struct parser *p)
@@ -357,6 +392,8 @@ void check_disks(struct parser *p)
 		else if (disk->bus == BUS_SATA && dom->os.family != MACHINE_Q35)
 			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
 				   "bus='sata' on an i440fx (pc) machine, which has no AHCI; expected bus='ide' or a q35 machine");
+		else
+			check_disk_places(p, disk);
 	}
 	if (diag_failed(p->d) || dom->ndisks < 2)
 		return;

@@ -339,6 +339,7 @@ struct devices_misc {
 	struct graphics graphics;
 	struct video *videos;
 	size_t nvideos, videos_alloc;
+	size_t primary_video;    /* index of the primary one; set by check_misc() */
 	struct input *inputs;
 	size_t ninputs, inputs_alloc;
 	struct rng *rngs;

@@ -48,44 +48,30 @@ static void parse_listen(struct parser *p, const xmlNode *c, struct graphics *g,
 	g->listen_type = t == 1 ? LISTEN_SOCKET : t == 2 ? LISTEN_NONE : LISTEN_ADDRESS;
 }
 
-static void parse_graphics(struct parser *p, const xmlNode *n)
+/* Only VNC is translated; other valid types are refused by name.  False:
+ * not VNC (reported). */
+static bool is_vnc(struct parser *p, const xmlNode *n)
 {
-	struct graphics *g = &p->dom->misc.graphics;
 	const char *type = attr_required(p, n, "type");
 	if (!type)
-		return;
-	if (strcmp(type, "vnc") != 0) {
-		static const char *const known_types[] = {
-			"spice", "rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
-		};
-		if (!in_list(type, known_types)) {
-			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-				   "type='%s' is not valid; expected vnc, spice, rdp, sdl, egl-headless, dbus or desktop",
-				   type);
-			return;
-		}
-		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC display; use type='vnc'", type);
-		return;
-	}
-	if (g->line) {
-		duplicate(p, n);
-		return;
-	}
-	static const char *const known[] = {
-		"type", "port", "autoport", "listen", "keymap", "sharePolicy",
-		"powerControl", "connected", NULL,
+		return false;
+	if (strcmp(type, "vnc") == 0)
+		return true;
+	static const char *const known_types[] = {
+		"spice", "rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
 	};
-	if (xml_attr(n, "passwd") || xml_attr(n, "passwdValidTo")) {
-		unsupported(p, n, "a VNC password needs a secret object and the monitor; sevqemu does not write passwords into a command line");
-		return;
-	}
-	if (xml_attr(n, "websocket")) {
-		unsupported(p, n, "VNC websockets are not supported");
-		return;
-	}
-	if (!known_attrs(p, n, known))
-		return;
-	g->line = xml_line(n);
+	if (!in_list(type, known_types))
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "type='%s' is not valid; expected vnc, spice, rdp, sdl, egl-headless, dbus or desktop",
+			   type);
+	else
+		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC display; use type='vnc'", type);
+	return false;
+}
+
+/* port= and autoport=: a fixed display from 5900 up, or -1 for the first free. */
+static void parse_port(struct parser *p, const xmlNode *n, struct graphics *g)
+{
 	g->port = -1;
 	const char *port = xml_attr(n, "port");
 	uint64_t v;
@@ -103,11 +89,15 @@ static void parse_graphics(struct parser *p, const xmlNode *n)
 	enum tristate autoport = attr_yesno(p, n, "autoport");
 	if (autoport == TRI_ON)
 		g->port = -1;
-	else if (autoport == TRI_OFF && g->port < 0) {
+	else if (autoport == TRI_OFF && g->port < 0)
 		diag_error(p->d, EXIT_DATAERR, g->line, XML_TAG(n),
 			   "autoport='no' without a port; expected port='5900' or above");
-		return;
-	}
+}
+
+/* listen=, keymap=, sharePolicy=, powerControl=, connected=. */
+static void parse_vnc_attrs(struct parser *p, const xmlNode *n,
+			    struct graphics *g)
+{
 	const char *listen = xml_attr(n, "listen");
 	if (listen && *listen)
 		g->listen = xstrdup(listen);
@@ -129,26 +119,61 @@ static void parse_graphics(struct parser *p, const xmlNode *n)
 	if (xml_attr(n, "connected"))
 		diag_note(p->d, g->line, XML_TAG(n),
 			  "connected= ignored: it tells libvirt what to do with clients when the password changes");
+}
+
+/* <graphics><audio id=N/>: the <audio> backend the display uses. */
+static void parse_graphics_audio(struct parser *p, const xmlNode *c,
+				 struct graphics *g)
+{
+	if (g->audio_line) {
+		duplicate(p, c);
+		return;
+	}
+	static const char *const audio_attrs[] = { "id", NULL };
+	uint64_t v;
+	if (known_attrs(p, c, audio_attrs) && attr_required(p, c, "id") &&
+	    attr_decimal(p, c, "id", 1, 65535, &v)) {
+		g->audio_id = (unsigned)v;
+		g->audio_line = xml_line(c);
+	}
+}
+
+static void parse_graphics(struct parser *p, const xmlNode *n)
+{
+	struct graphics *g = &p->dom->misc.graphics;
+	if (!is_vnc(p, n))
+		return;
+	if (g->line) {
+		duplicate(p, n);
+		return;
+	}
+	static const char *const known[] = {
+		"type", "port", "autoport", "listen", "keymap", "sharePolicy",
+		"powerControl", "connected", NULL,
+	};
+	if (xml_attr(n, "passwd") || xml_attr(n, "passwdValidTo")) {
+		unsupported(p, n, "a VNC password needs a secret object and the monitor; sevqemu does not write passwords into a command line");
+		return;
+	}
+	if (xml_attr(n, "websocket")) {
+		unsupported(p, n, "VNC websockets are not supported");
+		return;
+	}
+	if (!known_attrs(p, n, known))
+		return;
+	g->line = xml_line(n);
+	parse_port(p, n, g);
+	if (!diag_failed(p->d))
+		parse_vnc_attrs(p, n, g);
 	bool seen_listen = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (xml_is(c, "listen")) {
+		if (xml_is(c, "listen"))
 			parse_listen(p, c, g, &seen_listen);
-		} else if (xml_is(c, "audio")) {
-			if (g->audio_line) {
-				duplicate(p, c);
-				break;
-			}
-			static const char *const audio_attrs[] = { "id", NULL };
-			if (!known_attrs(p, c, audio_attrs) || !attr_required(p, c, "id"))
-				break;
-			if (attr_decimal(p, c, "id", 1, 65535, &v)) {
-				g->audio_id = (unsigned)v;
-				g->audio_line = xml_line(c);
-			}
-		} else {
+		else if (xml_is(c, "audio"))
+			parse_graphics_audio(p, c, g);
+		else
 			unsupported(p, c, NULL);
-		}
 	}
 }
 

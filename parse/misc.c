@@ -412,17 +412,39 @@ void parse_misc_device(struct parser *p, const xmlNode *n)
 		unsupported(p, n, NULL);
 }
 
-/* Whole-domain checks: one primary video, the machine's watchdog, the
- * audio a display names. */
+/* One primary video (the first with primary='yes', else the first), and
+ * secondary ones that can be secondary. */
+static void check_videos(struct parser *p, struct devices_misc *m)
+{
+	size_t primaries = 0;
+	for (size_t i = 0; i < m->nvideos && !diag_failed(p->d); i++) {
+		const struct video *v = &m->videos[i];
+		if (v->model == VIDEO_NONE && m->nvideos > 1)
+			diag_error(p->d, EXIT_DATAERR, v->line, "<video>",
+				   "type='none' beside other videos; expected it alone");
+		else if (v->primary && ++primaries > 1)
+			diag_error(p->d, EXIT_DATAERR, v->line, "<video>",
+				   "a second primary='yes'; expected one primary video");
+		else if (v->primary && primaries == 1)
+			m->primary_video = i;
+	}
+	for (size_t i = 0; i < m->nvideos && !diag_failed(p->d); i++) {
+		const struct video *v = &m->videos[i];
+		if (i != m->primary_video && v->model != VIDEO_VIRTIO &&
+		    v->model != VIDEO_QXL)
+			diag_error(p->d, EXIT_DATAERR, v->line, "<video>",
+				   "a %s card can only be the primary video; expected a secondary type='virtio' or 'qxl'",
+				   v->model_name);
+	}
+}
+
+/* Whole-domain checks: the videos, the machine's watchdog, the audio a
+ * display names. */
 void check_misc(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
-	size_t primaries = 0;
-	for (size_t i = 0; i < m->nvideos && !diag_failed(p->d); i++)
-		if (m->videos[i].primary && ++primaries > 1)
-			diag_error(p->d, EXIT_DATAERR, m->videos[i].line, "<video>",
-				   "a second primary='yes'; expected one primary video");
+	check_videos(p, m);
 	if (!diag_failed(p->d) && m->watchdog_line &&
 	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
 		diag_error(p->d, EXIT_DATAERR, m->watchdog_line, "<watchdog>",

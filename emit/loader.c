@@ -1,0 +1,100 @@
+/* What QEMU loads: the firmware (-bios, or pflash through -blockdev, with
+ * the guest's variable store) and a directly booted kernel. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emit/build.h"
+
+/* -blockdev file + raw nodes for one flash unit, the raw one called NODE. */
+static void flash_unit(struct build *b, const char *node, const char *path,
+		       bool read_only)
+{
+	char file_node[32];
+	snprintf(file_node, sizeof(file_node), "%s-file", node);
+	struct keyval kv;
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "file");
+	kv_str(&kv, "filename", path);
+	kv_str(&kv, "node-name", file_node);
+	if (read_only)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "raw");
+	kv_str(&kv, "file", file_node);
+	kv_str(&kv, "node-name", node);
+	if (read_only)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+}
+
+/* A missing variable store is made from its template on a real run. */
+static void plan_nvram(struct build *b)
+{
+	const struct firmware *fw = &b->fw;
+	const struct os *os = &b->dom->os;
+	unsigned line = os->nvram_line ? os->nvram_line : os->line;
+	const char *tag = os->nvram_line ? "<nvram>" : "<os>";
+	struct stat st;
+	if (stat(fw->nvram, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			diag_error(b->d, EXIT_DATAERR, line, tag,
+				   "%s is not a regular file; expected the guest's variable store",
+				   fw->nvram);
+		return;
+	}
+	if (errno != ENOENT) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag, "cannot look at %s: %s",
+			   fw->nvram, strerror(errno));
+		return;
+	}
+	if (!fw->nvram_template) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag,
+			   "%s does not exist and there is no template= to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
+			   fw->nvram);
+		return;
+	}
+	if (access(fw->nvram_template, R_OK) != 0) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag,
+			   "template %s cannot be read: %s", fw->nvram_template,
+			   strerror(errno));
+		return;
+	}
+	const char *slash = strrchr(fw->nvram, '/');
+	struct plan_file *f = plan_add_file(b->plan);
+	f->path = xstrdup(fw->nvram);
+	f->dir = slash ? xstrndup(fw->nvram, slash == fw->nvram ? 1 : (size_t)(slash - fw->nvram))
+		       : xstrdup(".");
+	f->name = xstrdup(slash ? slash + 1 : fw->nvram);
+	f->template = xstrdup(fw->nvram_template);
+	f->in_state_dir = fw->nvram_in_state_dir;
+	f->keep_existing = true;
+	if (stat(fw->nvram_template, &st) == 0)
+		f->size = (size_t)st.st_size;
+	diag_note(b->d, line, tag, "%s will be created from %s", fw->nvram,
+		  fw->nvram_template);
+}
+
+void build_firmware(struct build *b)
+{
+	const struct firmware *fw = &b->fw;
+	const struct os *os = &b->dom->os;
+	if (fw->type == LOADER_ROM) {
+		argv_pair(b->argv, "-bios", fw->code);
+	} else if (fw->type == LOADER_PFLASH) {
+		flash_unit(b, "pflash0", fw->code, fw->code_readonly);
+		if (fw->nvram) {
+			flash_unit(b, "pflash1", fw->nvram, false);
+			plan_nvram(b);
+		}
+	}
+	if (os->kernel)
+		argv_pair(b->argv, "-kernel", os->kernel);
+	if (os->initrd)
+		argv_pair(b->argv, "-initrd", os->initrd);
+	if (os->cmdline)
+		argv_pair(b->argv, "-append", os->cmdline);
+}
