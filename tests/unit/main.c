@@ -9,13 +9,14 @@ int main(void)
 		const char *module;
 		int (*run)(void);
 	} groups[] = {
-		{ "number (parse/number.h)", run_number_tests },
-		{ "base64 (parse/base64.h)", run_base64_tests },
+		{ "number (lib/number.h)", run_number_tests },
+		{ "base64 (lib/base64.h)", run_base64_tests },
 		{ "argv (emit/argv.h)", run_argv_tests },
-		{ "output (emit/output.h)", run_output_tests },
-		{ "files (emit/files.h)", run_files_tests },
+		{ "output (act/output.h)", run_output_tests },
+		{ "files (act/files.h)", run_files_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
-		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
+		{ "host (parse/policy.h, act/host.h)", run_host_tests },
+		{ "translate (act/translate.h)", run_translate_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
