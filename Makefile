@@ -12,18 +12,22 @@ PKG_CONFIG ?= pkg-config
 XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+# nettle: the launch digests, HMAC and AES-CTR of measure/ (shared library).
+NETTLE_CFLAGS := $(shell $(PKG_CONFIG) --cflags nettle 2>/dev/null)
+NETTLE_LIBS := $(shell $(PKG_CONFIG) --libs nettle 2>/dev/null || echo -lnettle)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) -I. $(XML_CFLAGS) -D_FORTIFY_SOURCE=2 $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 $(WARN) -I. $(XML_CFLAGS) $(NETTLE_CFLAGS) -D_FORTIFY_SOURCE=2 $(CFLAGS)
 # libb64 and jansson are small and linked in: each shared library costs
 # the dynamic loader more at start-up than sevqemu spends on a typical guest
 # (make bench: 3.69M instructions with them shared, 3.43M linked in).
-LIBS := $(XML_LIBS) -Wl,-Bstatic -lb64 -ljansson -Wl,-Bdynamic
+LIBS := $(XML_LIBS) -Wl,-Bstatic -lb64 -ljansson -Wl,-Bdynamic $(NETTLE_LIBS)
 
 # The flow's folders (README: Layout): shared utilities, XML -> struct
-# domain, struct domain -> argv, and the acting side.
-FLOW_DIRS := lib parse emit act
+# domain, struct domain -> argv, the acting side, and the launch
+# measurement (measure/: the guest owner's side).
+FLOW_DIRS := lib parse emit act measure
 LIB_SRC := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.c))
 # Object dir and program; check-sanitize builds into build-asan/ instead.
 BUILD ?= build
@@ -32,7 +36,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 
 # Debian 12 packages the build, the tests and the demo need.
-DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev
+DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev \
+	nettle-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
 	mandoc valgrind python3 clang libclang-rt-14-dev
 

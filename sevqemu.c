@@ -23,6 +23,7 @@
 #include "emit/plan.h"
 #include "act/preflight.h"
 #include "act/probe.h"
+#include "measure/cli.h"
 #include "parse/parse.h"
 #include "parse/policy.h"
 #include "parse/xml.h"
@@ -310,6 +311,8 @@ int main(int argc, char **argv)
 	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL };
 	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "measure") == 0)
+		return measure_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
