@@ -17,6 +17,7 @@
 
 #include <libxml/parser.h>
 
+#include "act/attest.h"
 #include "act/files.h"
 #include "act/host.h"
 #include "act/output.h"
@@ -313,6 +314,8 @@ int main(int argc, char **argv)
 		return policy_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "measure") == 0)
 		return measure_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "attest") == 0)
+		return attest_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
