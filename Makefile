@@ -39,7 +39,7 @@ HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev \
 	nettle-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3 clang libclang-rt-14-dev
+	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography
 
 .PHONY: all deps deps-test demo check test clean install bench
 
@@ -77,6 +77,7 @@ test: sevqemu build/unit-tests
 	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
+	sh tests/measure.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 
@@ -163,6 +164,7 @@ check-sanitize:
 	sh tests/firmware.sh || fail=1; \
 	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
+	sh tests/measure.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "check-sanitize: clean"; [ $$fail = 0 ]
