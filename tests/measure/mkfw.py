@@ -7,7 +7,7 @@ footer (a 16-bit length and the footer GUID, 32 bytes before the end); the
 SEV metadata ("ASEV", length, version 1, count, then 12-byte descriptors)
 sits 4 KiB before the end, its offset in the metadata entry.
 
-    mkfw.py OUT [--size BYTES] [--seed N] [--reset ADDR]
+    mkfw.py OUT [--size BYTES] [--seed N | --pattern] [--reset ADDR]
             [--hashes BASE:SIZE] [--secret BASE:SIZE]
             [--section BASE:SIZE:TYPE ...] [--no-table]
             [--corrupt footer|entry|asev|version]
@@ -27,8 +27,11 @@ def pair(text):
 
 
 def build(args):
-    rng = random.Random(args.seed)
-    data = bytearray(rng.randbytes(args.size))
+    if args.pattern:
+        # The fill tests/unit/measure.c builds too: byte i is 131 i + 17.
+        data = bytearray((i * 131 + 17) & 0xFF for i in range(args.size))
+    else:
+        data = bytearray(random.Random(args.seed).randbytes(args.size))
     if args.no_table:
         return bytes(data)
     entries = []
@@ -62,18 +65,23 @@ def build(args):
     return bytes(data)
 
 
-def main(argv=None):
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--size", type=lambda s: int(s, 0), default=64 * 1024)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pattern", action="store_true")
     ap.add_argument("--reset", type=lambda s: int(s, 0))
     ap.add_argument("--hashes", type=pair)
     ap.add_argument("--secret", type=pair)
     ap.add_argument("--section", type=pair, action="append")
     ap.add_argument("--no-table", action="store_true")
     ap.add_argument("--corrupt", choices=["footer", "entry", "asev", "version"])
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
     with open(args.out, "wb") as f:
         f.write(build(args))
 

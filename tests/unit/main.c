@@ -16,6 +16,8 @@ int main(void)
 		{ "files (emit/files.h)", run_files_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
 		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
+		{ "measure (measure/*.h)", run_measure_tests },
+		{ "launch (measure/launch.h, measure.h)", run_launch_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
