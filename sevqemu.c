@@ -53,6 +53,11 @@ struct options {
 static const char usage_text[] =
 	"usage: sevqemu [options] DOMAIN.xml       ('-' reads standard input)\n"
 	"       sevqemu policy [--snp] VALUE       explain a guest policy\n"
+	"       sevqemu measure [options] DOMAIN.xml  the launch digest it stands for\n"
+	"       sevqemu attest --qmp PATH (--tik F [--tek F] | --tk F)\n"
+	"               [--secret GUID=FILE|luks-key=FILE ...] [--no-cont] DOMAIN.xml\n"
+	"                                          check a paused guest, inject, resume\n"
+	"       (sevqemu measure --help, sevqemu attest --help: their options)\n"
 	"\n"
 	"Modes (default: write the blob files, print the command):\n"
 	"  -n, --dry-run          check and print; write no file, run nothing\n"

@@ -157,4 +157,7 @@ void measurement_summary(FILE *out, const char *prefix,
 		prefix, m->vcpus, m->signature, m->family, m->model, m->stepping,
 		m->cpu, (unsigned long long)m->sev_features,
 		m->init2 ? "init2" : "legacy");
+	if (m->mode == MEASURE_SEV_ES && m->init2)
+		fprintf(out, "%s  (QEMU makes SEV-ES save areas with the legacy interface unless its sev-guest has legacy-vm-type=off: try --vmsa-init=legacy)\n",
+			prefix);
 }
