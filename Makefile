@@ -12,7 +12,10 @@ PKG_CONFIG ?= pkg-config
 XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
-# nettle: the launch digests, HMAC and AES-CTR of measure/ (shared library).
+# nettle: the launch digests, HMAC and AES-CTR of measure/, linked as a
+# shared library.  Debian builds libnettle with BIND_NOW, so loading it
+# resolves ~470 more relocations at every start: make bench's typical
+# guest went from 3.43M to 3.89M instructions (1.07x to 1.22x xmllint).
 NETTLE_CFLAGS := $(shell $(PKG_CONFIG) --cflags nettle 2>/dev/null)
 NETTLE_LIBS := $(shell $(PKG_CONFIG) --libs nettle 2>/dev/null || echo -lnettle)
 

@@ -239,8 +239,9 @@ static bool inject(struct qmp *q, const uint8_t tik[TK_BYTES],
 				json_pack("{s:s,s:s}", "packet-header", h64, "secret", c64), d);
 	free(h64);
 	free(c64);
+	bool ok = r != NULL;
 	json_decref(r);
-	return r != NULL;
+	return ok;
 }
 
 struct attest_state {
