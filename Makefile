@@ -12,18 +12,25 @@ PKG_CONFIG ?= pkg-config
 XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+# nettle: the launch digests, HMAC and AES-CTR of measure/, linked as a
+# shared library.  Debian builds libnettle with BIND_NOW, so loading it
+# resolves ~470 more relocations at every start: make bench's typical
+# guest went from 3.43M to 3.89M instructions (1.07x to 1.22x xmllint).
+NETTLE_CFLAGS := $(shell $(PKG_CONFIG) --cflags nettle 2>/dev/null)
+NETTLE_LIBS := $(shell $(PKG_CONFIG) --libs nettle 2>/dev/null || echo -lnettle)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) -I. $(XML_CFLAGS) -D_FORTIFY_SOURCE=2 $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 $(WARN) -I. $(XML_CFLAGS) $(NETTLE_CFLAGS) -D_FORTIFY_SOURCE=2 $(CFLAGS)
 # libb64 and jansson are small and linked in: each shared library costs
 # the dynamic loader more at start-up than sevqemu spends on a typical guest
 # (make bench: 3.69M instructions with them shared, 3.43M linked in).
-LIBS := $(XML_LIBS) -Wl,-Bstatic -lb64 -ljansson -Wl,-Bdynamic
+LIBS := $(XML_LIBS) -Wl,-Bstatic -lb64 -ljansson -Wl,-Bdynamic $(NETTLE_LIBS)
 
 # The flow's folders (README: Layout): shared utilities, XML -> struct
-# domain, struct domain -> argv, and the acting side.
-FLOW_DIRS := lib parse emit act
+# domain, struct domain -> argv, the acting side, and the launch
+# measurement (measure/: the guest owner's side).
+FLOW_DIRS := lib parse emit act measure
 LIB_SRC := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.c))
 # Object dir and program; check-sanitize builds into build-asan/ instead.
 BUILD ?= build
@@ -32,9 +39,10 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 
 # Debian 12 packages the build, the tests and the demo need.
-DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev
+DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev \
+	nettle-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3 clang libclang-rt-14-dev
+	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography
 
 .PHONY: all deps deps-test demo check test clean install bench
 
@@ -72,6 +80,7 @@ test: sevqemu build/unit-tests
 	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
+	sh tests/measure.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 
@@ -158,6 +167,7 @@ check-sanitize:
 	sh tests/firmware.sh || fail=1; \
 	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
+	sh tests/measure.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "check-sanitize: clean"; [ $$fail = 0 ]

@@ -17,11 +17,13 @@
 
 #include <libxml/parser.h>
 
+#include "act/attest.h"
 #include "act/files.h"
 #include "act/output.h"
 #include "act/preflight.h"
 #include "act/probe.h"
 #include "act/translate.h"
+#include "measure/cli.h"
 #include "parse/policy.h"
 
 #ifndef SEVQEMU_VERSION
@@ -44,6 +46,11 @@ struct options {
 static const char usage_text[] =
 	"usage: sevqemu [options] DOMAIN.xml       ('-' reads standard input)\n"
 	"       sevqemu policy [--snp] VALUE       explain a guest policy\n"
+	"       sevqemu measure [options] DOMAIN.xml  the launch digest it stands for\n"
+	"       sevqemu attest --qmp PATH (--tik F [--tek F] | --tk F)\n"
+	"               [--secret GUID=FILE|luks-key=FILE ...] [--no-cont] DOMAIN.xml\n"
+	"                                          check a paused guest, inject, resume\n"
+	"       (sevqemu measure --help, sevqemu attest --help: their options)\n"
 	"\n"
 	"Modes (default: write the blob files, print the command):\n"
 	"  -n, --dry-run          check and print; write no file, run nothing\n"
@@ -271,6 +278,10 @@ int main(int argc, char **argv)
 	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL };
 	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "measure") == 0)
+		return measure_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "attest") == 0)
+		return attest_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;

@@ -1,6 +1,58 @@
 # bash completion for sevqemu(1)                                -*- shell-script -*-
 # SPDX-License-Identifier: MIT
 
+# "sevqemu measure|attest ...": their own options.
+_sevqemu_sub()
+{
+    local cmd=$1 cur=$2 prev=$3
+    local shared='--firmware= --vcpu-family= --vcpu-model= --vcpu-stepping=
+        --guest-features= --vmsa-init= --ignore-unsupported --quiet --verbose --help'
+    local opts
+    if [[ $cmd == measure ]]; then
+        opts="--format= --tik= --tk= --nonce= --api-major= --api-minor= --build-id= $shared"
+    else
+        opts="--qmp= --tik= --tek= --tk= --secret= --no-cont --insecure $shared"
+    fi
+    local opt=$prev val=$cur
+    if [[ $cur == --*=* ]]; then
+        opt=${cur%%=*} val=${cur#*=}
+    fi
+    local prefix=
+    [[ $cur == --*=* ]] && prefix="$opt="
+    case $opt in
+        -f|--format)
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -W 'text json' -- "$val")
+            return 0 ;;
+        --vmsa-init)
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -W 'init2 legacy' -- "$val")
+            return 0 ;;
+        --firmware|--tik|--tek|--tk|--qmp)
+            compopt -o filenames 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -f -- "$val")
+            return 0 ;;
+        --secret)
+            if [[ $val == *=* ]]; then
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -P "$prefix${val%%=*}=" -f -- "${val#*=}")
+            else
+                mapfile -t COMPREPLY < <(compgen -P "$prefix" -W 'luks-key=' -- "$val")
+                compopt -o nospace 2>/dev/null
+            fi
+            return 0 ;;
+        --vcpu-family|--vcpu-model|--vcpu-stepping|--guest-features|--nonce|--api-major|--api-minor|--build-id)
+            return 0 ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts -q -v -h" -- "$cur")
+        [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+            compopt -o nospace 2>/dev/null
+        return 0
+    fi
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.[xX][mM][lL]' -- "$cur")
+    return 0
+}
+
 _sevqemu()
 {
     local cur prev i
@@ -26,6 +78,11 @@ _sevqemu()
     # "sevqemu policy [--snp] VALUE": only --snp to offer.
     if ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[1]} == policy ]]; then
         [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W '--snp' -- "$cur")
+        return 0
+    fi
+
+    if ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[1]} == measure || ${COMP_WORDS[1]} == attest ]]; then
+        _sevqemu_sub "${COMP_WORDS[1]}" "$cur" "$prev"
         return 0
     fi
 
@@ -80,11 +137,14 @@ _sevqemu()
     fi
 
     # The domain XML: .xml files and directories to reach them; and the
-    # policy command as the first word.
+    # policy, measure and attest commands as the first word.
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.[xX][mM][lL]' -- "$cur")
     if ((COMP_CWORD == 1)); then
-        [[ policy == "$cur"* ]] && COMPREPLY+=(policy)
+        local sub
+        for sub in policy measure attest; do
+            [[ $sub == "$cur"* ]] && COMPREPLY+=("$sub")
+        done
     fi
     return 0
 }

@@ -17,6 +17,8 @@ int main(void)
 		{ "parse (parse/parse.h)", run_parse_tests },
 		{ "host (parse/policy.h, act/host.h)", run_host_tests },
 		{ "translate (act/translate.h)", run_translate_tests },
+		{ "measure (measure/*.h)", run_measure_tests },
+		{ "launch (measure/launch.h, measure.h)", run_launch_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {

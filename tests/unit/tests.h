@@ -19,5 +19,7 @@ int run_files_tests(void);
 int run_parse_tests(void);
 int run_host_tests(void);
 int run_translate_tests(void);
+int run_measure_tests(void);
+int run_launch_tests(void);
 
 #endif
