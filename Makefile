@@ -63,8 +63,7 @@ check: deps-test
 
 test: sevqemu build/unit-tests
 	./build/unit-tests
-	sh tests/golden.sh
-	sh tests/bad.sh
+	python3 tests/cases.py
 	sh tests/cmdline.sh
 	sh tests/firmware.sh
 	sh tests/host.sh
@@ -151,8 +150,7 @@ check-sanitize:
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$$logs/ubsan; \
 	SEVQEMU=$(ASAN_DIR)/sevqemu; export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU; \
 	./$(ASAN_DIR)/unit-tests || fail=1; \
-	sh tests/golden.sh || fail=1; \
-	sh tests/bad.sh || fail=1; \
+	python3 tests/cases.py || fail=1; \
 	sh tests/cli.sh || fail=1; \
 	sh tests/cmdline.sh || fail=1; \
 	sh tests/firmware.sh || fail=1; \
