@@ -355,8 +355,8 @@ def main():
             print('ok %s' % name if verdict == 'ok' else 'skip %s: %s' % (name, why))
             shutil.rmtree(run.scratch, ignore_errors=True)
         sys.stdout.flush()
-    print('qemu-accept: %d passed, %d failed' % (counts['ok'], counts['fail'])
-          + (', %d skipped' % counts['skip'] if counts['skip'] else ''))
+    print('qemu-accept: %d passed, %d failed, %d skipped'
+          % (counts['ok'], counts['fail'], counts['skip']))
     sys.exit(1 if counts['fail'] else 0)
 
 
