@@ -3,19 +3,21 @@
 
 #include "tests.h"
 
+int unit_tests_run;
+
 int main(void)
 {
 	static const struct {
 		const char *module;
 		int (*run)(void);
 	} groups[] = {
-		{ "number (parse/number.h)", run_number_tests },
-		{ "base64 (parse/base64.h)", run_base64_tests },
+		{ "number (lib/number.h)", run_number_tests },
+		{ "base64 (lib/base64.h)", run_base64_tests },
 		{ "argv (emit/argv.h)", run_argv_tests },
-		{ "output (emit/output.h)", run_output_tests },
-		{ "files (emit/files.h)", run_files_tests },
+		{ "output (act/output.h)", run_output_tests },
+		{ "files (act/files.h)", run_files_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
-		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
+		{ "host (parse/policy.h, act/host.h)", run_host_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
@@ -27,5 +29,7 @@ int main(void)
 				groups[i].module, n);
 		failed += n;
 	}
+	printf("unit: %d passed, %d failed, 0 skipped\n",
+	       unit_tests_run - failed, failed);
 	return failed ? 1 : 0;
 }
