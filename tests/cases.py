@@ -42,6 +42,7 @@ import concurrent.futures
 import difflib
 import fnmatch
 import glob
+import itertools
 import os
 import shlex
 import shutil
@@ -297,6 +298,11 @@ def orphans(family, folder, exts):
     return found
 
 
+# The files that make a case, besides its .xml.
+CASE_FILES = {'golden': (GOLDEN, ('.args', '.err', '.opts')),
+              'bad': (BAD, ('.expect', '.err', '.opts'))}
+
+
 def names(folder):
     return sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(folder, '*.xml')))
 
@@ -334,24 +340,22 @@ def main():
         jobs.append(('bad', missing_input, 'missing-input'))
     jobs = [j for j in jobs if any(fnmatch.fnmatchcase(j[2], g) for g in globs)]
 
-    counts = {f: [0, 0, 0] for f in families}
+    failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        futures = [pool.submit(fn, runner, name) for _, fn, name in jobs]
-        results = {f: [] for f in families}
-        for fut in futures:
-            res = fut.result()
-            results[res.family].append(res)
-    if globs == ['*']:
-        if 'golden' in families:
-            results['golden'] += orphans('golden', GOLDEN, ('.args', '.err', '.opts'))
-        if 'bad' in families:
-            results['bad'] += orphans('bad', BAD, ('.expect', '.err', '.opts'))
-    for family in families:
-        for res in results[family]:
-            print(res.report())
-            counts[family][0 if not res.why else 1] += 1
-        print('%s: %d passed, %d failed, %d skipped' % ((family,) + tuple(counts[family])))
-    return 1 if any(c[1] for c in counts.values()) else 0
+        futures = [(family, pool.submit(fn, runner, name)) for family, fn, name in jobs]
+        for family in families:
+            # Printed as they finish, in order, one family after the other.
+            results = (f.result() for fam, f in futures if fam == family)
+            if globs == ['*']:
+                folder, exts = CASE_FILES[family]
+                results = itertools.chain(results, orphans(family, folder, exts))
+            counts = [0, 0, 0]
+            for res in results:
+                print(res.report(), flush=True)
+                counts[1 if res.why else 0] += 1
+            print('%s: %d passed, %d failed, %d skipped' % ((family,) + tuple(counts)), flush=True)
+            failed += counts[1]
+    return 1 if failed else 0
 
 
 if __name__ == '__main__':
