@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The data-driven cases: golden command lines and bad inputs, run in parallel.
 
-usage: cases.py [--update] [--jobs N] [--wrap CMD] [golden|bad ...] [NAME-GLOB ...]
+usage: cases.py [--update] [--jobs N] [--wrap CMD] [--timeout S] [golden|bad ...] [NAME-GLOB ...]
 
 Golden: every testdata/NAME.xml runs as
     sevqemu --dry-run --format=args -d build/golden/state [NAME.opts...] NAME.xml
@@ -25,7 +25,7 @@ line STDIN feeds the XML on standard input, as '-'.  A case file (.args, .err,
 
 Every run has SEVQEMU_TEST_CPUID=0:0 (a CPU without SEV, the same on every
 host), HOME set to a directory that does not exist under build/, no XDG_*
-variables, LC_ALL=C, and a 30 s timeout.  Standard error is compared after the
+variables, LC_ALL=C, and a timeout (30 s; --timeout S).  Standard error is compared after the
 checkout's absolute path is replaced by $TOP, so the files hold no path of
 this machine.
 
@@ -52,7 +52,6 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN, BAD = 'testdata', 'testdata/bad'
 GOLDEN_OUT, BAD_OUT, BAD_STATE = 'build/golden', 'build/bad-out', 'build/bad-state'
-TIMEOUT = 30
 
 
 def read_opts(path):
@@ -95,8 +94,8 @@ class Result:
 
 
 class Runner:
-    def __init__(self, binary, wrap, update):
-        self.binary, self.wrap, self.update = binary, wrap, update
+    def __init__(self, binary, wrap, update, timeout):
+        self.binary, self.wrap, self.update, self.timeout = binary, wrap, update, timeout
         self.env = {k: v for k, v in os.environ.items() if not k.startswith('XDG_')}
         self.env.update(SEVQEMU_TEST_CPUID='0:0', LC_ALL='C',
                         HOME=os.path.join(TOP, 'build', 'cases-home-absent'))
@@ -109,10 +108,11 @@ class Runner:
         stdin = open(stdin_path, 'rb') if stdin_path else subprocess.DEVNULL
         try:
             r = subprocess.run(cmd, stdin=stdin, capture_output=True,
-                               env=self.env, timeout=TIMEOUT)
+                               env=self.env, timeout=self.timeout)
             status, out, err = r.returncode, r.stdout, r.stderr
         except subprocess.TimeoutExpired as e:
-            status, out, err = 124, e.stdout or b'', e.stderr or b''
+            status, out = 124, e.stdout or b''
+            err = (e.stderr or b'') + b'(timed out after %g s)\n' % self.timeout
         finally:
             if stdin_path:
                 stdin.close()
@@ -122,8 +122,6 @@ class Runner:
 
 
 def describe_status(status):
-    if status == 124:
-        return '124 (timed out after %d s)' % TIMEOUT
     if status > 128:
         return '%d (killed by signal %d)' % (status, status - 128)
     return str(status)
@@ -314,6 +312,7 @@ def main():
     ap.add_argument('--jobs', '-j', type=int, default=int(os.environ.get('JOBS', '0')) or
                     min(8, max(4, 2 * (os.cpu_count() or 1))), help='parallel runs')
     ap.add_argument('--wrap', default='', help='a command to run each sevqemu under')
+    ap.add_argument('--timeout', type=float, default=30, help='seconds a run may take (30)')
     ap.add_argument('select', nargs='*', metavar='golden|bad|NAME-GLOB')
     a = ap.parse_args()
     families = [s for s in a.select if s in ('golden', 'bad')] or ['golden', 'bad']
@@ -324,7 +323,7 @@ def main():
     os.chdir(TOP)
     if not os.access(binary, os.X_OK):
         sys.exit('cases: %s is not built (run make)' % binary)
-    runner = Runner(binary, shlex.split(a.wrap), a.update)
+    runner = Runner(binary, shlex.split(a.wrap), a.update, a.timeout)
     sys.stdout.reconfigure(errors='backslashreplace')
 
     jobs = []   # (family, function, name)

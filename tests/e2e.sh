@@ -59,11 +59,5 @@ fi
 # QEMU's verdicts count here: its closing line is taken in, not printed.
 python3 tests/qemu-accept.py --expect-running 3 "$t"/*-nosev.args >"$t/run.out"
 grep -v '^qemu-accept:' "$t/run.out"
-counts=$(sed -n 's/^qemu-accept: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$t/run.out")
-if [ -z "$counts" ]; then
-	no qemu-accept "no closing line from tests/qemu-accept.py"
-else
-	set -- $counts
-	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
-fi
+tally qemu-accept "$t/run.out"
 finish

@@ -18,6 +18,9 @@
 #                     for checks with several conditions: each complain
 #                     adds a line to why the check fails; verdict prints
 #                     "ok NAME" or "FAIL NAME" with those lines, and counts
+#   tally NAME FILE   adds the counts of another runner's closing line
+#                     "NAME: N passed, N failed, N skipped" in FILE to these
+#                     (no such line: a failure)
 #   with_timeout SECS COMMAND...
 #                     COMMAND, killed after SECS (exit 124) where coreutils'
 #                     timeout exists
@@ -82,6 +85,19 @@ verdict() {
 		fail=$((fail + 1))
 	fi
 	why=
+}
+
+tally() {
+	_counts=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped\$/\1 \2 \3/p" "$2")
+	case $_counts in
+	*' '*' '*)
+		pass=$((pass + ${_counts%% *}))
+		_counts=${_counts#* }
+		fail=$((fail + ${_counts% *}))
+		skip=$((skip + ${_counts#* }))
+		;;
+	*) no "$1" "no closing line '$1: N passed, N failed, N skipped' in $2" ;;
+	esac
 }
 
 with_timeout() {
