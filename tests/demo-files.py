@@ -105,18 +105,24 @@ def twins(path):
     return names
 
 
-def owners(path):
-    if path in UNOWNED:
-        return [UNOWNED[path]]
-    for name in twins(path):
-        r = subprocess.run(['dpkg', '-S', name], capture_output=True, text=True)
-        for line in r.stdout.splitlines():
-            if line.startswith('diversion ') or ': ' not in line:
-                continue
-            pkgs, _, owned = line.partition(': ')
-            if owned == name:
-                return [p.strip().split(':')[0] for p in pkgs.split(',')]
-    return []
+def owners(paths):
+    """{path: [packages holding it]}, from one dpkg -S over every twin."""
+    names = {}
+    for p in paths:
+        for n in twins(p):
+            names.setdefault(n, set()).add(p)
+    r = subprocess.run(['dpkg', '-S'] + sorted(names), capture_output=True, text=True)
+    held = {p: [] for p in paths}
+    for line in r.stdout.splitlines():
+        if line.startswith('diversion ') or ': ' not in line:
+            continue
+        pkgs, _, name = line.partition(': ')
+        for path in names.get(name, ()):
+            held[path] += [p.strip().split(':')[0] for p in pkgs.split(',')]
+    for path, pkg in UNOWNED.items():
+        if path in held:
+            held[path].append(pkg)
+    return held
 
 
 def main():
@@ -149,8 +155,9 @@ def main():
     print('the demo (%s) touches %d files outside the checkout; the packages allowed: '
           '%d from %s, and what every Debian has'
           % (' '.join(cmd), len(paths), len(listed), ' '.join(demo_pkgs)))
+    holders = owners(paths)
     for path in paths:
-        held = owners(path)
+        held = holders[path]
         good = sorted((p for p in held if p in allowed), key=lambda p: p not in listed)
         if good:
             why = 'demo dependencies' if any(p in listed for p in good) else 'on every Debian'

@@ -161,31 +161,36 @@ def check_includes(report, files, text):
     report.rule('includes', '%d includes in lib/, parse/, emit/ follow the flow' % count, bad)
 
 
-def nm_symbols(obj):
-    """(defined global symbols, undefined symbols) of an object file."""
-    out = subprocess.run(['nm', '-P', obj], capture_output=True, text=True, check=True).stdout
-    defined, undefined = set(), set()
+def nm_symbols(objs):
+    """{object: (defined global symbols, undefined symbols)}, from one nm."""
+    out = subprocess.run(['nm', '-P', '-A'] + objs, capture_output=True, text=True,
+                         check=True).stdout
+    symbols = {o: (set(), set()) for o in objs}
     for line in out.splitlines():
-        parts = line.split()
-        if len(parts) < 2:
+        where, _, rest = line.partition(': ')
+        parts = rest.split()
+        if where not in symbols or len(parts) < 2:
             continue
+        defined, undefined = symbols[where]
         if parts[1] == 'U':
             undefined.add(parts[0])
         elif parts[1] in 'TDRBCGSVW' and parts[1].isupper():
             defined.add(parts[0])
-    return defined, undefined
+    return symbols
 
 
 def dependency_graph(files, text, objdir):
     """{A.c: {B.c: [reasons]}}, or None when an object is missing."""
     units = [f for f in files if f.endswith('.c')]
     edges = collections.defaultdict(lambda: collections.defaultdict(list))
+    objs = {c: os.path.join(objdir, c[:-2] + '.o') for c in units}
+    missing = [o for o in objs.values() if not os.path.exists(o)]
+    if missing:
+        return None, missing[0]
+    symbols = nm_symbols(list(objs.values()))
     owner, wants = {}, {}
     for c in units:
-        obj = os.path.join(objdir, c[:-2] + '.o')
-        if not os.path.exists(obj):
-            return None, obj
-        defined, wants[c] = nm_symbols(obj)
+        defined, wants[c] = symbols[objs[c]]
         for sym in defined:
             owner[sym] = c
     for c in units:
