@@ -7,7 +7,8 @@
  * Nothing here is QEMU syntax.  Every part keeps the line of the element it
  * came from, so that later stages can still point at the input.
  *
- * All strings are owned by the domain and released by domain_free().
+ * All strings are owned by the domain and released by domain_free()
+ * (parse/parse.h).  This header is the model alone: it has no .c file.
  */
 #ifndef SEVQEMU_DOMAIN_H
 #define SEVQEMU_DOMAIN_H
@@ -410,7 +411,5 @@ struct domain {
 	struct launch_security launch;
 };
 
-/* Releases everything the parser put in D (each family's part). */
-void domain_free(struct domain *d);
 
 #endif

@@ -31,4 +31,7 @@ bool parse_domain(const char *buf, size_t len, const struct parse_options *opts,
 bool parse_blob_file(struct domain *dom, const char *which, const char *path,
 		     struct diag *d);
 
+/* Releases everything the parser put in DOM (each family's part). */
+void domain_free(struct domain *dom);
+
 #endif

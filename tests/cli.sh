@@ -4,17 +4,12 @@
 # agreeing with each other, --exec, the blob-file options, and the state
 # dir's safety checks.  Run from the repository root after `make`.
 set -u
-top=$(pwd)
+SUITE=cli
+. tests/lib.sh
 t=$top/build/cli
-rm -rf "$t"
-mkdir -p "$t"
-pass=0 fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
-# check NAME COMMAND...: passes when COMMAND succeeds
-check() { name=$1; shift; if "$@"; then ok "$name"; else no "$name" "$*"; fi; }
+scratch "$t"
 mode() { stat -c %a "$1"; }
-q=${SEVQEMU:-./sevqemu}
+q=$SEVQEMU
 
 # A guest whose nvram lives under $t, so a real run can create it.
 sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$t/nvram/demo_VARS.fd|" testdata/demo.xml >"$t/demo.xml"
@@ -161,5 +156,4 @@ check "--dry-run with --exec is a usage error (64)" [ $? = 64 ]
 $q >/dev/null 2>&1
 check "no argument is a usage error (64)" [ $? = 64 ]
 
-echo "cli: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish

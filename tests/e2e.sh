@@ -7,11 +7,10 @@
 # guest needs --ignore-unsupported, which must drop exactly its SPICE
 # parts, by name.
 set -u
-SEVQEMU=${SEVQEMU:-./sevqemu}
+SUITE=e2e
+. tests/lib.sh
 t=build/e2e
-rm -rf "$t"
-mkdir -p "$t"
-pass=0 fail=0
+scratch "$t"
 
 # without_sev IN OUT: the args file minus the SEV object and its link
 without_sev() {
@@ -42,11 +41,9 @@ for case in demo shaped-q35-graphics shaped-virt-manager; do
 	if "$SEVQEMU" -n -f args -d "$t/state" $opts "testdata/$case.xml" \
 		>"$t/$case.args" 2>"$t/$case.err" &&
 		without_sev "$t/$case.args" "$t/$case-nosev.args"; then
-		pass=$((pass + 1))
-		echo "ok $case translates"
+		ok "$case translates"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $case: $(cat "$t/$case.err")"
+		no "$case" "$(cat "$t/$case.err")"
 	fi
 done
 
@@ -54,17 +51,13 @@ grep 'dropped' "$t/shaped-virt-manager.err" | sed 's/^[^<]*\(<[a-z]*>\).*/\1/' >
 printf '%s\n' '<channel>' '<sound>' '<redirdev>' '<redirdev>' >"$t/dropped.want"
 if cmp -s "$t/dropped" "$t/dropped.want" &&
 	grep -q "<channel>: warning: dropped (--ignore-unsupported): type='spicevmc'" "$t/shaped-virt-manager.err"; then
-	pass=$((pass + 1))
-	echo "ok --ignore-unsupported drops exactly the spicevmc channel, sound and two redirdevs"
+	ok "--ignore-unsupported drops exactly the spicevmc channel, sound and two redirdevs"
 else
-	fail=$((fail + 1))
-	echo "FAIL dropped: $(tr '\n' ' ' <"$t/dropped")"
+	no dropped "$(tr '\n' ' ' <"$t/dropped")"
 fi
 
+# QEMU's verdicts count here: its closing line is taken in, not printed.
 python3 tests/qemu-accept.py --expect-running 3 "$t"/*-nosev.args >"$t/run.out"
-cat "$t/run.out" | grep -v '^qemu-accept:'
-ran=$(sed -n 's/^qemu-accept: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$t/run.out")
-pass=$((pass + ${ran% *}))
-fail=$((fail + ${ran#* }))
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+grep -v '^qemu-accept:' "$t/run.out"
+tally qemu-accept "$t/run.out"
+finish

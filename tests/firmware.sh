@@ -3,9 +3,10 @@
 # files made here, in $XDG_CONFIG_HOME/qemu/firmware, which masks the
 # system's files of the same name (an empty file masks without offering).
 set -u
-SEVQEMU=${SEVQEMU:-./sevqemu}
+SUITE=firmware
+. tests/lib.sh
 t=build/firmware
-rm -rf "$t"
+scratch "$t"
 mkdir -p "$t/config/qemu/firmware" "$t/fw"
 fwdir=$t/config/qemu/firmware
 for f in /usr/share/qemu/firmware/*.json /etc/qemu/firmware/*.json; do
@@ -30,10 +31,6 @@ descriptor 20-sev '"amd-sev"' "$(flash SEV-CODE.fd)" '"pc-q35-*"'
 descriptor 30-es '"amd-sev", "amd-sev-es"' "$(flash ES-CODE.fd)" '"pc-q35-*"'
 descriptor 40-snp '"amd-sev", "amd-sev-es", "amd-sev-snp"' \
 	"{ \"device\": \"memory\", \"filename\": \"$fw/SNP.fd\" }" '"pc-q35-*"'
-
-pass=0 fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 
 # guest NAME POLICY-OR-SNP MACHINE: an efi guest with no loader
 guest() {
@@ -77,5 +74,4 @@ want="sevqemu: $t/pc.xml:2: <os>: firmware='efi': no firmware descriptor in /usr
 if [ $status = 69 ] && [ "$(head -1 "$t/pc.err")" = "$want" ]; then ok "none suitable: 69"; else no "none suitable" "status $status: $(cat "$t/pc.err")"; fi
 if [ ! -e "$t/state" ]; then ok "nothing written"; else no "nothing written" "$t/state exists"; fi
 
-echo "firmware: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -4,14 +4,10 @@
 # against this machine's real QEMU.  Each check: status, exact error line,
 # and nothing written on a refusal.
 set -u
-SEVQEMU=${SEVQEMU:-./sevqemu}
-top=$(pwd)
+SUITE=host
+. tests/lib.sh
 t=$top/build/host
-rm -rf "$t"
-mkdir -p "$t"
-pass=0 fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+scratch "$t"
 
 # A host tree: dev/sev, kvm_amd parameters, a /proc/self/status.
 host() { # NAME SEV SEV_ES CAPEFF
@@ -94,7 +90,7 @@ probe_case() { # NAME XML STATUS LINE
 }
 qemu=$(command -v qemu-system-x86_64)
 if [ -z "$qemu" ]; then
-	echo "skip probe: no qemu-system-x86_64"
+	skip "--probe" "no qemu-system-x86_64"
 else
 	v=$("$qemu" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')
 	sed "s|/usr/bin/qemu-system-x86_64|$qemu|" "$t/sev.xml" >"$t/p-sev.xml"
@@ -107,7 +103,7 @@ else
 		"sevqemu: $qemu: QEMU $v has no CPU model 'EPYC-v99'"
 	sed "s|/usr/bin/qemu-system-x86_64|$qemu|" testdata/snp.xml >"$t/p-snp.xml"
 	if "$qemu" -object help 2>/dev/null | grep -q sev-snp-guest; then
-		echo "skip --probe SNP refusal: this QEMU has sev-snp-guest"
+		skip "--probe: no sev-snp-guest" "this QEMU has sev-snp-guest"
 	else
 		probe_case "--probe: no sev-snp-guest" "$t/p-snp.xml" 69 \
 			"sevqemu: $qemu: QEMU $v has no sev-snp-guest; SEV-SNP needs QEMU 9.1 or later"
@@ -118,5 +114,4 @@ else
 	[ ! -e "$t/probe-state" ] && ok "--probe writes nothing" || no "--probe" "wrote $t/probe-state"
 fi
 
-echo "host: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -9,17 +9,14 @@
 # which must stay under HOSTILE_RSS_MAX_KB (default 200000).
 # Run from the repository root after `make`.  SEVQEMU=path runs another build.
 set -u
-top=$(pwd)
-q=${SEVQEMU:-./sevqemu}
-case $q in /*) ;; *) q=$top/$q ;; esac
+SUITE=hostile
+. tests/lib.sh
+q=$SEVQEMU
 t=$top/build/hostile
-rm -rf "$t"
+scratch "$t"
 mkdir -p "$t/in" "$t/out" "$t/area/home"
 in=$t/in area=$t/area
 rss_max=${HOSTILE_RSS_MAX_KB:-200000}
-pass=0 fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 
 # Recorded CPUID (SEV, C-bit 47), so that valid guests pass on any host;
 # HOME and XDG_RUNTIME_DIR inside the area, so no default dir escapes it.
@@ -55,16 +52,15 @@ run() {
 	status=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 	rss=$(tail -n 1 "$t/out/$name.rss" 2>/dev/null)
-	why=
-	[ "$status" = "$want" ] || why="$why exit $status (want $want);"
-	[ "$status" = 124 ] && why="$why timed out after 5 s;"
+	[ "$status" = "$want" ] || complain "exit $status (want $want)"
+	[ "$status" = 124 ] && complain "timed out after 5 s"
 	if [ -n "$msg" ] && ! grep -Eq -- "$msg" "$t/out/$name.err"; then
-		why="$why no message matching /$msg/ (got: $(head -c 300 "$t/out/$name.err"));"
+		complain "no message matching /$msg/ (got: $(head -c 300 "$t/out/$name.err"))"
 	fi
-	[ "$want" = 0 ] || [ ! -s "$t/out/$name.out" ] || why="$why stdout not empty;"
-	[ ! -e "$area/state-$name" ] || why="$why state dir created;"
-	[ "$before" = "$(snapshot)" ] || why="$why files under $area changed;"
-	if [ -z "$why" ]; then ok "$name"; else no "$name" "$why"; fi
+	[ "$want" = 0 ] || [ ! -s "$t/out/$name.out" ] || complain "stdout not empty"
+	[ ! -e "$area/state-$name" ] || complain "state dir created"
+	[ "$before" = "$(snapshot)" ] || complain "files under $area changed"
+	verdict "$name"
 }
 
 # Keeps RSS and time of a run in the report, and the RSS under the cap.
@@ -200,7 +196,7 @@ mkdir -m 0700 "$area/target"
 echo keep >"$area/target/file"
 ln -s target "$area/link"
 before=$(snapshot)
-timeout 5 "$q" -q -d "$area/link" "$in/demo.xml" >"$t/out/link.out" 2>"$t/out/link.err"
+with_timeout 5 "$q" -q -d "$area/link" "$in/demo.xml" >"$t/out/link.out" 2>"$t/out/link.err"
 status=$?
 if [ $status = 73 ] && [ "$before" = "$(snapshot)" ] && [ "$(ls -A "$area/target")" = file ]; then
 	ok "symlinked state dir: 73, target untouched"
@@ -215,7 +211,7 @@ touch -d '2001-01-01' "$area/planted-target"
 ln -s ../planted-target "$area/planted/dh_cert.base64"
 ln -s ../planted-missing "$area/planted/session.base64"
 stamp=$(stat -c '%s %Y %a' "$area/planted-target")
-timeout 5 "$q" -q -d "$area/planted" "$in/demo.xml" >"$t/out/planted.out" 2>"$t/out/planted.err"
+with_timeout 5 "$q" -q -d "$area/planted" "$in/demo.xml" >"$t/out/planted.out" 2>"$t/out/planted.err"
 status=$?
 if [ "$(cat "$area/planted-target")" = keep ] &&
 	[ "$(stat -c '%s %Y %a' "$area/planted-target")" = "$stamp" ] &&
@@ -237,7 +233,7 @@ fi
 mkdir -p "$area/nvram2"
 ln -s ../nv-target "$area/nvram2/demo_VARS.fd"
 sed "s|$area/nvram/|$area/nvram2/|" "$in/demo.xml" >"$in/demo-nvram2.xml"
-timeout 5 "$q" -q -d "$area/nvstate" "$in/demo-nvram2.xml" >"$t/out/nv.out" 2>"$t/out/nv.err"
+with_timeout 5 "$q" -q -d "$area/nvstate" "$in/demo-nvram2.xml" >"$t/out/nv.out" 2>"$t/out/nv.err"
 status=$?
 if [ ! -e "$area/nv-target" ] && [ ! -L "$area/nv-target" ] && [ ! -e "$area/nvstate" ]; then
 	ok "planted nvram symlink redirects nothing (exit $status)"
@@ -251,7 +247,7 @@ run args-newline 65 'newline' -f args "$in/newline-path.xml"
 
 bad_dir=$area/$(printf 'x\377y')
 before=$(snapshot)
-timeout 5 "$q" -q -f json --state-dir "$bad_dir" "$in/demo.xml" >"$t/out/json-utf8.out" 2>"$t/out/json-utf8.err"
+with_timeout 5 "$q" -q -f json --state-dir "$bad_dir" "$in/demo.xml" >"$t/out/json-utf8.out" 2>"$t/out/json-utf8.err"
 status=$?
 if [ $status = 65 ] && grep -q 'UTF-8' "$t/out/json-utf8.err" && [ ! -e "$bad_dir" ] &&
 	[ ! -s "$t/out/json-utf8.out" ] && [ "$before" = "$(snapshot)" ]; then
@@ -260,5 +256,4 @@ else
 	no "json-invalid-utf8-state-dir" "exit $status; $(head -c 200 "$t/out/json-utf8.err")"
 fi
 
-echo "hostile: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Let real QEMU judge command lines written by `sevqemu --format=args`.
 
-usage: qemu-accept.py [--cpu-host-as-max] [--expect-running SECONDS] ARGSFILE...
+usage: qemu-accept.py [--cpu-host-as-max] [--expect-running SECONDS] [-j N] ARGSFILE...
 
 SEV cannot start on a CI machine (no /dev/sev, maybe no /dev/kvm), but QEMU under TCG creates
 every -object, -blockdev, -netdev, -chardev and -device before it notices, so it still judges
-the whole command line.  Each file runs with accel forced to TCG, -S, and a QMP monitor on stdin
-that says qmp_capabilities + quit.  Files the command line names are made in a scratch directory
-(paths rewritten there; hostile characters in them survive, commas doubled again).
+the whole command line.  Each file runs with accel forced to TCG (-accel tcg,tb-size=64), -S,
+and a QMP monitor on stdin that says qmp_capabilities + quit.  Files the command line names are
+made in a scratch directory (paths rewritten there; hostile characters in them survive, commas
+doubled again).  Files run side by side, -j N at once (default: one a CPU), reported in order.
 
 Seen with QEMU 7.2.22 (Debian 12, 2 cores, no /dev/kvm); the script takes ~0.15-0.25 s a file:
   exit 0    no SEV: the machine reaches prelaunch and quits on QMP `quit` (QEMU ~0.12 s).
@@ -23,7 +24,7 @@ Seen with QEMU 7.2.22 (Debian 12, 2 cores, no /dev/kvm); the script takes ~0.15-
   --expect-running 3: a q35 + OVMF pflash guest without SEV, virtio-blk/net, serial on a socket,
   reaches {"status": "running", "running": true} under TCG (~3.2 s).
 """
-import argparse, json, os, resource, shlex, shutil, socket, struct, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, json, os, resource, shlex, shutil, socket, struct, subprocess, sys, tempfile, time
 
 OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd'
 OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd'
@@ -35,6 +36,13 @@ FLAGS = set('''-S -s -h -help -version -snapshot -nographic -nodefaults -no-user
  -enable-kvm -no-reboot -no-shutdown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
  -portrait -daemonize -xen-attach -enable-fips -preconfig -only-migratable -mem-prealloc -usb
  -alt-grab -ctrl-grab -no-quit -singlestep -enable-sync-profile -audio-help -semihosting'''.split())
+# How long QEMU may take to start, judge and quit: a hang, not a slow start
+# (-overcommit mem-lock=on faults in all guest RAM: up to 28 s seen on a
+# loaded 2-core machine with four QEMUs at once).
+RUN_TIMEOUT = 60
+# TCG with a 64 MiB translation buffer: the default 1 GiB, locked by
+# -overcommit mem-lock=on, took 14 s to start on a 2-core machine (1 s so).
+TCG = 'tcg,tb-size=64'
 QUIT = b'{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n'
 ON = ('on', 'yes', 'true', 'y')
 
@@ -161,8 +169,8 @@ class Run:
         pflash = {}         # node name -> 'pflash0'/'pflash1', from -machine
         for o in opts:
             if o[0] in ('-machine', '-M'):
-                kv = kv_split(o[1])
-                kv_set(kv, 'accel', 'tcg')
+                # TCG, given as -accel below ("-machine accel=" cannot go with -accel)
+                kv = [it for it in kv_split(o[1]) if it[0] != 'accel']
                 o[1] = kv_join(kv)
                 pflash.update((kv_get(kv, r), r) for r in ('pflash0', 'pflash1') if kv_get(kv, r))
         blockdevs = [kv_split(v) for o, v in opts if o == '-blockdev' and not v.startswith('{')]
@@ -175,7 +183,7 @@ class Run:
             elif val is None:
                 pass
             elif name == '-accel' and 'kvm' in (kv[0][1], kv_get(kv, 'accel')):
-                o[1] = 'tcg'    # KVM tuning keys (kernel-irqchip=...) are unknown to TCG
+                o[1] = TCG      # KVM tuning keys (kernel-irqchip=...) are unknown to TCG
             elif name == '-cpu' and self.opts.cpu_host_as_max and kv[0] == [None, 'host']:
                 kv[0][1] = 'max'
                 o[1] = kv_join(kv)
@@ -228,6 +236,8 @@ class Run:
                 o[1] = 'unix:' + kv_join(kv)
         self.paused = any(o == '-S' for o, _ in opts)
         out = [x for o, v in opts if o is not None for x in ([o] if v is None else [o, v])]
+        if '-accel' not in out:
+            out += ['-accel', TCG]
         if not any(o in ('-display', '-vnc', '-nographic') for o, _ in opts):
             out += ['-display', 'none']
         return out
@@ -235,11 +245,10 @@ class Run:
     def execute(self, argv, env):
         """-> (verdict 'ok'/'fail'/'skip', reason, command, QEMU's stderr)"""
         cmd = [shutil.which('qemu-system-x86_64')] + self.rewrite(argv[1:])
-        nocore = lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0))   # the abort path
         if self.skip:
             return 'skip', self.skip, cmd, ''
         if self.opts.expect_running is not None:
-            return self.running(cmd, env, nocore)
+            return self.running(cmd, env)
         run, socks = dict(input=QUIT), ()
         if any(o == '-chardev' and a.split(',')[0] == 'stdio' for o, a in zip(cmd, cmd[1:])):
             # A guest chardev holds QEMU's stdio ("cannot use stdio by multiple character
@@ -252,9 +261,9 @@ class Run:
         cmd += ['-S'] if 'pass_fds' in run else ['-S', '-qmp', 'stdio']
         try:
             r = subprocess.run(cmd, capture_output=True, cwd=self.scratch, env=env,
-                               preexec_fn=nocore, timeout=20, **run)
+                               timeout=RUN_TIMEOUT, **run)
         except subprocess.TimeoutExpired as e:
-            return 'fail', 'timed out after 20 s', cmd, (e.stderr or b'').decode(errors='replace')
+            return 'fail', 'timed out after %d s' % RUN_TIMEOUT, cmd, (e.stderr or b'').decode(errors='replace')
         finally:
             for s in socks:
                 s.close()
@@ -265,14 +274,14 @@ class Run:
             return 'skip', 'not judged: this QEMU has no sev-snp-guest (9.1+)', cmd, err
         return 'fail', 'exit status %d' % r.returncode, cmd, err
 
-    def running(self, cmd, env, nocore):
+    def running(self, cmd, env):
         """Run the guest SECONDS under TCG; QMP query-status must then say running."""
         sock = os.path.join(self.scratch, 'qmp.sock')
         cmd += ['-qmp', 'unix:%s,server=on,wait=off' % sock.replace(',', ',,')]
         errpath = os.path.join(self.scratch, 'stderr')
         with open(errpath, 'wb') as errf:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=errf, cwd=self.scratch, env=env, preexec_fn=nocore)
+                                    stderr=errf, cwd=self.scratch, env=env)
         try:
             ok, why = self.query(proc, sock)
         except (OSError, ValueError) as e:      # QEMU died under us (e.g. the SEV abort)
@@ -328,35 +337,50 @@ def read_args(path):
     return args, env
 
 
+def report(name, run, verdict, why, cmd, err):
+    if verdict == 'fail':
+        print('FAIL %s\n  %s: %s\n  command (cwd %s):\n    %s\n  stderr:'
+              % (name, name, why, run.scratch, shlex.join(cmd)))
+        print(''.join('    %s\n' % l for l in err.splitlines()), end='')
+        print('  scratch kept:', run.scratch)
+    else:
+        print('ok %s' % name if verdict == 'ok' else 'skip %s: %s' % (name, why))
+        shutil.rmtree(run.scratch, ignore_errors=True)
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description='Let QEMU (TCG) judge sevqemu --format=args output.')
     ap.add_argument('--cpu-host-as-max', action='store_true',
                     help='run -cpu host as -cpu max (TCG has no "host" model)')
     ap.add_argument('--expect-running', type=float, metavar='SECONDS',
                     help='boot the guest (SEV removed) for SECONDS and require "running"')
+    ap.add_argument('--jobs', '-j', type=int, default=os.cpu_count() or 1,
+                    help='how many QEMUs run at once (default: one a CPU)')
     ap.add_argument('files', nargs='+', metavar='ARGSFILE')
     opts = ap.parse_args()
     sys.stdout.reconfigure(errors='surrogateescape')    # hostile paths, byte for byte
     if not shutil.which('qemu-system-x86_64'):
         sys.exit('qemu-accept: qemu-system-x86_64 not found in PATH')
+    # No core files from the expected abort (SEV under TCG), for every QEMU
+    # started from here; set once, as preexec_fn is unsafe with threads.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     counts = {'ok': 0, 'fail': 0, 'skip': 0}
-    for name in opts.files:
+
+    def judge(name):
         argv, env = read_args(name)
         run = Run(opts)
-        verdict, why, cmd, err = run.execute(argv, env) if argv else \
-            ('fail', 'empty args file', [], '')
-        counts[verdict] += 1
-        if verdict == 'fail':
-            print('FAIL %s\n  %s: %s\n  command (cwd %s):\n    %s\n  stderr:'
-                  % (name, name, why, run.scratch, shlex.join(cmd)))
-            print(''.join('    %s\n' % l for l in err.splitlines()), end='')
-            print('  scratch kept:', run.scratch)
-        else:
-            print('ok %s' % name if verdict == 'ok' else 'skip %s: %s' % (name, why))
-            shutil.rmtree(run.scratch, ignore_errors=True)
-        sys.stdout.flush()
-    print('qemu-accept: %d passed, %d failed' % (counts['ok'], counts['fail'])
-          + (', %d skipped' % counts['skip'] if counts['skip'] else ''))
+        return (run,) + (run.execute(argv, env) if argv else ('fail', 'empty args file', [], ''))
+
+    # Files run side by side (each QEMU has its own scratch dir, sockets and
+    # images); their verdicts are printed in order.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        verdicts = pool.map(judge, opts.files)
+        for name, (run, verdict, why, cmd, err) in zip(opts.files, verdicts):
+            counts[verdict] += 1
+            report(name, run, verdict, why, cmd, err)
+    print('qemu-accept: %d passed, %d failed, %d skipped'
+          % (counts['ok'], counts['fail'], counts['skip']))
     sys.exit(1 if counts['fail'] else 0)
 
 

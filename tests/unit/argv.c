@@ -249,6 +249,5 @@ int run_argv_tests(void)
 		T(kv_long_value_with_many_commas),
 		T(kv_escape_appends_and_discard_frees),
 	};
-	return cmocka_run_group_tests_name("argv (emit/argv.h)", tests, NULL,
-					   NULL);
+	return RUN_GROUP("argv (emit/argv.h)", tests);
 }

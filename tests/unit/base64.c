@@ -233,6 +233,5 @@ int run_base64_tests(void)
 		T(empty_and_white_space_only_are_empty),
 		T(every_error_has_its_own_phrase),
 	};
-	return cmocka_run_group_tests_name("base64 (parse/base64.h)", tests,
-					   NULL, NULL);
+	return RUN_GROUP("base64 (lib/base64.h)", tests);
 }

@@ -373,6 +373,5 @@ int run_files_tests(void)
 		T(check_accepts_missing_dir_and_creates_nothing),
 		T(check_accepts_a_good_existing_dir),
 	};
-	return cmocka_run_group_tests_name("files (emit/files.h)", tests, NULL,
-					   NULL);
+	return RUN_GROUP("files (act/files.h)", tests);
 }

@@ -106,5 +106,5 @@ int run_host_tests(void)
 		UNIT_TEST(M, explain_names_bits),
 		UNIT_TEST(M, cpuid_decoding),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_GROUP("host (parse/policy.h, act/host.h)", tests);
 }

@@ -3,6 +3,8 @@
 
 #include "tests.h"
 
+int unit_tests_run;
+
 int main(void)
 {
 	static const struct {
@@ -30,5 +32,7 @@ int main(void)
 				groups[i].module, n);
 		failed += n;
 	}
+	printf("unit: %d passed, %d failed, 0 skipped\n",
+	       unit_tests_run - failed, failed);
 	return failed ? 1 : 0;
 }

@@ -443,6 +443,5 @@ int run_measure_tests(void)
 		T(snp_one_link_of_the_chain),
 		T(snp_check_refuses_partial_pages),
 	};
-	return cmocka_run_group_tests_name("measure (measure/*.h)", tests,
-					   NULL, NULL);
+	return RUN_GROUP("measure (measure/*.h)", tests);
 }

@@ -231,6 +231,5 @@ int run_launch_tests(void)
 		T(measure_debian_ovmf_sev_es),
 		T(measure_domain_checks_the_firmware),
 	};
-	return cmocka_run_group_tests_name("launch (measure/launch.h, measure.h)",
-					   tests, NULL, NULL);
+	return RUN_GROUP("launch (measure/launch.h, measure.h)", tests);
 }

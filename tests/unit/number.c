@@ -360,6 +360,5 @@ int run_number_tests(void)
 		T(uuid_dashed_undashed_and_upper_case_are_canonical),
 		T(uuid_refuses_wrong_length_and_bad_characters),
 	};
-	return cmocka_run_group_tests_name("number (parse/number.h)", tests,
-					   NULL, NULL);
+	return RUN_GROUP("number (lib/number.h)", tests);
 }

@@ -405,6 +405,5 @@ int run_output_tests(void)
 		T(json_never_carries_invalid_utf8_from_warnings),
 		T(format_names_parse),
 	};
-	return cmocka_run_group_tests_name("output (emit/output.h)", tests,
-					   NULL, NULL);
+	return RUN_GROUP("output (act/output.h)", tests);
 }

@@ -387,6 +387,5 @@ int run_parse_tests(void)
 		T(memory_with_every_unit),
 		T(memory_bad_unit_overflow_and_zero_are_65),
 	};
-	return cmocka_run_group_tests_name("parse (parse/parse.h)", tests, NULL,
-					   NULL);
+	return RUN_GROUP("parse (parse/parse.h)", tests);
 }

@@ -11,6 +11,13 @@
 #define UNIT_TEST_FIXTURE(module, f, setup, teardown) \
 	{ module ": " #f, f, setup, teardown, NULL }
 
+/* Runs a cmocka group as main.c's closing line counts it: the number of
+ * its tests is added to unit_tests_run; the failures are returned. */
+extern int unit_tests_run;
+#define RUN_GROUP(name, tests) \
+	(unit_tests_run += (int)(sizeof(tests) / sizeof((tests)[0])), \
+	 cmocka_run_group_tests_name(name, tests, NULL, NULL))
+
 int run_number_tests(void);
 int run_base64_tests(void);
 int run_argv_tests(void);

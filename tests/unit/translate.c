@@ -164,5 +164,5 @@ int run_translate_tests(void)
 		T(types_are_recorded_once_in_command_line_order),
 		T(missing_emulator_fails_only_for_exec),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_GROUP("translate (act/translate.h)", tests);
 }

@@ -1,5 +1,5 @@
 /*
- * parse_domain(): the document, its root, and the walk over its children
+ * parse.h: parse_domain(), the document, its root, and the walk over its children
  * by the registration table (families.c); then the whole-domain checks.
  */
 #include <string.h>
