@@ -33,8 +33,11 @@ HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 
 # Debian 12 packages the build, the tests and the demo need.
 DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev
+# swtpm and swtpm-tools run a guest's emulated TPM; Debian 12's virtiofsd
+# comes with qemu-system-x86 (qemu-system-common: /usr/lib/qemu/virtiofsd),
+# later releases have a virtiofsd package of its own.
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3 clang libclang-rt-14-dev
+	mandoc valgrind python3 clang libclang-rt-14-dev swtpm swtpm-tools
 
 .PHONY: all deps deps-test demo check test clean install bench
 
@@ -70,6 +73,7 @@ test: sevqemu build/unit-tests
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
 	sh tests/e2e.sh
+	sh tests/helpers.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args

@@ -83,6 +83,12 @@ def host_backed(option, arg):
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-object' and (kv_get(kv, 'mem-path') == '/dev/hugepages' or kv_get(kv, 'hugetlb') == 'on'):
         return 'huge pages need a hugetlbfs with pages reserved'
+    if option == '-tpmdev' and kind == 'emulator':
+        return 'a TPM emulator needs its swtpm listening (tests/helpers.sh runs one for real)'
+    if option == '-tpmdev' and kind == 'passthrough':
+        return 'TPM passthrough needs a host TPM'
+    if option == '-device' and kind == 'vhost-user-fs-pci':
+        return 'virtio-fs needs its virtiofsd listening (tests/helpers.sh runs one for real)'
     return None
 
 
@@ -219,6 +225,11 @@ class Run:
                 else:
                     with open(new, 'wb') as f:
                         f.write(bytes(4096))
+            elif name == '-fsdev' and kv_get(kv, 'path'):     # a 9p share: a scratch dir
+                new = scratch_path(self.scratch, kv_get(kv, 'path'))
+                os.makedirs(new, exist_ok=True)
+                kv_set(kv, 'path', new)
+                o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
                 o[1] = kv_join(kv)
