@@ -71,15 +71,22 @@ static void parse_driver(struct parser *p, struct fs_ctx *x, const xmlNode *c)
 		return;
 	int type = attr_choice(p, c, "type", types);
 	if (type >= 2) {
-		drop(p, x, c, "not supported: QEMU 7.2 shares a directory with 9p (type='path') or virtio-fs (type='virtiofs')");
+		char *why = xasprintf("type='%s' is not supported: QEMU 7.2 shares a directory with 9p (type='path') or virtio-fs (type='virtiofs')",
+				      types[type]);
+		drop(p, x, c, why);
+		free(why);
 		return;
 	}
 	fs->driver = type == 1 ? FS_VIRTIOFS : FS_9P;
 	const char *wr = xml_attr(c, "wrpolicy");
-	if (wr && (strcmp(wr, "immediate") != 0 || fs->driver == FS_VIRTIOFS)) {
+	if (wr && fs->driver == FS_VIRTIOFS) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
-			   "wrpolicy='%s' is not valid here; expected 'immediate', with a 9p driver",
-			   wr);
+			   "wrpolicy= is only for 9p (type='path'); virtiofsd has no write policy");
+		return;
+	}
+	if (wr && strcmp(wr, "immediate") != 0) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "wrpolicy='%s' is not valid; expected 'immediate'", wr);
 		return;
 	}
 	fs->writeout_immediate = wr != NULL;
@@ -183,12 +190,12 @@ static void check_one(struct parser *p, struct fs_ctx *x, const xmlNode *n)
 	if (!fs->target)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "has no <target dir=...>; expected the tag the guest mounts");
-	else if (fs->driver == FS_9P && !fs->source)
-		diag_error(p->d, EXIT_DATAERR, line, tag,
-			   "has no <source dir=...>; expected the host directory to share");
 	else if (fs->driver == FS_9P && fs->socket)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "<source socket> is for virtiofs; expected <source dir> with 9p");
+	else if (fs->driver == FS_9P && !fs->source)
+		diag_error(p->d, EXIT_DATAERR, line, tag,
+			   "has no <source dir=...>; expected the host directory to share");
 	else if (fs->driver == FS_VIRTIOFS && !fs->source == !fs->socket)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "expected exactly one of <source dir> (sevqemu starts virtiofsd) and <source socket> (a virtiofsd already listening)");

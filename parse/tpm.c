@@ -56,16 +56,18 @@ static void parse_pcr_banks(struct parser *p, struct tpm *t, const xmlNode *n)
 	t->pcr_banks = xstrdup(list);
 }
 
-/* <source type='dir' path=...> (emulator) or type='unix' (external). */
-static void parse_source(struct parser *p, struct tpm *t, const xmlNode *n)
+/* <source type='dir' path=...> (emulator) or type='unix' (external);
+ * false when refused (and under --ignore-unsupported, the TPM dropped). */
+static bool parse_source(struct parser *p, struct tpm *t, const xmlNode *n)
 {
 	static const char *const known[] = { "type", "path", "mode", NULL };
 	if (!known_attrs(p, n, known))
-		return;
+		return false;
 	const char *type = xml_attr(n, "type");
-	if (t->backend == TPM_EMULATOR && type && strcmp(type, "file") == 0)
+	if (t->backend == TPM_EMULATOR && type && strcmp(type, "file") == 0) {
 		refuse(p, n, "type='file' needs swtpm 0.10's linear state file; Debian 12's swtpm 0.7 keeps its state in a directory (type='dir')");
-	else if (t->backend == TPM_EMULATOR && (!type || strcmp(type, "dir") == 0))
+		return false;
+	} else if (t->backend == TPM_EMULATOR && (!type || strcmp(type, "dir") == 0))
 		path_attr(p, n, &t->state_path);
 	else if (t->backend == TPM_EXTERNAL && (!type || strcmp(type, "unix") == 0)) {
 		const char *mode = xml_attr(n, "mode");
@@ -79,9 +81,11 @@ static void parse_source(struct parser *p, struct tpm *t, const xmlNode *n)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "type='%s' is not valid here; expected %s", type,
 			   t->backend == TPM_EMULATOR ? "'dir'" : "'unix'");
+	return true;
 }
 
-static void parse_backend_child(struct parser *p, struct tpm *t,
+/* False when C is refused: the whole TPM goes (--ignore-unsupported). */
+static bool parse_backend_child(struct parser *p, struct tpm *t,
 				const xmlNode *n, const xmlNode *c)
 {
 	if (t->backend == TPM_PASSTHROUGH && xml_is(c, "device")) {
@@ -89,41 +93,45 @@ static void parse_backend_child(struct parser *p, struct tpm *t,
 		if (known_attrs(p, c, known))
 			path_attr(p, c, &t->device);
 	} else if (t->backend != TPM_PASSTHROUGH && xml_is(c, "source")) {
-		parse_source(p, t, c);
+		return parse_source(p, t, c);
 	} else if (t->backend == TPM_EMULATOR && xml_is(c, "active_pcr_banks")) {
 		parse_pcr_banks(p, t, c);
 	} else if (t->backend == TPM_EMULATOR && xml_is(c, "encryption")) {
 		refuse(p, c, "an encrypted TPM state needs its key from libvirt's secret store, which sevqemu does not have");
+		return false;
 	} else {
 		unexpected(p, c, n, t->backend == TPM_PASSTHROUGH ? "<device>"
 			   : t->backend == TPM_EXTERNAL ? "<source>"
 			   : "<source>, <active_pcr_banks> or <encryption>");
 	}
+	return true;
 }
 
-static void parse_backend(struct parser *p, struct tpm *t, const xmlNode *n)
+/* False when the TPM is to be dropped (a refusal under --ignore-unsupported). */
+static bool parse_backend(struct parser *p, struct tpm *t, const xmlNode *n)
 {
 	static const char *const known[] = { "type", "version", "persistent_state", NULL };
 	static const char *const types[] = { "emulator", "passthrough", "external", NULL };
 	static const char *const versions[] = { "1.2", "2.0", NULL };
 	if (!known_attrs(p, n, known))
-		return;
+		return true;
 	int type = attr_choice(p, n, "type", types);
 	if (type == -1)
 		attr_required(p, n, "type");
 	if (type < 0)
-		return;
+		return true;
 	t->backend = (enum tpm_backend)type;
 	int version = attr_choice(p, n, "version", versions);
 	if (version == -2)
-		return;
+		return true;
 	t->tpm2 = version == 1 || (version == -1 && t->model != TPM_TIS);
 	t->persistent_state = attr_yesno(p, n, "persistent_state");
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		parse_backend_child(p, t, n, c);
+		if (!parse_backend_child(p, t, n, c))
+			return false;
 	if (diag_failed(p->d))
-		return;
+		return true;
 	if (t->model == TPM_CRB && !t->tpm2 && t->backend == TPM_EMULATOR)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "version='1.2' does not go with model='tpm-crb'; expected version='2.0' (CRB is a TPM 2.0 interface), or model='tpm-tis'");
@@ -138,6 +146,7 @@ static void parse_backend(struct parser *p, struct tpm *t, const xmlNode *n)
 	if (t->persistent_state == TRI_OFF && t->backend == TPM_EMULATOR)
 		diag_warn(p->d, xml_line(n), XML_TAG(n),
 			  "persistent_state='no': sevqemu never removes a TPM's state; it is kept as with 'yes'");
+	return true;
 }
 
 void parse_tpm(struct parser *p, const xmlNode *n)
@@ -171,7 +180,12 @@ void parse_tpm(struct parser *p, const xmlNode *n)
 			duplicate(p, c);
 		} else {
 			have_backend = true;
-			parse_backend(p, t, c);
+			if (!parse_backend(p, t, c)) {
+				/* Dropped whole, never half (--ignore-unsupported). */
+				free_tpm(p->dom);
+				memset(t, 0, sizeof(*t));
+				return;
+			}
 		}
 	}
 	if (!have_backend && !diag_failed(p->d))
