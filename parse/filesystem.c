@@ -260,6 +260,19 @@ void check_filesystems(struct parser *p)
 				   "virtiofs requires shared memory; expected <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>");
 			return;
 		}
+		/* QEMU 7.2 asks the vhost-user backend for ACCESS_PLATFORM, which
+		 * an encrypted guest's virtio devices need; Debian 12's virtiofsd
+		 * has none ("iommu_platform=true is not supported by the device"). */
+		if (fs->driver == FS_VIRTIOFS && dom->launch.type != LAUNCH_NONE &&
+		    !fs->socket) {
+			diag_error(p->d, EXIT_UNAVAILABLE, fs->line, "<filesystem>",
+				   "virtio-fs on an encrypted guest needs a virtiofsd with VIRTIO_F_ACCESS_PLATFORM (iommu_platform=on), and Debian 12's has none: QEMU refuses the device; share with 9p (<driver type='path'/>), or give <source socket> of a virtiofsd that has it");
+			return;
+		}
+		if (fs->driver == FS_VIRTIOFS && dom->launch.type != LAUNCH_NONE)
+			diag_warn(p->d, fs->line, "<filesystem>",
+				  "the virtiofsd on %s must offer VIRTIO_F_ACCESS_PLATFORM, which an encrypted guest needs, or QEMU refuses the device",
+				  fs->socket);
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(dom->filesystems[j].target, fs->target) == 0) {
 				diag_error(p->d, EXIT_DATAERR, fs->line, "<filesystem>",
