@@ -72,6 +72,7 @@ test: sevqemu build/unit-tests
 	sh tests/firmware.sh
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
+	python3 tests/libvirt-compare-helpers.py
 	sh tests/e2e.sh
 	sh tests/helpers.sh
 	sh tests/cli.sh
