@@ -94,6 +94,13 @@ static void remove_leftovers(const struct plan_helper *h)
 static void spawn(struct kid *k)
 {
 	const struct plan_helper *h = k->h;
+	/* A launch that raced past helpers_check(): never take over, or
+	 * unlink, a socket that another helper listens on. */
+	if (unix_socket_state(h->socket) & SOCKET_LISTENING) {
+		k->pid = -1;
+		errno = EADDRINUSE;
+		return;
+	}
 	remove_leftovers(h); /* a killed run's socket would be in the way */
 	k->pid = fork();
 	if (k->pid == 0) {

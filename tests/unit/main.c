@@ -16,6 +16,7 @@ int main(void)
 		{ "files (emit/files.h)", run_files_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
 		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
+		{ "helpers (act/supervise.h, act/swtpm.h)", run_helpers_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {

@@ -18,5 +18,6 @@ int run_output_tests(void);
 int run_files_tests(void);
 int run_parse_tests(void);
 int run_host_tests(void);
+int run_helpers_tests(void);
 
 #endif
