@@ -110,10 +110,12 @@ void helpers_describe(FILE *out, const struct plan *plan)
 {
 	for (size_t i = 0; i < plan->nhelpers; i++) {
 		const struct plan_helper *h = &plan->helpers[i];
-		if (helper_needs_setup(h)) {
-			const char *slash = strrchr(h->setup.v[0], '/');
-			char *what = xasprintf("would run %s", slash ? slash + 1 : h->setup.v[0]);
-			describe_argv(out, what, &h->setup);
+		const struct argv *first = helper_needs_setup(h) ? &h->setup
+					   : h->reconfigure.n ? &h->reconfigure : NULL;
+		if (first) {
+			const char *slash = strrchr(first->v[0], '/');
+			char *what = xasprintf("would run %s", slash ? slash + 1 : first->v[0]);
+			describe_argv(out, what, first);
 			free(what);
 		}
 		char *what = xasprintf("would start %s", h->name);

@@ -126,10 +126,12 @@ bool helper_prepare(const struct plan_helper *h, struct prepared *p,
 		return true;
 	if (!make_dir(h->state, &p->made_dir, d))
 		return false;
-	if (!helper_needs_setup(h))
+	bool create = helper_needs_setup(h);
+	if (!create && !h->reconfigure.n)
 		return true;
-	p->made_state = true;
-	int status = run_logged(&h->setup, h->log);
+	p->made_state = create;
+	const struct argv *run = create ? &h->setup : &h->reconfigure;
+	int status = run_logged(run, h->log);
 	if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    access(h->setup_done, F_OK) == 0)
 		return true;
@@ -142,8 +144,9 @@ bool helper_prepare(const struct plan_helper *h, struct prepared *p,
 	else
 		snprintf(how, sizeof(how), "was killed by signal %d", WTERMSIG(status));
 	diag_error(d, EXIT_OSERR, h->line, h->element,
-		   "%s %s creating the TPM state in %s%s%s", h->setup.v[0], how,
-		   h->state, *tail ? "; its log says: " : "", tail);
+		   "%s %s %s the TPM state in %s%s%s", run->v[0], how,
+		   create ? "creating" : "reconfiguring", h->state,
+		   *tail ? "; its log says: " : "", tail);
 	free(tail);
 	helper_unprepare(h, p);
 	return false;

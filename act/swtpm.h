@@ -24,7 +24,8 @@ struct prepared {
 /* Whether H's setup would run (its state does not exist yet). */
 bool helper_needs_setup(const struct plan_helper *h);
 
-/* Makes H's state directory and runs its setup where needed; 71 (with the
+/* Makes H's state directory and runs its setup where needed (or its
+ * reconfiguration, where the state exists); 71 (with the
  * setup's own error) or 73 after a failure, which leaves nothing behind. */
 bool helper_prepare(const struct plan_helper *h, struct prepared *p,
 		    struct diag *d);

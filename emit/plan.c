@@ -82,6 +82,7 @@ void plan_free(struct plan *plan)
 		struct plan_helper *h = &plan->helpers[i];
 		argv_clear(&h->argv);
 		argv_clear(&h->setup);
+		argv_clear(&h->reconfigure);
 		free(h->setup_done);
 		free(h->state);
 		free(h->socket);

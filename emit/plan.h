@@ -53,6 +53,9 @@ struct plan_helper {
 	struct argv argv;        /* argv[0]: the program, resolved if found */
 	struct argv setup;       /* run first when SETUP_DONE is missing
 				  * (swtpm_setup); empty: none */
+	struct argv reconfigure; /* run instead when the state exists (swtpm_setup
+				  * --reconfigure: the PCR banks, as libvirt does
+				  * before every start); empty: none */
 	const char *setup_package;
 	char *setup_done;        /* the file that says the state exists */
 	char *state;             /* a directory made 0700 before the setup */

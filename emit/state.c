@@ -42,6 +42,7 @@ struct plan_helper *plan_add_helper(struct plan *plan, const char *name)
 	h->name = name;
 	h->argv = (struct argv)ARGV_INIT;
 	h->setup = (struct argv)ARGV_INIT;
+	h->reconfigure = (struct argv)ARGV_INIT;
 	return h;
 }
 

@@ -53,6 +53,16 @@ static void setup_argv(struct build *b, struct plan_helper *h)
 	if (t->pcr_banks)
 		argv_pair(a, "--pcr-banks", t->pcr_banks);
 	h->setup_package = "swtpm-tools";
+	if (t->pcr_banks) {
+		/* An existing state gets the banks the XML asks for, each start. */
+		struct argv *r = &h->reconfigure;
+		argv_push(r, a->v[0]);
+		argv_pair(r, "--tpm-state", h->state);
+		argv_pair(r, "--logfile", h->log);
+		argv_push(r, "--tpm2");
+		argv_push(r, "--reconfigure");
+		argv_pair(r, "--pcr-banks", t->pcr_banks);
+	}
 	h->setup_done = xasprintf("%s/%s", h->state,
 				  t->tpm2 ? "tpm2-00.permall" : "tpm-00.permall");
 }

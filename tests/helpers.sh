@@ -89,6 +89,13 @@ check "after quit: no helper, socket or pid file left" helpers_gone "$s" 5
 check "the TPM state was made, 0700" [ "$(stat -c %a "$s/tpm2")" = 700 ] && [ -f "$s/tpm2/tpm2-00.permall" ]
 [ "$fail" = 0 ] || cat "$t/qmp.out" "$t/e2e.err"
 
+# With the state there, <active_pcr_banks> reconfigures it, as libvirt does.
+sed "s|<backend type='emulator' version='2.0'/>|<backend type='emulator' version='2.0'><active_pcr_banks><sha384/></active_pcr_banks></backend>|" \
+	"$t/e2e.xml" >"$t/banks.xml"
+"$q" -n -d "$s" "$t/banks.xml" >/dev/null 2>"$t/banks.err"
+check "existing state: would reconfigure the PCR banks" \
+	grep -q "would run swtpm_setup: .* --reconfigure --pcr-banks sha384" "$t/banks.err"
+
 # --- swtpm missing: 69, nothing started or written --------------------------
 ln -s "$(command -v python3)" "$t/bin/python3"
 PATH=$t/bin "$q" -d "$t/missing" testdata/helpers/tpm-only.xml >/dev/null 2>"$t/missing.err"
