@@ -148,5 +148,13 @@ check "second launch: names the running pid" \
 check "never run: swtpm stopped after --helper-wait 2" helpers_gone "$t/twice" 6
 check "never run: its log says why" grep -q "sevqemu: stopping swtpm: nothing connected" "$t/twice/swtpm.log"
 
+# --helper-wait takes seconds, 0 to a day.
+for bad in abc -1 86401 ''; do
+	"$q" -n --helper-wait "$bad" testdata/helpers/tpm-only.xml >/dev/null 2>"$t/usage.err"
+	status=$?
+	check "--helper-wait '$bad': usage error 64" [ "$status" = 64 ]
+done
+check "--helper-wait names what it expects" grep -q "is not a number of seconds from 0 to 86400" "$t/usage.err"
+
 echo "helpers: $pass passed, $fail failed"
 [ "$fail" = 0 ]
