@@ -68,6 +68,8 @@ struct kid {
 
 /* A line in the helper's own log, so its owner sees what sevqemu did. */
 static void log_line(const struct plan_helper *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void log_line(const struct plan_helper *h, const char *fmt, ...)
 {
 	int fd = open(h->log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
