@@ -44,8 +44,12 @@ HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev \
 	nettle-dev
 DEPS_DEMO := ovmf qemu-system-x86
+# swtpm and swtpm-tools run a guest's emulated TPM; Debian 12's virtiofsd
+# comes with qemu-system-x86 (qemu-system-common: /usr/lib/qemu/virtiofsd),
+# later releases have a virtiofsd package of its own.
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography strace
+	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography strace \
+	swtpm swtpm-tools
 DEMO := ./sevqemu --dry-run -d build/demo-state testdata/demo.xml
 
 .PHONY: all deps deps-test demo check test clean install bench
@@ -84,7 +88,9 @@ test: sevqemu build/unit-tests
 	sh tests/firmware.sh
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
+	python3 tests/libvirt-compare-helpers.py
 	sh tests/e2e.sh
+	sh tests/helpers.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	sh tests/measure.sh

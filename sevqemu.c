@@ -19,6 +19,7 @@
 
 #include "act/attest.h"
 #include "act/files.h"
+#include "act/helpers.h"
 #include "act/output.h"
 #include "act/preflight.h"
 #include "act/probe.h"
@@ -41,6 +42,7 @@ struct options {
 	const char *input;
 	bool probe;
 	struct translate_options translate;
+	struct helper_options helpers;
 };
 
 static const char usage_text[] =
@@ -77,16 +79,19 @@ static const char usage_text[] =
 	"      --qmp PATH         add a QMP socket for the attestation flow\n"
 	"      --paused           start QEMU stopped (-S)\n"
 	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
+	"      --helper-wait SECONDS  stop a helper (swtpm, virtiofsd) that QEMU\n"
+	"                         has not connected to by then (default 30; 0: never)\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
 	"\n"
 	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
-	"71 exec failed, 73 state dir or file unsafe.  See sevqemu(1).\n";
+	"71 exec or a helper failed, 73 state dir or file unsafe, 75 the\n"
+	"guest's helpers already run.  See sevqemu(1).\n";
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
-	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE,
+	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_HELPER_WAIT,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +112,7 @@ static const struct option long_options[] = {
 	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "helper-wait", required_argument, NULL, OPT_HELPER_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -120,6 +126,18 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'sevqemu --help'.\n", stderr);
 	return EXIT_USAGE;
+}
+
+/* SECONDS: decimal, 0 to a day. */
+static bool parse_seconds(const char *s, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v > 86400 || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return false;
+	*out = (unsigned)v;
+	return true;
 }
 
 /* Returns -1 to go on, or the status to exit with. */
@@ -156,6 +174,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_QMP: o->translate.plan.qmp = optarg; break;
 		case OPT_PAUSED: o->translate.plan.paused = true; break;
 		case OPT_PROBE: o->probe = true; break;
+		case OPT_HELPER_WAIT:
+			if (!parse_seconds(optarg, &o->helpers.wait))
+				return usage_error("--helper-wait '%s' is not a number of seconds from 0 to 86400", optarg);
+			break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -171,6 +193,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("unexpected argument '%s'; expected one domain XML", argv[optind + 1]);
 	o->input = argv[optind];
 	o->translate.exec = o->mode == MODE_EXEC;
+	o->helpers.exec = o->mode == MODE_EXEC;
 	/* Recorded CPUID registers, so that tests behave alike on every host. */
 	o->translate.recorded_cpuid = getenv("SEVQEMU_TEST_CPUID");
 	return -1;
@@ -238,11 +261,15 @@ static void act(const struct options *o, const struct plan *plan,
 		for (size_t i = 0; i < plan->nfiles; i++)
 			fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
 				plan->files[i].path, plan->files[i].size);
+		helpers_describe(stderr, plan);
 	} else if (files_write(plan, d)) {
 		for (size_t i = 0; i < plan->nfiles; i++)
 			diag_path_note(d, plan->files[i].path,
 				       "written (%zu bytes, mode 0600)",
 				       plan->files[i].size);
+		/* Last of all, right before QEMU: the processes beside it. */
+		if (!helpers_start(plan, &o->helpers, d))
+			files_remove(plan);
 	}
 	if (diag_failed(d))
 		return;
@@ -264,7 +291,7 @@ static int run(const struct options *o, struct diag *d)
 			       t.dom.launch.type == LAUNCH_SEV_SNP);
 	/* Everything that can fail is asked before anything is written. */
 	bool ready = planned && output_check(&t.plan, o->format, d) &&
-		     files_check(&t.plan, d) &&
+		     files_check(&t.plan, d) && helpers_check(&t.plan, d) &&
 		     (!o->probe || probe_emulator(&t.plan, &t.dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&t.dom, &paths, d));
 	if (ready)
@@ -275,7 +302,8 @@ static int run(const struct options *o, struct diag *d)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL };
+	struct options o = { .mode = MODE_PRINT, .format = OUTPUT_SHELL,
+			     .helpers = { .wait = HELPER_WAIT_DEFAULT } };
 	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "measure") == 0)

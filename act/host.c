@@ -112,6 +112,9 @@ char *host_choose_emulator(const struct domain *dom, const char *given,
 void host_facts_release(struct host_facts *facts)
 {
 	free(facts->emulator);
+	free(facts->swtpm);
+	free(facts->swtpm_setup);
+	free(facts->virtiofsd);
 	free(facts->state_dir.path);
 	free(facts->state_dir.problem);
 	memset(facts, 0, sizeof(*facts));

@@ -135,6 +135,17 @@ bool output_check(const struct plan *plan, enum output_format format,
 			}
 		}
 	}
+	for (size_t h = 0; format == OUTPUT_JSON && h < plan->nhelpers; h++) {
+		const struct argv *a = &plan->helpers[h].argv;
+		for (size_t i = 0; i < a->n; i++) {
+			if (!valid_utf8(a->v[i])) {
+				diag_path_error(d, EXIT_DATAERR, NULL,
+						"%s's argument %zu is not valid UTF-8, which JSON cannot carry; use --format=nul or shell",
+						plan->helpers[h].name, i);
+				return false;
+			}
+		}
+	}
 	for (size_t i = 0; format == OUTPUT_JSON && i < d->nwarnings; i++) {
 		if (!valid_utf8(d->warnings[i])) {
 			diag_path_error(d, EXIT_DATAERR, NULL,
@@ -193,6 +204,18 @@ static void json_write(FILE *out, const struct plan *plan,
 		fputs(i ? ",{\"path\":" : "{\"path\":", out);
 		json_string(out, plan->files[i].path);
 		fprintf(out, ",\"bytes\":%zu}", plan->files[i].size);
+	}
+	fputs("],\"helpers\":[", out);
+	for (size_t i = 0; i < plan->nhelpers; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", out);
+		json_string(out, plan->helpers[i].name);
+		fputs(",\"argv\":[", out);
+		for (size_t j = 0; j < plan->helpers[i].argv.n; j++) {
+			if (j)
+				fputc(',', out);
+			json_string(out, plan->helpers[i].argv.v[j]);
+		}
+		fputs("]}", out);
 	}
 	fputs("],\"warnings\":[", out);
 	for (size_t i = 0; d && i < d->nwarnings; i++) {

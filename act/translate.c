@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "act/domcaps.h"
+#include "act/helpers.h"
 #include "act/host.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
@@ -30,6 +31,7 @@ static bool gather_host(const struct translate_options *o,
 	if (!host->emulator)
 		return false;
 	state_dir_choose(dom, o->state_dir, &host->state_dir);
+	helpers_find(dom, host);
 	return true;
 }
 

@@ -63,7 +63,7 @@ _sevqemu()
 
     local long_opts='--dry-run --exec --state-dir= --format= --quiet --verbose
         --emulator= --domcaps= --dh-cert= --session= --cgs --ignore-unsupported
-        --probe --qmp= --paused --help --version'
+        --probe --qmp= --paused --helper-wait= --help --version'
     local short_opts='-n -x -d -f -q -v -h -V'
     local formats='shell args nul json'
 
@@ -117,6 +117,8 @@ _sevqemu()
         -d|--state-dir)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+            return 0 ;;
+        --helper-wait)
             return 0 ;;
         --dh-cert|--session|--domcaps|--emulator|--qmp)
             compopt -o filenames 2>/dev/null

@@ -120,10 +120,19 @@ void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 
+void build_tpm(struct build *b);         /* tpm.c */
+void build_filesystems(struct build *b); /* filesystem.c */
+
 /* state.c */
 struct plan_file *plan_add_file(struct plan *plan);
 /* The state dir, chosen (and reported if unusable) on first use; NULL after
  * an error. */
 const char *plan_state_dir(struct build *b);
+/* A helper to start beside QEMU (its argv and setup empty, ready to fill). */
+struct plan_helper *plan_add_helper(struct plan *plan, const char *name);
+/* DIR/NAME for a unix socket, or NULL after an error (73: too long for
+ * sun_path) about ELEMENT on LINE. */
+char *state_dir_socket_path(struct build *b, const char *dir, const char *name,
+			    unsigned line, const char *element);
 
 #endif

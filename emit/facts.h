@@ -35,6 +35,9 @@ struct host_facts {
 	struct domcaps domcaps;
 	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
 	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+	/* Helper programs, looked up only when the guest needs them; NULL:
+	 * not installed (act/helpers.c refuses to start them, 69). */
+	char *swtpm, *swtpm_setup, *virtiofsd;
 };
 
 #endif

@@ -23,8 +23,10 @@ static builder *const builders[] = {
 	build_lifecycle,
 	build_controllers,
 	build_disks,
+	build_filesystems,
 	build_interfaces,
 	build_chardevs,
+	build_tpm,
 	build_misc,
 	build_monitor,
 	build_passthrough,
@@ -76,6 +78,18 @@ void plan_free(struct plan *plan)
 	for (size_t i = 0; i < plan->ntypes; i++)
 		free(plan->types[i].name);
 	free(plan->types);
+	for (size_t i = 0; i < plan->nhelpers; i++) {
+		struct plan_helper *h = &plan->helpers[i];
+		argv_clear(&h->argv);
+		argv_clear(&h->setup);
+		argv_clear(&h->reconfigure);
+		free(h->setup_done);
+		free(h->state);
+		free(h->socket);
+		free(h->pid_file);
+		free(h->log);
+	}
+	free(plan->helpers);
 	memset(plan, 0, sizeof(*plan));
 	plan->argv.v = plan->env.v = argv_empty;
 }

@@ -40,6 +40,31 @@ struct plan_type {
 	char *name;
 };
 
+/*
+ * A process that runs beside QEMU (swtpm, virtiofsd): emit/ describes it,
+ * act/helpers.c starts it once every file is in place, waits until its
+ * socket listens, and arranges that it ends with QEMU.
+ */
+struct plan_helper {
+	const char *name;        /* "swtpm", "virtiofsd" */
+	const char *package;     /* the Debian package that has the program */
+	const char *element;     /* "<tpm>", "<filesystem>" */
+	unsigned line;
+	struct argv argv;        /* argv[0]: the program, resolved if found */
+	struct argv setup;       /* run first when SETUP_DONE is missing
+				  * (swtpm_setup); empty: none */
+	struct argv reconfigure; /* run instead when the state exists (swtpm_setup
+				  * --reconfigure: the PCR banks, as libvirt does
+				  * before every start); empty: none */
+	const char *setup_package;
+	char *setup_done;        /* the file that says the state exists */
+	char *state;             /* a directory made 0700 before the setup */
+	char *socket;            /* where it listens; QEMU connects there */
+	char *pid_file;
+	bool writes_pid_file;    /* the helper writes it (swtpm --pid) */
+	char *log;               /* its standard error (and swtpm's --log) */
+};
+
 struct plan {
 	struct argv argv;        /* argv[0] is the emulator */
 	struct argv env;         /* NAME=VALUE set for QEMU (<qemu:env>) */
@@ -50,6 +75,8 @@ struct plan {
 	struct plan_type *types; /* in command-line order, each once */
 	size_t ntypes, types_alloc;
 	const char *launch_object; /* "sev-guest", "sev-snp-guest" or NULL */
+	struct plan_helper *helpers; /* in the order they start */
+	size_t nhelpers, helpers_alloc;
 };
 
 struct plan_options {

@@ -1,4 +1,5 @@
 /* What the builders put in the state dir and among the files to write. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit/build.h"
@@ -31,4 +32,33 @@ struct plan_file *plan_add_file(struct plan *plan)
 	struct plan_file *f = &plan->files[plan->nfiles++];
 	memset(f, 0, sizeof(*f));
 	return f;
+}
+
+struct plan_helper *plan_add_helper(struct plan *plan, const char *name)
+{
+	XGROW(plan->helpers, plan->nhelpers, plan->helpers_alloc);
+	struct plan_helper *h = &plan->helpers[plan->nhelpers++];
+	memset(h, 0, sizeof(*h));
+	h->name = name;
+	h->argv = (struct argv)ARGV_INIT;
+	h->setup = (struct argv)ARGV_INIT;
+	h->reconfigure = (struct argv)ARGV_INIT;
+	return h;
+}
+
+/* sun_path of struct sockaddr_un: 108 bytes with the terminating NUL. */
+#define SUN_PATH_BYTES 108
+
+char *state_dir_socket_path(struct build *b, const char *dir, const char *name,
+			    unsigned line, const char *element)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	size_t len = strlen(path);
+	if (len < SUN_PATH_BYTES)
+		return path;
+	diag_error(b->d, EXIT_CANTCREAT, line, element,
+		   "its socket %s would be %zu bytes, too long for a unix socket (at most %d) because the state dir is long; pass a shorter --state-dir",
+		   path, len, SUN_PATH_BYTES - 1);
+	free(path);
+	return NULL;
 }

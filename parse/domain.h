@@ -369,6 +369,50 @@ struct qemu_passthrough {
 	size_t nenv, env_alloc;
 };
 
+/* --- TPM: parse/tpm.c, emit/tpm.c ------------------------------------- */
+
+enum tpm_model { TPM_TIS = 0, TPM_CRB };
+enum tpm_backend { TPM_EMULATOR = 0, TPM_PASSTHROUGH, TPM_EXTERNAL };
+
+struct tpm {
+	unsigned line;           /* 0: no <tpm> */
+	enum tpm_model model;    /* libvirt's default: tpm-tis */
+	enum tpm_backend backend;
+	bool tpm2;               /* version 2.0; else 1.2 (tis's default) */
+	char *state_path;        /* emulator <source type='dir' path>; NULL:
+				  * the guest's state dir */
+	char *pcr_banks;         /* "sha256,sha384" (<active_pcr_banks>), or NULL */
+	enum tristate persistent_state;
+	char *device;            /* passthrough <device path> */
+	char *socket;            /* external <source type='unix' path> */
+};
+
+/* --- shared folders: parse/filesystem.c, emit/filesystem.c ------------- */
+
+enum fs_driver { FS_9P = 0, FS_VIRTIOFS };
+enum fs_access { FS_PASSTHROUGH = 0, FS_MAPPED, FS_SQUASH };
+
+struct filesystem {
+	unsigned line;
+	enum fs_driver driver;
+	enum fs_access access;
+	char *source;            /* <source dir> */
+	char *socket;            /* virtiofs <source socket>: a virtiofsd
+				  * someone else runs; no helper */
+	char *target;            /* <target dir>: the mount tag */
+	bool readonly;
+	bool writeout_immediate; /* 9p <driver wrpolicy='immediate'> */
+	char *multidevs;         /* 9p: remap, forbid, warn; or NULL */
+	unsigned fmode, dmode;   /* 9p mapped: octal; 0: not given */
+	unsigned queue;          /* virtiofs <driver queue>; 0: not given */
+	char *binary;            /* virtiofs <binary path>; NULL: looked up */
+	char *cache;             /* <binary><cache mode>: none, always, auto */
+	char *sandbox;           /* <binary><sandbox mode>: namespace, chroot */
+	enum tristate xattr, posix_lock, flock;
+	unsigned thread_pool;    /* <thread_pool size>; 0: not given */
+	enum tristate iommu;
+};
+
 /* --- the domain -------------------------------------------------------- */
 
 struct domain {
@@ -407,6 +451,9 @@ struct domain {
 	size_t nchardevs, chardevs_alloc;
 	struct devices_misc misc;
 	struct qemu_passthrough qemu;
+	struct tpm tpm;
+	struct filesystem *filesystems;
+	size_t nfilesystems, filesystems_alloc;
 
 	struct launch_security launch;
 };

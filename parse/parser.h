@@ -156,6 +156,13 @@ void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
+/* tpm.c: <tpm> */
+void parse_tpm(struct parser *p, const xmlNode *n);
+void free_tpm(struct domain *dom);
+/* filesystem.c: <filesystem> */
+void parse_filesystem(struct parser *p, const xmlNode *n);
+void check_filesystems(struct parser *p);
+void free_filesystems(struct domain *dom);
 /* qemu_ns.c: <qemu:commandline> */
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);

@@ -31,6 +31,7 @@ OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd'
 # -bios needs a multiple of 64 KiB: OVMF_CODE_4M.fd (3.5 MiB) gets "could not load PC BIOS";
 # the 2 MiB unified OVMF.fd works (Debian keeps it in lower-case /usr/share/ovmf).
 BIOS = ['/usr/share/OVMF/OVMF.fd', '/usr/share/ovmf/OVMF.fd', '/usr/share/qemu/OVMF.fd']
+VIRTIOFSD = next((p for p in ('/usr/libexec/virtiofsd', '/usr/lib/qemu/virtiofsd') if os.path.exists(p)), 'virtiofsd')
 # QEMU options without an argument; every other option takes exactly one (QEMU's HAS_ARG).
 FLAGS = set('''-S -s -h -help -version -snapshot -nographic -nodefaults -no-user-config
  -enable-kvm -no-reboot -no-shutdown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
@@ -91,6 +92,10 @@ def host_backed(option, arg):
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-object' and (kv_get(kv, 'mem-path') == '/dev/hugepages' or kv_get(kv, 'hugetlb') == 'on'):
         return 'huge pages need a hugetlbfs with pages reserved'
+    if option == '-tpmdev' and kind == 'passthrough':
+        return 'TPM passthrough needs a host TPM'
+    if option == '-device' and kind == 'vhost-user-fs-pci' and kv_get(kv, 'iommu_platform') in ON:
+        return "virtio-fs with iommu_platform=on needs a virtiofsd with ACCESS_PLATFORM; Debian 12's has none"
     return None
 
 
@@ -227,6 +232,11 @@ class Run:
                 else:
                     with open(new, 'wb') as f:
                         f.write(bytes(4096))
+            elif name == '-fsdev' and kv_get(kv, 'path'):     # a 9p share: a scratch dir
+                new = scratch_path(self.scratch, kv_get(kv, 'path'))
+                os.makedirs(new, exist_ok=True)
+                kv_set(kv, 'path', new)
+                o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
                 o[1] = kv_join(kv)
@@ -234,6 +244,16 @@ class Run:
                 kv = kv_split(val[5:])      # QemuOpts with implied key "path"
                 kv[0][1] = self.socket_path(kv[0][1])
                 o[1] = 'unix:' + kv_join(kv)
+        # A TPM emulator and a vhost-user-fs device need their helper listening on
+        # the chardev's socket: a real swtpm or virtiofsd, started by execute().
+        paths = {kv_get(kv_split(v), 'id'): kv_get(kv_split(v), 'path')
+                 for o, v in opts if o == '-chardev' and v and v.startswith('socket,')}
+        self.helpers = []
+        for o, v in opts:
+            kv = kv_split(v) if v else []
+            kind = kv[0][1] if kv and kv[0][0] is None else None
+            if (o, kind) in (('-tpmdev', 'emulator'), ('-device', 'vhost-user-fs-pci')):
+                self.helpers.append((kind, paths.get(kv_get(kv, 'chardev'))))
         self.paused = any(o == '-S' for o, _ in opts)
         out = [x for o, v in opts if o is not None for x in ([o] if v is None else [o, v])]
         if '-accel' not in out:
@@ -242,11 +262,54 @@ class Run:
             out += ['-display', 'none']
         return out
 
+    def start_helpers(self):
+        """swtpm / virtiofsd on each helper socket (through a symlink: swtpm's and
+        virtiofsd's options cannot carry every path); None, or why not."""
+        for n, (kind, path) in enumerate(self.helpers):
+            if not path:
+                return 'no socket chardev for %s' % kind
+            short = os.path.join(self.scratch, 'helper%d.sock' % n)
+            state = os.path.join(self.scratch, 'helper%d' % n)
+            os.makedirs(state, exist_ok=True)
+            if kind == 'emulator':
+                argv = ['swtpm', 'socket', '--tpm2', '--terminate', '--tpmstate', 'dir=' + state,
+                        '--ctrl', 'type=unixio,path=' + short]
+            else:
+                argv = [VIRTIOFSD, '--socket-path=' + short, '-o', 'source=' + state]
+            self.procs.append(subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            end = time.monotonic() + 5
+            while not os.path.exists(short):
+                if time.monotonic() > end or self.procs[-1].poll() is not None:
+                    return '%s did not start' % argv[0]
+                time.sleep(0.01)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if os.path.lexists(path):
+                os.unlink(path)
+            os.symlink(short, path)
+        return None
+
+    def stop_helpers(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+            p.wait()
+
     def execute(self, argv, env):
         """-> (verdict 'ok'/'fail'/'skip', reason, command, QEMU's stderr)"""
         cmd = [shutil.which('qemu-system-x86_64')] + self.rewrite(argv[1:])
         if self.skip:
             return 'skip', self.skip, cmd, ''
+        self.procs = []
+        try:
+            why = self.start_helpers()
+            if why:
+                return 'fail', why, cmd, ''
+            return self.judge(cmd, env)
+        finally:
+            self.stop_helpers()
+
+    def judge(self, cmd, env):
         if self.opts.expect_running is not None:
             return self.running(cmd, env)
         run, socks = dict(input=QUIT), ()

@@ -21,6 +21,7 @@ int main(void)
 		{ "translate (act/translate.h)", run_translate_tests },
 		{ "measure (measure/*.h)", run_measure_tests },
 		{ "launch (measure/launch.h, measure.h)", run_launch_tests },
+		{ "helpers (act/supervise.h, act/swtpm.h)", run_helpers_tests },
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {

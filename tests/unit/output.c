@@ -159,7 +159,7 @@ static void json_output_is_exact(void **state)
 		"\"back\\\\slash\",\"new\\nline\",\"ctl\\u0001x\",\"tab\\tx\","
 		"\"\xc3\xa9t\xc3\xa9\"],\"env\":{},"
 		"\"files\":[{\"path\":\"/s/dh_cert.base64\",\"bytes\":12}],"
-		"\"warnings\":[\"test:3: <os>: warning: say \\\"hi\\\" \\\\ now\"]}\n");
+		"\"helpers\":[],\"warnings\":[\"test:3: <os>: warning: say \\\"hi\\\" \\\\ now\"]}\n");
 	free(json);
 	diag_release(&d);
 	plan_free(&plan);
@@ -174,8 +174,32 @@ static void json_carries_env_and_no_diag_means_no_warnings(void **state)
 	char *json = write_to_string(&plan, OUTPUT_JSON, NULL, NULL);
 	assert_string_equal(json,
 		"{\"argv\":[\"qemu\"],\"env\":{\"FOO\":\"bar=baz\",\"EMPTY\":\"\"},"
-		"\"files\":[],\"warnings\":[]}\n");
+		"\"files\":[],\"helpers\":[],\"warnings\":[]}\n");
 	free(json);
+	plan_free(&plan);
+}
+
+/* The helpers a real run starts appear in JSON only, by name and argv. */
+static void json_lists_helpers_other_formats_do_not(void **state)
+{
+	struct plan plan = PLAN_INIT;
+	argv_push(&plan.argv, "qemu");
+	plan.helpers = calloc(1, sizeof(*plan.helpers));
+	plan.nhelpers = plan.helpers_alloc = 1;
+	plan.helpers[0].name = "swtpm";
+	plan.helpers[0].argv = (struct argv)ARGV_INIT;
+	plan.helpers[0].setup = (struct argv)ARGV_INIT;
+	argv_push(&plan.helpers[0].argv, "/usr/bin/swtpm");
+	argv_push(&plan.helpers[0].argv, "socket");
+	char *json = write_to_string(&plan, OUTPUT_JSON, NULL, NULL);
+	assert_string_equal(json,
+		"{\"argv\":[\"qemu\"],\"env\":{},\"files\":[],"
+		"\"helpers\":[{\"name\":\"swtpm\",\"argv\":[\"/usr/bin/swtpm\",\"socket\"]}],"
+		"\"warnings\":[]}\n");
+	free(json);
+	char *shell = write_to_string(&plan, OUTPUT_SHELL, NULL, NULL);
+	assert_string_equal(shell, "qemu\n");
+	free(shell);
 	plan_free(&plan);
 }
 
@@ -395,6 +419,7 @@ int run_output_tests(void)
 		T(quoted_words_round_trip_through_bin_sh),
 		T(json_output_is_exact),
 		T(json_carries_env_and_no_diag_means_no_warnings),
+		T(json_lists_helpers_other_formats_do_not),
 		T(secret_content_never_appears_in_any_format),
 		T(args_and_nul_output_are_exact),
 		T(shell_output_survives_eval_set),

@@ -28,5 +28,6 @@ int run_host_tests(void);
 int run_translate_tests(void);
 int run_measure_tests(void);
 int run_launch_tests(void);
+int run_helpers_tests(void);
 
 #endif
