@@ -69,6 +69,7 @@ test: sevqemu build/unit-tests
 	sh tests/firmware.sh
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
+	python3 tests/corpus.py
 	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
