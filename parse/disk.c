@@ -97,16 +97,52 @@ static void parse_address(struct parser *p, const xmlNode *n, struct disk *disk)
 		disk->scsi_target = (unsigned)v;
 	if (attr_decimal(p, n, "unit", 0, UINT32_MAX, &v))
 		disk->scsi_unit = (unsigned)v;
-	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v) && v != 0)
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "bus='%llu': a virtio-scsi controller has one bus; expected bus='0'",
-			   (unsigned long long)v);
+	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v))
+		disk->drive_bus = (unsigned)v;
+}
+
+/* An IDE or SATA disk at its <address type='drive'>, as libvirt places it:
+ * IDE bus B unit U is ide.B unit U (index 2B+U), SATA unit U is AHCI port
+ * U.  A pc machine has one IDE controller; q35 can have more AHCI ones, but
+ * sevqemu gives it only its built-in one. */
+static void drive_place(struct parser *p, const xmlNode *address, struct disk *disk)
+{
+	bool ide = disk->bus == BUS_IDE;
+	unsigned buses = ide ? 2 : 1, units = ide ? 2 : 6;
+	const char *what = ide ? "IDE" : "SATA";
+	if (disk->scsi_controller != 0 && !ide)
+		refuse(p, address, "controller='%u': sevqemu gives a guest q35's one AHCI controller; expected controller='0'",
+		       disk->scsi_controller);
+	else if (disk->scsi_controller != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "controller='%u': the machine has one %s controller; expected controller='0'",
+			   disk->scsi_controller, what);
+	else if (disk->drive_bus >= buses)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u' is out of range for %s; expected %s",
+			   disk->drive_bus, what, ide ? "0 or 1" : "0");
+	else if (disk->scsi_target != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "target='%u' is out of range for %s; expected 0",
+			   disk->scsi_target, what);
+	else if (disk->scsi_unit >= units)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "unit='%u' is out of range for %s; expected 0 to %u",
+			   disk->scsi_unit, what, units - 1);
+	else
+		disk->index = disk->drive_bus * 2 + disk->scsi_unit;
 }
 
 /* A scsi disk's place on its virtio-scsi controller: scsi-id 0-255, lun
  * 0-16383.  Without an address, controller 0 and the target name's index. */
 static void scsi_place(struct parser *p, struct disk *disk)
 {
+	if (disk->address_line && disk->drive_bus != 0) {
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
+			   disk->drive_bus);
+		return;
+	}
 	if (!disk->address_line) {
 		disk->scsi_target = disk->index % 256;
 		disk->scsi_unit = disk->index / 256;
@@ -256,8 +292,10 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		disk->readonly = true;
 	if (disk->bus == BUS_SCSI) {
 		scsi_place(p, disk);
+	} else if (disk->address_line && disk->bus != BUS_VIRTIO) {
+		drive_place(p, seen->address, disk);
 	} else if (disk->address_line) {
-		/* A drive address off scsi: the target name places the disk. */
+		/* A drive address on virtio: placement is sevqemu's. */
 		ignored(p, seen->address);
 		disk->address_line = 0;
 	}

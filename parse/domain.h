@@ -158,6 +158,9 @@ struct disk {
 	 * 256, lun index / 256); parse/controller.c checks the controller. */
 	unsigned scsi_controller, scsi_target, scsi_unit;
 	unsigned address_line;   /* 0: no <address type='drive'> */
+	/* The address's bus=: 0 on scsi; on ide and sata with the unit the
+	 * disk's place (INDEX), as libvirt places it. */
+	unsigned drive_bus;
 };
 
 /*
