@@ -4,9 +4,14 @@
 void build_cpu(struct build *b)
 {
 	const struct cpu *cpu = &b->dom->cpu;
-	const char *model = cpu->mode == CPU_HOST_PASSTHROUGH ||
-				    cpu->mode == CPU_HOST_MODEL
-			    ? "host" : cpu->model;
+	bool tcg = b->dom->type == VIRT_QEMU;
+	const char *model = cpu->model;
+	if (cpu->mode == CPU_HOST_PASSTHROUGH)
+		model = "host";
+	else if (cpu->mode == CPU_HOST_MODEL)
+		model = tcg ? "max" : "host"; /* TCG refuses -cpu host */
+	else if (cpu->mode == CPU_MAXIMUM)
+		model = "max";
 	enum tristate pmu = b->dom->features.pmu;
 	if (!model && pmu == TRI_DEFAULT)
 		return;

@@ -171,7 +171,10 @@ struct disk {
 
 /* --- cpu, clock, memory backing: parse/cpu.c, emit/cpu.c --------------- */
 
-enum cpu_mode { CPU_DEFAULT = 0, CPU_HOST_PASSTHROUGH, CPU_HOST_MODEL, CPU_CUSTOM };
+/* host-model (and match='minimum', which libvirt turns into it) is -cpu
+ * host under KVM and -cpu max under TCG; maximum is -cpu max. */
+enum cpu_mode { CPU_DEFAULT = 0, CPU_HOST_PASSTHROUGH, CPU_HOST_MODEL, CPU_CUSTOM,
+		CPU_MAXIMUM };
 
 struct cpu_feature {
 	char *name;
