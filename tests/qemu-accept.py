@@ -222,6 +222,10 @@ class Run:
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
                 o[1] = kv_join(kv)
+            elif name == '-vnc' and val.startswith('vnc=unix:'):
+                kv = kv_split(val)          # vnc= holds unix:PATH
+                kv_set(kv, 'vnc', 'unix:' + self.socket_path(kv_get(kv, 'vnc')[5:]))
+                o[1] = kv_join(kv)
             elif name in ('-qmp', '-monitor', '-serial') and val.startswith('unix:'):
                 kv = kv_split(val[5:])      # QemuOpts with implied key "path"
                 kv[0][1] = self.socket_path(kv[0][1])
