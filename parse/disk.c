@@ -417,11 +417,60 @@ static void check_disk_places(struct parser *p, const struct disk *disk)
 			   disk->target);
 }
 
+/* Whether the disks already stand in libvirt's order (below): each bus's
+ * disks by rising index, and a disk after another of its bus right after
+ * it.  The usual case, checked in one pass. */
+static bool in_libvirt_order(const struct domain *dom)
+{
+	for (size_t i = 1; i < dom->ndisks; i++) {
+		const struct disk *d = &dom->disks[i];
+		for (size_t j = i; j-- > 0;) {
+			if (dom->disks[j].bus != d->bus)
+				continue;
+			if (j != i - 1 || dom->disks[j].index > d->index)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* libvirt keeps a domain's disks in its own order, and <boot dev='hd'/>
+ * boots the first of them: each disk in turn goes before the first disk
+ * of its bus with a higher index, else after the last disk of its bus,
+ * else at the end.  sevqemu orders them the same way. */
+static void libvirt_disk_order(struct domain *dom)
+{
+	if (in_libvirt_order(dom))
+		return;
+	size_t n = dom->ndisks;
+	struct disk *out = xreallocarray(NULL, n, sizeof(*out));
+	for (size_t k = 0; k < n; k++) {
+		const struct disk *d = &dom->disks[k];
+		size_t at = k;
+		bool found = false;
+		for (size_t j = k; j-- > 0;) {
+			if (out[j].bus != d->bus)
+				continue;
+			if (out[j].index > d->index)
+				at = j;
+			else if (!found)
+				at = j + 1;
+			found = true;
+		}
+		memmove(&out[at + 1], &out[at], (k - at) * sizeof(*out));
+		out[at] = *d;
+	}
+	memcpy(dom->disks, out, n * sizeof(*out));
+	free(out);
+}
+
 /* Whole-domain checks: buses the machine has, targets unique, scsi places
- * unique. */
+ * unique; then libvirt's order. */
 void check_disks(struct parser *p)
 {
 	struct domain *dom = p->dom;
+	libvirt_disk_order(dom);
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(p->d); i++) {
 		struct disk *disk = &dom->disks[i];
 		if (disk->bus == BUS_IDE && dom->os.family == MACHINE_Q35)

@@ -479,3 +479,9 @@ void free_misc(struct domain *d)
 	free(m->panic_model);
 	memset(m, 0, sizeof(*m));
 }
+
+/* virt-install adds a TPM to every UEFI guest unless told --tpm none. */
+void refuse_tpm(struct parser *p, const xmlNode *n)
+{
+	unsupported(p, n, "a TPM is not supported by sevqemu yet; create the guest with virt-install --tpm none, or remove the <tpm> element");
+}

@@ -154,6 +154,8 @@ void free_chardevs(struct domain *dom);
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
+/* <tpm>: refused, saying how virt-install leaves it out */
+void refuse_tpm(struct parser *p, const xmlNode *n);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
 /* qemu_ns.c: <qemu:commandline> */
