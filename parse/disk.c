@@ -117,18 +117,17 @@ static void drive_place(struct parser *p, const xmlNode *address, struct disk *d
 		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
 			   "controller='%u': the machine has one %s controller; expected controller='0'",
 			   disk->scsi_controller, what);
-	else if (disk->drive_bus >= buses)
-		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
-			   "bus='%u' is out of range for %s; expected %s",
-			   disk->drive_bus, what, ide ? "0 or 1" : "0");
 	else if (disk->scsi_target != 0)
 		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
 			   "target='%u' is out of range for %s; expected 0",
 			   disk->scsi_target, what);
+	/* libvirt accepts other buses and units; QEMU's controller has none */
+	else if (disk->drive_bus >= buses)
+		refuse(p, address, "bus='%u': QEMU's %s controller has no such bus; expected %s",
+		       disk->drive_bus, what, ide ? "0 or 1" : "0");
 	else if (disk->scsi_unit >= units)
-		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
-			   "unit='%u' is out of range for %s; expected 0 to %u",
-			   disk->scsi_unit, what, units - 1);
+		refuse(p, address, "unit='%u': QEMU's %s controller has no such unit; expected 0 to %u",
+		       disk->scsi_unit, what, units - 1);
 	else
 		disk->index = disk->drive_bus * 2 + disk->scsi_unit;
 }

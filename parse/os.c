@@ -69,10 +69,9 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	os->loader_stateless = attr_yesno(p, n, "stateless");
 	if (diag_failed(p->d))
 		return;
-	if (os->loader_secure == TRI_ON) {
+	/* Refused, but the loader is still read: what follows needs it. */
+	if (os->loader_secure == TRI_ON)
 		unsupported(p, n, "secure='yes' (Secure Boot with SMM-protected flash) is not supported by sevqemu");
-		return;
-	}
 	os->loader = xml_text(n, p->d);
 	if (!os->loader)
 		return;

@@ -3,7 +3,8 @@
  *
  * Each element parser takes the parser context and its node, fills the
  * domain, and reports through p->d.  After the first error every parser
- * returns at once (callers test diag_failed()).
+ * returns at once (callers test diag_failed()); a refusal (unsupported())
+ * is no error: the parse goes on without the refused element.
  */
 #ifndef SEVQEMU_PARSER_H
 #define SEVQEMU_PARSER_H
@@ -68,6 +69,8 @@ void duplicate(struct parser *p, const xmlNode *n);
 /*
  * N is valid XML that sevqemu does not translate: 69 naming it, or with
  * --ignore-unsupported a warning that it was dropped.  WHY may be NULL.
+ * Either way the parse goes on without N, so that one run names every
+ * refusal; parse_domain() turns them into 69 at the end.
  */
 void unsupported(struct parser *p, const xmlNode *n, const char *why);
 /* The same with the reason formatted. */

@@ -186,9 +186,13 @@ def libvirt_argv(path):
     return []
 
 
-def first_error(stderr):
+def first_error(stderr, refusals=True):
+    """The first error line; without REFUSALS the first that is no refusal
+    (those say how --ignore-unsupported drops them)."""
     for line in stderr.splitlines():
-        if ': warning: ' not in line and ': note: ' not in line:
+        if ': warning: ' in line or ': note: ' in line:
+            continue
+        if refusals or '--ignore-unsupported' not in line:
             return line
     return ''
 
@@ -234,7 +238,7 @@ def main():
                 refused[r] += 1
                 examples.setdefault(r, name)
             elif code == 65:
-                invalid.append((name, first_error(err)))
+                invalid.append((name, first_error(err, refusals=False)))
             elif code != 0:
                 other.append((name, code, first_error(err)))
             argsfile = os.path.join(argsdir, name + '.args')
