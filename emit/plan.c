@@ -21,6 +21,7 @@ static builder *const builders[] = {
 	build_display,
 	build_clock,
 	build_lifecycle,
+	build_power,
 	build_controllers,
 	build_disks,
 	build_interfaces,

@@ -1,4 +1,4 @@
-/* <cpu> (mode, model, features, topology), <clock> and <memoryBacking>. */
+/* <cpu> (mode, model, features, topology) and <memoryBacking>. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,45 +160,6 @@ void check_cpu(struct parser *p)
 		diag_error(p->d, EXIT_DATAERR, cpu->topology_line, "<topology>",
 			   "sockets x dies x cores x threads is %llu, but <vcpu> is %u; expected them equal",
 			   product, dom->vcpus);
-}
-
-void parse_clock(struct parser *p, const xmlNode *n)
-{
-	struct clock *clock = &p->dom->clock;
-	if (clock->line) {
-		duplicate(p, n);
-		return;
-	}
-	clock->line = xml_line(n);
-	static const char *const known[] = {
-		"offset", "adjustment", "timezone", "basis", NULL,
-	};
-	if (!known_attrs(p, n, known))
-		return;
-	const char *offset = xml_attr(n, "offset");
-	if (!offset || strcmp(offset, "utc") == 0) {
-		clock->offset = CLOCK_UTC;
-	} else if (strcmp(offset, "localtime") == 0) {
-		clock->offset = CLOCK_LOCALTIME;
-	} else if (strcmp(offset, "variable") == 0 ||
-		   strcmp(offset, "timezone") == 0 ||
-		   strcmp(offset, "absolute") == 0) {
-		unsupported(p, n, "only offset='utc' and 'localtime' are supported by sevqemu");
-		return;
-	} else {
-		diag_error(p->d, EXIT_DATAERR, clock->line, XML_TAG(n),
-			   "offset='%s' is not valid; expected 'utc' or 'localtime'",
-			   offset);
-		return;
-	}
-	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c)) {
-		if (xml_is(c, "timer"))
-			diag_note(p->d, xml_line(c), XML_TAG(c),
-				  "ignored: QEMU's timer defaults apply");
-		else
-			unexpected(p, c, n, "<timer>");
-	}
 }
 
 void parse_memory_backing(struct parser *p, const xmlNode *n)

@@ -193,9 +193,25 @@ struct cpu {
 
 enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
 
+/* <clock>'s timers, as libvirt maps them (parse/clock.c, emit/clock.c). */
+enum rtc_track { TRACK_DEFAULT = 0, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
+enum pit_policy { PIT_DEFAULT = 0, PIT_DELAY, PIT_DISCARD };
+
 struct clock {
 	unsigned line;
 	enum clock_offset offset;
+	enum rtc_track rtc_track;    /* -rtc clock=vm|host|rt */
+	bool rtc_catchup;            /* rtc tickpolicy='catchup': driftfix=slew */
+	enum pit_policy pit;         /* -global kvm-pit.lost_tick_policy= */
+	enum tristate hpet;          /* -machine hpet=on|off */
+	enum tristate kvmclock;      /* -cpu kvmclock=on|off */
+	bool hypervclock;            /* -cpu hv-time=on */
+	uint64_t tsc_frequency;      /* -cpu tsc-frequency=, Hz; 0: none */
+};
+
+/* <pm>: the guest's ACPI sleep states (-global ...disable_s3/s4). */
+struct pm {
+	enum tristate suspend_to_mem, suspend_to_disk;
 };
 
 struct memory_backing {
@@ -403,6 +419,7 @@ struct domain {
 
 	struct cpu cpu;
 	struct clock clock;
+	struct pm pm;
 	struct memory_backing memory_backing;
 	struct controller *controllers;
 	size_t ncontrollers, controllers_alloc;

@@ -136,7 +136,6 @@ void parse_seed_sev(struct parser *p, const xmlNode *n);
 void check_launch(struct parser *p);
 void free_launch(struct domain *dom);
 void parse_cpu(struct parser *p, const xmlNode *n);             /* cpu.c */
-void parse_clock(struct parser *p, const xmlNode *n);
 void parse_memory_backing(struct parser *p, const xmlNode *n);
 void check_cpu(struct parser *p);
 void free_cpu(struct domain *dom);
@@ -157,6 +156,9 @@ void free_chardevs(struct domain *dom);
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
+/* clock.c: <clock> with its timers, <pm> */
+void parse_clock(struct parser *p, const xmlNode *n);
+void parse_pm(struct parser *p, const xmlNode *n);
 /* <tpm>: refused, saying how virt-install leaves it out */
 void refuse_tpm(struct parser *p, const xmlNode *n);
 /* graphics.c: <graphics type='vnc'>, <audio> */

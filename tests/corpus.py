@@ -29,8 +29,8 @@ REPORT = os.path.join(TOP, 'build', 'corpus', 'report.txt')
 # what has been achieved; raise them as sevqemu improves, never lower them
 # to make a change pass.  'invalid' is a ceiling.
 GOALS = {
-    'translated': 30.0,
-    'invalid': 12.0,
+    'translated': 34.0,
+    'invalid': 2.0,   # the goal: exit 65 on at most 2%
     # the goal, 95%, for each fact that has reached it
     'facts': {f: 95.0 for f in ('machine', 'memory', 'cpus', 'cpu model', 'disks', 'nics',
                                 'acpi', 'firmware', 'video', 'serial', 'boot')},
@@ -225,7 +225,7 @@ def main():
         return 0
     names = sorted(n[:-4] for n in os.listdir(xmldir) if n.endswith('.xml'))
     status, refused, invalid, other = Counter(), Counter(), [], []
-    examples = {}
+    examples, host_dependent = {}, 0
     agree, total, differ = Counter(), Counter(), {f: [] for f in FACTS}
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as pool:
@@ -246,7 +246,14 @@ def main():
                 continue
             ours = facts(json.loads(out)['argv'])
             theirs = facts(libvirt_argv(argsfile))
+            # libvirt expands host-model from its test's made-up host CPU;
+            # sevqemu leaves that to QEMU (-cpu host, or max under TCG)
+            host_model = re.search(r"<cpu[^>]*(mode=.host-model.|match=.minimum.)",
+                                   open(os.path.join(xmldir, name + '.xml')).read())
             for fact in FACTS:
+                if fact == 'cpu model' and host_model:
+                    host_dependent += 1
+                    continue
                 total[fact] += 1
                 if ours[fact] == theirs[fact]:
                     agree[fact] += 1
@@ -268,7 +275,8 @@ def main():
     lines.append('invalid:')
     lines += ['  %s: %s' % (nm, e.split(': ', 2)[-1][:110]) for nm, e in invalid]
     lines += ['other: %s exit %d: %s' % (nm, c, e[:110]) for nm, c, e in other]
-    lines.append('facts agreeing with libvirt, of %d translated:' % status[0])
+    lines.append('facts agreeing with libvirt, of %d translated (cpu model: %d host-model guests '
+                 'not compared, libvirt expands them from its test host):' % (status[0], host_dependent))
     for fact in FACTS:
         lines.append('  %-10s %4d/%d  %5.1f%%' % (fact, agree[fact], total[fact],
                                               pct(agree[fact], total[fact])))
