@@ -17,7 +17,7 @@ void build_cpu(struct build *b)
 	const struct clock *clock = &b->dom->clock;
 	bool timers = clock->kvmclock != TRI_DEFAULT || clock->hypervclock ||
 		      clock->tsc_frequency;
-	if (!model && pmu == TRI_DEFAULT && !timers)
+	if (!model && pmu == TRI_DEFAULT && !timers && !hypervisor_needs_cpu(b->dom))
 		return;
 	struct keyval kv;
 	/* QEMU's own default model, when only flags ask for a -cpu. */
@@ -26,11 +26,13 @@ void build_cpu(struct build *b)
 		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
 	if (pmu != TRI_DEFAULT)
 		kv_bool(&kv, "pmu", pmu == TRI_ON);
-	/* libvirt's order: kvmclock, then hv-time, then tsc-frequency */
+	/* libvirt's order: kvmclock, hv-time, the hypervisor features,
+	 * tsc-frequency */
 	if (clock->kvmclock != TRI_DEFAULT)
 		kv_bool(&kv, "kvmclock", clock->kvmclock == TRI_ON);
 	if (clock->hypervclock)
 		kv_bool(&kv, "hv-time", true);
+	hypervisor_cpu_flags(b->dom, &kv);
 	if (clock->tsc_frequency)
 		kv_u64(&kv, "tsc-frequency", clock->tsc_frequency);
 	build_push(b, &kv, "-cpu");

@@ -22,6 +22,7 @@ static builder *const builders[] = {
 	build_clock,
 	build_lifecycle,
 	build_power,
+	build_hypervisor_extras,
 	build_controllers,
 	build_disks,
 	build_interfaces,

@@ -123,6 +123,27 @@ struct features {
 	unsigned line;
 };
 
+/* Hypervisor features of <features> beyond the machine's own (parse/
+ * features.c, emit/features.c): Hyper-V enlightenments, KVM's paravirtual
+ * features, the I/O APIC's place, SMM's TSEG, vmcoreinfo, PS/2. */
+enum hyperv_mode { HYPERV_NONE = 0, HYPERV_CUSTOM, HYPERV_PASSTHROUGH };
+enum ioapic_driver { IOAPIC_DEFAULT = 0, IOAPIC_KVM, IOAPIC_QEMU };
+#define HYPERV_FLAGS 17          /* libvirt's <hyperv> flags, in its order */
+
+struct hypervisor_features {
+	enum hyperv_mode hyperv;
+	uint32_t hyperv_on;      /* bit i: flag i of the table state='on' */
+	unsigned hv_spinlocks;   /* <spinlocks retries=>, with the flag on */
+	char *hv_vendor_id;      /* <vendor_id value=>, with the flag on */
+	bool hv_stimer_direct, hv_tlbflush_direct, hv_tlbflush_ext;
+	bool kvm_hidden, kvm_hint_dedicated, kvm_poll_control, kvm_pv_ipi_off;
+	enum tristate pvspinlock, apic_eoi;
+	enum ioapic_driver ioapic;
+	bool vmcoreinfo, async_teardown;
+	enum tristate ps2;
+	uint64_t smm_tseg_mib;   /* 0: QEMU's default TSEG */
+};
+
 enum on_poweroff { POWEROFF_DESTROY = 0, POWEROFF_PRESERVE };
 enum on_reboot { REBOOT_RESTART = 0, REBOOT_DESTROY };
 enum on_crash { CRASH_DEFAULT = 0, CRASH_DESTROY, CRASH_PRESERVE, CRASH_RESTART };
@@ -410,6 +431,7 @@ struct domain {
 
 	struct os os;
 	struct features features;
+	struct hypervisor_features hv;
 	struct lifecycle lifecycle;
 	char *emulator;
 	unsigned emulator_line;

@@ -51,7 +51,7 @@ static const struct element_row rows[] = {
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "tpm",           NULL, IN_DEVICES, refuse_tpm,            NULL,              NULL },
 	{ "os",            NULL, IN_DOMAIN,  parse_os,              check_os,          free_os },
-	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
+	{ "features",      NULL, IN_DOMAIN,  parse_features,        check_hypervisor_features, free_hypervisor_features },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
 	{ "commandline", QEMU_NS, IN_DOMAIN, parse_qemu_commandline, NULL,             free_qemu },

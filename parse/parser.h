@@ -156,6 +156,13 @@ void free_chardevs(struct domain *dom);
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
+/* features.c: <hyperv>, <kvm>, … inside <features> (parse_features()
+ * in os.c hands them over) */
+bool parse_hypervisor_feature(struct parser *p, const xmlNode *c);
+void parse_apic_eoi(struct parser *p, const xmlNode *n);
+void parse_smm_tseg(struct parser *p, const xmlNode *n);
+void check_hypervisor_features(struct parser *p);
+void free_hypervisor_features(struct domain *dom);
 /* clock.c: <clock> with its timers, <pm> */
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);

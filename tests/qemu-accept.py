@@ -32,7 +32,7 @@ OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd'
 BIOS = ['/usr/share/OVMF/OVMF.fd', '/usr/share/ovmf/OVMF.fd', '/usr/share/qemu/OVMF.fd']
 # QEMU options without an argument; every other option takes exactly one (QEMU's HAS_ARG).
 FLAGS = set('''-S -s -h -help -version -snapshot -nographic -nodefaults -no-user-config
- -enable-kvm -no-reboot -no-shutdown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
+ -enable-kvm -no-reboot -no-shutdown -async-teardown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
  -portrait -daemonize -xen-attach -enable-fips -preconfig -only-migratable -mem-prealloc -usb
  -alt-grab -ctrl-grab -no-quit -singlestep -enable-sync-profile -audio-help -semihosting'''.split())
 QUIT = b'{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n'
@@ -83,6 +83,8 @@ def host_backed(option, arg):
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-object' and (kv_get(kv, 'mem-path') == '/dev/hugepages' or kv_get(kv, 'hugetlb') == 'on'):
         return 'huge pages need a hugetlbfs with pages reserved'
+    if option == '-cpu' and kv_get(kv, 'hv-vpindex') == 'on':
+        return "Hyper-V's VP index (and synic, stimer, tlbflush, ipi on it) needs KVM"
     return None
 
 
