@@ -320,6 +320,19 @@ struct chardev {
 	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
 	bool same_as_serial;     /* console on a serial port that a <serial> (or
 	                          * an earlier console) already makes */
+	/* A virtio console or channel: its place on the virtio-serial buses,
+	 * given by <address type='virtio-serial'> or assigned as libvirt
+	 * does (parse/vserial.c).  vs_port -1: QEMU's choice (consoles). */
+	bool vs_address;
+	unsigned vs_controller;
+	int vs_port;
+};
+
+/* The virtio-serial controllers the ports need that the XML does not
+ * list (libvirt adds them, and one more when the others are full). */
+struct vserial_buses {
+	unsigned *implicit;      /* their indices, rising */
+	size_t nimplicit;
 };
 
 /* --- other devices: parse/misc.c, emit/misc.c -------------------------- */
@@ -449,6 +462,7 @@ struct domain {
 	size_t ninterfaces, interfaces_alloc;
 	struct chardev *chardevs;
 	size_t nchardevs, chardevs_alloc;
+	struct vserial_buses vserial;
 	struct devices_misc misc;
 	struct qemu_passthrough qemu;
 

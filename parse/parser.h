@@ -163,6 +163,10 @@ void parse_apic_eoi(struct parser *p, const xmlNode *n);
 void parse_smm_tseg(struct parser *p, const xmlNode *n);
 void check_hypervisor_features(struct parser *p);
 void free_hypervisor_features(struct domain *dom);
+/* vserial.c: virtio consoles' and channels' places on the virtio-serial
+ * buses (chardev.c reads the elements) */
+void parse_vserial_address(struct parser *p, const xmlNode *n, struct chardev *c);
+void assign_vserial_ports(struct parser *p);
 /* clock.c: <clock> with its timers, <pm> */
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
