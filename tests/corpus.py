@@ -225,7 +225,7 @@ def main():
         return 0
     names = sorted(n[:-4] for n in os.listdir(xmldir) if n.endswith('.xml'))
     status, refused, invalid, other = Counter(), Counter(), [], []
-    examples, host_dependent = {}, 0
+    examples, host_dependent, sole = {}, 0, Counter()
     agree, total, differ = Counter(), Counter(), {f: [] for f in FACTS}
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as pool:
@@ -237,6 +237,11 @@ def main():
                 r = reason(first_error(err))
                 refused[r] += 1
                 examples.setdefault(r, name)
+                # every refusal is listed: the reasons that alone block it
+                all_reasons = {reason(l) for l in err.splitlines()
+                               if '--ignore-unsupported' in l and ': warning: ' not in l}
+                if len(all_reasons) == 1:
+                    sole[all_reasons.pop()] += 1
             elif code == 65:
                 invalid.append((name, first_error(err, refusals=False)))
             elif code != 0:
@@ -272,6 +277,9 @@ def main():
         lines.append('  %4d  %s  (e.g. %s)' % (c, r, examples[r]))
     if len(refused) > 25:
         lines.append('  …and %d more reasons' % (len(refused) - 25))
+    lines.append('refused for one reason only, that reason (top 10; what translating it would win):')
+    for r, c in sole.most_common(10):
+        lines.append('  %4d  %s' % (c, r))
     lines.append('invalid:')
     lines += ['  %s: %s' % (nm, e.split(': ', 2)[-1][:110]) for nm, e in invalid]
     lines += ['other: %s exit %d: %s' % (nm, c, e[:110]) for nm, c, e in other]
