@@ -89,6 +89,7 @@ test: sevqemu build/unit-tests
 	sh tests/host.sh
 	python3 tests/libvirt-compare.py
 	python3 tests/libvirt-compare-helpers.py
+	python3 tests/corpus.py
 	sh tests/e2e.sh
 	sh tests/helpers.sh
 	sh tests/cli.sh

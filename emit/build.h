@@ -100,9 +100,17 @@ unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
 unsigned boot_index_interface(const struct boot_plan *bp,
 			      const struct interface *net, size_t i);
 
-/* cpu.c: -cpu, -rtc */
+/* cpu.c: -cpu */
 void build_cpu(struct build *b);
+/* features.c: Hyper-V and KVM flags for -cpu, kernel_irqchip and i8042
+ * for -machine, and the rest (TSEG, vmcoreinfo, -async-teardown) */
+bool hypervisor_needs_cpu(const struct domain *dom);
+void hypervisor_cpu_flags(const struct domain *dom, struct keyval *kv);
+void hypervisor_machine_props(const struct domain *dom, struct keyval *kv);
+void build_hypervisor_extras(struct build *b);
+/* clock.c: -rtc and the PIT's tick policy; the sleep states of <pm> */
 void build_clock(struct build *b);
+void build_power(struct build *b);
 
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */

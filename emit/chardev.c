@@ -116,8 +116,8 @@ static void build_serial(struct build *b, const struct chardev *c)
 	build_push(b, &kv, "-device");
 }
 
-/* A virtconsole or virtserialport on the first virtio-serial controller,
- * which build_controllers() made for it. */
+/* A virtconsole or virtserialport at its place on the virtio-serial
+ * buses (parse/vserial.c), whose controller build_controllers() made. */
 static void build_virtio_port(struct build *b, const struct chardev *c,
 			      unsigned n)
 {
@@ -129,7 +129,9 @@ static void build_virtio_port(struct build *b, const struct chardev *c,
 		return;
 	struct keyval kv;
 	kv_begin(&kv, console ? "virtconsole" : "virtserialport");
-	kv_str(&kv, "bus", controller_bus(CTRL_VIRTIO_SERIAL, 0, bus, sizeof(bus)));
+	kv_str(&kv, "bus", controller_bus(CTRL_VIRTIO_SERIAL, c->vs_controller, bus, sizeof(bus)));
+	if (c->vs_port >= 0)
+		kv_u64(&kv, "nr", (unsigned)c->vs_port);
 	kv_str(&kv, "chardev", charid);
 	kv_str(&kv, "id", id);
 	if (c->target_name)

@@ -53,17 +53,17 @@ static const char *usb_driver(enum controller_model model, bool q35)
 	}
 }
 
-/* One controller; C NULL: the implicit one at index 0, for the device
+/* One controller; C NULL: an implicit one at INDEX, for the device
  * ELEMENT at LINE. */
 static void build_one(struct build *b, enum controller_type type,
-		      const struct controller *c, unsigned line,
-		      const char *element)
+		      const struct controller *c, unsigned implicit_index,
+		      unsigned line, const char *element)
 {
 	bool q35 = b->dom->os.family == MACHINE_Q35;
 	const char *driver = type == CTRL_SCSI ? "virtio-scsi-pci"
 			     : type == CTRL_USB ? usb_driver(c ? c->model : CTRL_MODEL_DEFAULT, q35)
 						: "virtio-serial-pci";
-	unsigned index = c ? c->index : 0;
+	unsigned index = c ? c->index : implicit_index;
 	char id[24];
 	snprintf(id, sizeof(id), "%s%u", short_names[type], index);
 	struct keyval kv;
@@ -114,19 +114,46 @@ static unsigned needs_implicit(const struct domain *dom,
 			    strcmp(dom->misc.inputs[i].bus, "usb") == 0)
 				return dom->misc.inputs[i].line;
 		return 0;
-	case CTRL_VIRTIO_SERIAL:
-		for (size_t i = 0; i < dom->nchardevs; i++) {
-			const struct chardev *chr = &dom->chardevs[i];
-			if ((chr->kind == CHR_CHANNEL || chr->kind == CHR_CONSOLE) &&
-			    chr->target_type && strcmp(chr->target_type, "virtio") == 0) {
-				*element = chr->kind == CHR_CHANNEL ? "<channel>"
-								    : "<console>";
-				return chr->line;
-			}
+	default: /* virtio-serial: dom->vserial, see build_vserial() */
+		return 0;
+	}
+}
+
+/* The first virtio console or channel on controller INDEX. */
+static const struct chardev *vserial_user(const struct domain *dom, unsigned index)
+{
+	for (size_t i = 0; i < dom->nchardevs; i++) {
+		const struct chardev *chr = &dom->chardevs[i];
+		if (chr->kind != CHR_SERIAL && chr->target_type &&
+		    strcmp(chr->target_type, "virtio") == 0 && chr->vs_controller == index)
+			return chr;
+	}
+	return NULL;
+}
+
+/* virtio-serial controllers, the XML's and the implicit ones
+ * (parse/vserial.c), by index. */
+static void build_vserial(struct build *b, size_t first)
+{
+	const struct domain *dom = b->dom;
+	const struct vserial_buses *vs = &dom->vserial;
+	size_t i = first, k = 0;
+	while (!diag_failed(b->d)) {
+		bool more_xml = i < dom->ncontrollers &&
+				dom->controllers[i].type == CTRL_VIRTIO_SERIAL;
+		if (!more_xml && k == vs->nimplicit)
+			return;
+		if (more_xml && (k == vs->nimplicit ||
+				 dom->controllers[i].index < vs->implicit[k])) {
+			const struct controller *c = &dom->controllers[i++];
+			build_one(b, CTRL_VIRTIO_SERIAL, c, 0, c->line, "<controller>");
+			continue;
 		}
-		return 0;
-	default:
-		return 0;
+		const struct chardev *user = vserial_user(dom, vs->implicit[k]);
+		build_one(b, CTRL_VIRTIO_SERIAL, NULL, vs->implicit[k],
+			  user ? user->line : 0,
+			  user && user->kind == CHR_CONSOLE ? "<console>" : "<channel>");
+		k++;
 	}
 }
 
@@ -142,13 +169,19 @@ void build_controllers(struct build *b)
 		size_t first = 0;
 		while (first < dom->ncontrollers && dom->controllers[first].type != type)
 			first++;
+		if (type == CTRL_VIRTIO_SERIAL) {
+			build_vserial(b, first);
+			if (diag_failed(b->d))
+				return;
+			continue;
+		}
 		bool has_zero = first < dom->ncontrollers &&
 				dom->controllers[first].index == 0;
 		if (!has_zero) {
 			const char *element = NULL;
 			unsigned line = needs_implicit(dom, type, &element);
 			if (line) {
-				build_one(b, type, NULL, line, element);
+				build_one(b, type, NULL, 0, line, element);
 				if (diag_failed(b->d))
 					return;
 			}
@@ -158,7 +191,7 @@ void build_controllers(struct build *b)
 			const struct controller *c = &dom->controllers[i];
 			if (c->model == CTRL_USB_NONE)
 				continue;
-			build_one(b, type, c, c->line, "<controller>");
+			build_one(b, type, c, 0, c->line, "<controller>");
 			if (diag_failed(b->d))
 				return;
 		}

@@ -1,31 +1,39 @@
-/* -cpu and -rtc. */
+/* -cpu: the model, its features, and the CPU flags of <features> and
+ * <clock>'s timers. */
 #include "emit/build.h"
 
 void build_cpu(struct build *b)
 {
 	const struct cpu *cpu = &b->dom->cpu;
-	const char *model = cpu->mode == CPU_HOST_PASSTHROUGH ||
-				    cpu->mode == CPU_HOST_MODEL
-			    ? "host" : cpu->model;
+	bool tcg = b->dom->type == VIRT_QEMU;
+	const char *model = cpu->model;
+	if (cpu->mode == CPU_HOST_PASSTHROUGH)
+		model = "host";
+	else if (cpu->mode == CPU_HOST_MODEL)
+		model = tcg ? "max" : "host"; /* TCG refuses -cpu host */
+	else if (cpu->mode == CPU_MAXIMUM)
+		model = "max";
 	enum tristate pmu = b->dom->features.pmu;
-	if (!model && pmu == TRI_DEFAULT)
+	const struct clock *clock = &b->dom->clock;
+	bool timers = clock->kvmclock != TRI_DEFAULT || clock->hypervclock ||
+		      clock->tsc_frequency;
+	if (!model && pmu == TRI_DEFAULT && !timers && !hypervisor_needs_cpu(b->dom))
 		return;
 	struct keyval kv;
-	/* QEMU's own default model, when only <pmu> asks for a -cpu. */
+	/* QEMU's own default model, when only flags ask for a -cpu. */
 	kv_begin(&kv, model ? model : "qemu64");
 	for (size_t i = 0; i < cpu->nfeatures; i++)
 		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
 	if (pmu != TRI_DEFAULT)
 		kv_bool(&kv, "pmu", pmu == TRI_ON);
+	/* libvirt's order: kvmclock, hv-time, the hypervisor features,
+	 * tsc-frequency */
+	if (clock->kvmclock != TRI_DEFAULT)
+		kv_bool(&kv, "kvmclock", clock->kvmclock == TRI_ON);
+	if (clock->hypervclock)
+		kv_bool(&kv, "hv-time", true);
+	hypervisor_cpu_flags(b->dom, &kv);
+	if (clock->tsc_frequency)
+		kv_u64(&kv, "tsc-frequency", clock->tsc_frequency);
 	build_push(b, &kv, "-cpu");
-}
-
-void build_clock(struct build *b)
-{
-	static const char *const bases[] = {
-		[CLOCK_UTC] = "base=utc",
-		[CLOCK_LOCALTIME] = "base=localtime",
-	};
-	if (b->dom->clock.offset != CLOCK_DEFAULT)
-		argv_pair(b->argv, "-rtc", bases[b->dom->clock.offset]);
 }

@@ -49,14 +49,17 @@ void build_defaults(struct build *b)
 void build_monitor(struct build *b)
 {
 	if (b->opts->qmp) {
-		/* "unix:PATH" is the implied first value: its commas double too. */
-		char *where = xasprintf("unix:%s", b->opts->qmp);
+		/* A socket chardev with path=, not -qmp unix:PATH: there the path
+		 * is an implied first value, and an '=' in it makes QEMU read it
+		 * as a key. */
 		struct keyval kv;
-		kv_begin(&kv, where);
-		free(where);
+		kv_begin(&kv, "socket");
+		kv_str(&kv, "id", "qmp0");
+		kv_str(&kv, "path", b->opts->qmp);
 		kv_bool(&kv, "server", true);
 		kv_bool(&kv, "wait", false);
-		kv_push(&kv, b->argv, "-qmp");
+		kv_push(&kv, b->argv, "-chardev");
+		argv_pair(b->argv, "-mon", "chardev=qmp0,mode=control");
 	}
 	if (b->opts->paused)
 		argv_push(b->argv, "-S");

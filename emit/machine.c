@@ -25,6 +25,9 @@ void build_machine(struct build *b)
 		kv_str(&kv, "memory-backend", backend);
 	if (!dom->features.acpi)
 		kv_bool(&kv, "acpi", false);
+	hypervisor_machine_props(dom, &kv);
+	if (dom->clock.hpet != TRI_DEFAULT)
+		kv_bool(&kv, "hpet", dom->clock.hpet == TRI_ON);
 	if (dom->features.vmport != TRI_DEFAULT)
 		kv_bool(&kv, "vmport", dom->features.vmport == TRI_ON);
 	/* An encrypted-state guest cannot enter SMM: say so rather than rely

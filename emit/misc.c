@@ -9,16 +9,18 @@
 
 #define AUDIO_ID "audio0"
 
-/* -vnc HEAD: "host:display", "[v6]:display", "unix:path" or "none". */
+/* -vnc HEAD: "host:display", "[v6]:display", "vnc=unix:path" or "none".
+ * A socket path is given as the vnc= key, as libvirt does: as the implied
+ * first value, an '=' in the path would make QEMU read it as a key. */
 static char *vnc_head(struct build *b, const struct graphics *g)
 {
 	if (g->listen_type == LISTEN_NONE)
 		return xstrdup("none");
 	if (g->listen_type == LISTEN_SOCKET) {
 		if (g->listen)
-			return xasprintf("unix:%s", g->listen);
+			return xasprintf("vnc=unix:%s", g->listen);
 		const char *dir = plan_state_dir(b);
-		return dir ? xasprintf("unix:%s/vnc.sock", dir) : NULL;
+		return dir ? xasprintf("vnc=unix:%s/vnc.sock", dir) : NULL;
 	}
 	const char *host = g->listen ? g->listen : "127.0.0.1";
 	bool v6 = strchr(host, ':') && host[0] != '[';

@@ -21,6 +21,8 @@ static builder *const builders[] = {
 	build_display,
 	build_clock,
 	build_lifecycle,
+	build_power,
+	build_hypervisor_extras,
 	build_controllers,
 	build_disks,
 	build_filesystems,

@@ -1,5 +1,6 @@
 #include "lib/diag.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ void diag_release(struct diag *d)
 	d->nwarnings = 0;
 }
 
-enum kind { KIND_ERROR, KIND_WARNING, KIND_NOTE };
+enum kind { KIND_ERROR, KIND_WARNING, KIND_NOTE, KIND_REFUSAL };
 
 /* Formats "FILE:LINE: <element>: " or "PATH: " then the text. */
 static char *format(const char *where, unsigned line, const char *element,
@@ -48,15 +49,21 @@ static void emit(struct diag *d, enum kind kind, const char *where,
 		 unsigned line, const char *element, const char *fmt,
 		 va_list ap)
 {
-	if (kind == KIND_ERROR && d->status)
+	if ((kind == KIND_ERROR || kind == KIND_REFUSAL) && d->status)
 		return; /* only the first error counts; the rest follow from it */
 	if (kind == KIND_NOTE && d->verbosity < VERB_VERBOSE)
 		return;
+	if (kind == KIND_REFUSAL && d->nrefusals++ >= DIAG_REFUSAL_CAP)
+		return; /* counted; diag_settle() says how many more */
 	char *msg = format(where, line, element, kind, fmt, ap);
 	/* Errors are never silenced; -q only hides warnings and notes. */
-	if (d->stream && (kind == KIND_ERROR || d->verbosity > VERB_QUIET))
+	bool loud = kind == KIND_ERROR || kind == KIND_REFUSAL;
+	if (d->stream && (loud || d->verbosity > VERB_QUIET))
 		fprintf(d->stream, "sevqemu: %s\n", msg);
-	if (kind == KIND_ERROR) {
+	if (kind == KIND_REFUSAL && d->error) {
+		free(msg);
+	} else if (loud) {
+		free(d->error); /* an error after refusals: the error's text */
 		d->error = msg;
 	} else if (kind == KIND_WARNING) {
 		d->warnings = xreallocarray(d->warnings, d->nwarnings + 1,
@@ -67,6 +74,16 @@ static void emit(struct diag *d, enum kind kind, const char *where,
 	}
 }
 
+/* The first error's status; but an invalid value found after refusals may
+ * only follow from what was refused (a <memory> the refused <numa> would
+ * give): the guest is untranslatable either way, 69. */
+static void set_status(struct diag *d, int status)
+{
+	if (d->status)
+		return;
+	d->status = d->nrefusals && status == EXIT_DATAERR ? EXIT_UNAVAILABLE : status;
+}
+
 void diag_error(struct diag *d, int status, unsigned line, const char *element,
 		const char *fmt, ...)
 {
@@ -74,8 +91,7 @@ void diag_error(struct diag *d, int status, unsigned line, const char *element,
 	va_start(ap, fmt);
 	emit(d, KIND_ERROR, d->file, line, element, fmt, ap);
 	va_end(ap);
-	if (!d->status)
-		d->status = status;
+	set_status(d, status);
 }
 
 void diag_error_from(struct diag *d, int status, const char *path,
@@ -88,8 +104,26 @@ void diag_error_from(struct diag *d, int status, const char *path,
 	else
 		emit(d, KIND_ERROR, d->file, line, element, fmt, ap);
 	va_end(ap);
-	if (!d->status)
-		d->status = status;
+	set_status(d, status);
+}
+
+void diag_refuse(struct diag *d, unsigned line, const char *element,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, KIND_REFUSAL, d->file, line, element, fmt, ap);
+	va_end(ap);
+}
+
+void diag_settle(struct diag *d)
+{
+	if (!d->nrefusals || d->status)
+		return;
+	if (d->nrefusals > DIAG_REFUSAL_CAP && d->stream)
+		fprintf(d->stream, "sevqemu: %s: … and %zu more refusals\n",
+			d->file ? d->file : "", d->nrefusals - DIAG_REFUSAL_CAP);
+	d->status = EXIT_UNAVAILABLE;
 }
 
 void diag_warn(struct diag *d, unsigned line, const char *element,
@@ -117,8 +151,7 @@ void diag_path_error(struct diag *d, int status, const char *path,
 	va_start(ap, fmt);
 	emit(d, KIND_ERROR, path, 0, NULL, fmt, ap);
 	va_end(ap);
-	if (!d->status)
-		d->status = status;
+	set_status(d, status);
 }
 
 void diag_path_warn(struct diag *d, const char *path, const char *fmt, ...)

@@ -33,7 +33,8 @@ struct diag {
 	FILE *stream;             /* where messages go; NULL: nowhere */
 	enum verbosity verbosity;
 	int status;               /* first error's status; 0 while none */
-	char *error;              /* first error's full text, owned */
+	char *error;              /* first error's (or refusal's) text, owned */
+	size_t nrefusals;         /* diag_refuse() calls so far */
 	char **warnings;          /* full texts of the warnings, owned */
 	size_t nwarnings;
 };
@@ -49,6 +50,19 @@ void diag_warn(struct diag *d, unsigned line, const char *element,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_note(struct diag *d, unsigned line, const char *element,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * A refusal: valid input sevqemu does not translate.  Unlike an error it
+ * does not stop the work, so that one run lists every refusal: printed as
+ * an error line (the first DIAG_REFUSAL_CAP of them), counted, and turned
+ * into exit status 69 by diag_settle() when no error came.
+ */
+#define DIAG_REFUSAL_CAP 20
+void diag_refuse(struct diag *d, unsigned line, const char *element,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* After the refusals: "… and N more" past the cap; status 69 unless an
+ * error set another. */
+void diag_settle(struct diag *d);
 
 /*
  * Either of the above, for values that come from the XML or from a file

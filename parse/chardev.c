@@ -337,7 +337,9 @@ void parse_chardev(struct parser *p, const xmlNode *n)
 			parse_protocol(p, k, &c);
 		else if (xml_is(k, "log"))
 			parse_log(p, k, &c);
-		else if (xml_is(k, "alias") || xml_is(k, "address"))
+		else if (xml_is(k, "address"))
+			parse_vserial_address(p, k, &c);
+		else if (xml_is(k, "alias"))
 			ignored(p, k);
 		else
 			unsupported(p, k, NULL);
@@ -505,6 +507,8 @@ void check_chardevs(struct parser *p)
 	check_serial_ports(p);
 	if (!diag_failed(p->d))
 		check_channel_names(p);
+	if (!diag_failed(p->d))
+		assign_vserial_ports(p);
 	/* QEMU's standard input and output are one: one stdio chardev. */
 	const struct chardev *stdio = NULL;
 	for (size_t i = 0; i < dom->nchardevs && !diag_failed(p->d); i++) {
@@ -524,6 +528,9 @@ void free_chardevs(struct domain *d)
 	for (size_t i = 0; i < d->nchardevs; i++)
 		chardev_release(&d->chardevs[i]);
 	free(d->chardevs);
+	free(d->vserial.implicit);
+	d->vserial.implicit = NULL;
+	d->vserial.nimplicit = 0;
 	d->chardevs = NULL;
 	d->nchardevs = d->chardevs_alloc = 0;
 }

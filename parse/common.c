@@ -115,8 +115,9 @@ bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-/* Every attribute of N must be in KNOWN; others are refused by name (69),
- * or dropped with a warning under --ignore-unsupported. */
+/* Every attribute of N must be in KNOWN; others are refused by name (69,
+ * and the element is read without them, to find more refusals), or
+ * dropped with a warning under --ignore-unsupported. */
 bool known_attrs(struct parser *p, const xmlNode *n,
 		      const char *const *known)
 {
@@ -128,9 +129,9 @@ bool known_attrs(struct parser *p, const xmlNode *n,
 			diag_warn(p->d, xml_line(n), XML_TAG(n),
 				  "attribute %s= dropped (--ignore-unsupported)", name);
 		else
-			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-				   "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
-				   name);
+			diag_refuse(p->d, xml_line(n), XML_TAG(n),
+				    "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
+				    name);
 	}
 	return !diag_failed(p->d);
 }
@@ -171,9 +172,9 @@ void unsupported(struct parser *p, const xmlNode *n, const char *why)
 			  why ? ": " : "", why ? why : "");
 		return;
 	}
-	diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-		   "%s%s(--ignore-unsupported drops it with a warning)",
-		   why ? why : "not supported by sevqemu", why ? " " : " ");
+	diag_refuse(p->d, xml_line(n), XML_TAG(n),
+		    "%s%s(--ignore-unsupported drops it with a warning)",
+		    why ? why : "not supported by sevqemu", why ? " " : " ");
 }
 
 void refuse(struct parser *p, const xmlNode *n, const char *fmt, ...)

@@ -1,4 +1,4 @@
-/* <cpu> (mode, model, features, topology), <clock> and <memoryBacking>. */
+/* <cpu> (mode, model, features, topology) and <memoryBacking>. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +15,10 @@ static void parse_cpu_model(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "vendor_id= is not supported by sevqemu");
 	if (!text_once(p, n, &cpu->model))
 		return;
-	if (!plain_name(cpu->model))
+	if (!*cpu->model) { /* <model fallback='allow'/>: no model named */
+		free(cpu->model);
+		cpu->model = NULL;
+	} else if (!plain_name(cpu->model))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "'%s' is not a CPU model name; expected e.g. EPYC-Rome or EPYC-Milan",
 			   cpu->model);
@@ -106,15 +109,19 @@ void parse_cpu(struct parser *p, const xmlNode *n)
 	int mode = attr_choice(p, n, "mode", modes);
 	if (mode == -2)
 		return;
-	if (mode == 3) {
-		unsupported(p, n, "mode='maximum' is not supported by sevqemu; use host-passthrough");
+	static const char *const matches[] = { "exact", "minimum", "strict", NULL };
+	int match = attr_choice(p, n, "match", matches);
+	if (match == -2)
 		return;
-	}
 	cpu->mode = mode == 1 ? CPU_HOST_PASSTHROUGH
-		  : mode == 2 ? CPU_HOST_MODEL : CPU_CUSTOM;
+		  : mode == 2 ? CPU_HOST_MODEL
+		  : mode == 3 ? CPU_MAXIMUM : CPU_CUSTOM;
+	/* libvirt runs a custom CPU with match='minimum' as host-model. */
+	if (cpu->mode == CPU_CUSTOM && match == 1)
+		cpu->mode = CPU_HOST_MODEL;
 	if (cpu->mode == CPU_HOST_MODEL)
 		diag_note(p->d, cpu->line, XML_TAG(n),
-			  "mode='host-model' becomes -cpu host: QEMU alone has no host-model expansion");
+			  "host-model becomes -cpu host under KVM, -cpu max under TCG: QEMU alone has no host-model expansion");
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "model"))
@@ -139,6 +146,12 @@ void check_cpu(struct parser *p)
 {
 	const struct domain *dom = p->dom;
 	const struct cpu *cpu = &dom->cpu;
+	if (cpu->mode == CPU_HOST_PASSTHROUGH && dom->type == VIRT_QEMU) {
+		/* libvirt refuses it too: TCG has no host CPU to pass through. */
+		diag_error(p->d, EXIT_DATAERR, cpu->line, "<cpu>",
+			   "mode='host-passthrough' on a type='qemu' (TCG) guest; expected type='kvm', or mode='host-model' or 'maximum'");
+		return;
+	}
 	if (!cpu->topology_line || diag_failed(p->d))
 		return;
 	unsigned long long product = (unsigned long long)cpu->sockets *
@@ -147,45 +160,6 @@ void check_cpu(struct parser *p)
 		diag_error(p->d, EXIT_DATAERR, cpu->topology_line, "<topology>",
 			   "sockets x dies x cores x threads is %llu, but <vcpu> is %u; expected them equal",
 			   product, dom->vcpus);
-}
-
-void parse_clock(struct parser *p, const xmlNode *n)
-{
-	struct clock *clock = &p->dom->clock;
-	if (clock->line) {
-		duplicate(p, n);
-		return;
-	}
-	clock->line = xml_line(n);
-	static const char *const known[] = {
-		"offset", "adjustment", "timezone", "basis", NULL,
-	};
-	if (!known_attrs(p, n, known))
-		return;
-	const char *offset = xml_attr(n, "offset");
-	if (!offset || strcmp(offset, "utc") == 0) {
-		clock->offset = CLOCK_UTC;
-	} else if (strcmp(offset, "localtime") == 0) {
-		clock->offset = CLOCK_LOCALTIME;
-	} else if (strcmp(offset, "variable") == 0 ||
-		   strcmp(offset, "timezone") == 0 ||
-		   strcmp(offset, "absolute") == 0) {
-		unsupported(p, n, "only offset='utc' and 'localtime' are supported by sevqemu");
-		return;
-	} else {
-		diag_error(p->d, EXIT_DATAERR, clock->line, XML_TAG(n),
-			   "offset='%s' is not valid; expected 'utc' or 'localtime'",
-			   offset);
-		return;
-	}
-	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c)) {
-		if (xml_is(c, "timer"))
-			diag_note(p->d, xml_line(c), XML_TAG(c),
-				  "ignored: QEMU's timer defaults apply");
-		else
-			unexpected(p, c, n, "<timer>");
-	}
 }
 
 void parse_memory_backing(struct parser *p, const xmlNode *n)

@@ -97,16 +97,51 @@ static void parse_address(struct parser *p, const xmlNode *n, struct disk *disk)
 		disk->scsi_target = (unsigned)v;
 	if (attr_decimal(p, n, "unit", 0, UINT32_MAX, &v))
 		disk->scsi_unit = (unsigned)v;
-	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v) && v != 0)
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "bus='%llu': a virtio-scsi controller has one bus; expected bus='0'",
-			   (unsigned long long)v);
+	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v))
+		disk->drive_bus = (unsigned)v;
+}
+
+/* An IDE or SATA disk at its <address type='drive'>, as libvirt places it:
+ * IDE bus B unit U is ide.B unit U (index 2B+U), SATA unit U is AHCI port
+ * U.  A pc machine has one IDE controller; q35 can have more AHCI ones, but
+ * sevqemu gives it only its built-in one. */
+static void drive_place(struct parser *p, const xmlNode *address, struct disk *disk)
+{
+	bool ide = disk->bus == BUS_IDE;
+	unsigned buses = ide ? 2 : 1, units = ide ? 2 : 6;
+	const char *what = ide ? "IDE" : "SATA";
+	if (disk->scsi_controller != 0 && !ide)
+		refuse(p, address, "controller='%u': sevqemu gives a guest q35's one AHCI controller; expected controller='0'",
+		       disk->scsi_controller);
+	else if (disk->scsi_controller != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "controller='%u': the machine has one %s controller; expected controller='0'",
+			   disk->scsi_controller, what);
+	else if (disk->scsi_target != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "target='%u' is out of range for %s; expected 0",
+			   disk->scsi_target, what);
+	/* libvirt accepts other buses and units; QEMU's controller has none */
+	else if (disk->drive_bus >= buses)
+		refuse(p, address, "bus='%u': QEMU's %s controller has no such bus; expected %s",
+		       disk->drive_bus, what, ide ? "0 or 1" : "0");
+	else if (disk->scsi_unit >= units)
+		refuse(p, address, "unit='%u': QEMU's %s controller has no such unit; expected 0 to %u",
+		       disk->scsi_unit, what, units - 1);
+	else
+		disk->index = disk->drive_bus * 2 + disk->scsi_unit;
 }
 
 /* A scsi disk's place on its virtio-scsi controller: scsi-id 0-255, lun
  * 0-16383.  Without an address, controller 0 and the target name's index. */
 static void scsi_place(struct parser *p, struct disk *disk)
 {
+	if (disk->address_line && disk->drive_bus != 0) {
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
+			   disk->drive_bus);
+		return;
+	}
 	if (!disk->address_line) {
 		disk->scsi_target = disk->index % 256;
 		disk->scsi_unit = disk->index / 256;
@@ -256,8 +291,10 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		disk->readonly = true;
 	if (disk->bus == BUS_SCSI) {
 		scsi_place(p, disk);
+	} else if (disk->address_line && disk->bus != BUS_VIRTIO) {
+		drive_place(p, seen->address, disk);
 	} else if (disk->address_line) {
-		/* A drive address off scsi: the target name places the disk. */
+		/* A drive address on virtio: placement is sevqemu's. */
 		ignored(p, seen->address);
 		disk->address_line = 0;
 	}
@@ -379,11 +416,60 @@ static void check_disk_places(struct parser *p, const struct disk *disk)
 			   disk->target);
 }
 
+/* Whether the disks already stand in libvirt's order (below): each bus's
+ * disks by rising index, and a disk after another of its bus right after
+ * it.  The usual case, checked in one pass. */
+static bool in_libvirt_order(const struct domain *dom)
+{
+	for (size_t i = 1; i < dom->ndisks; i++) {
+		const struct disk *d = &dom->disks[i];
+		for (size_t j = i; j-- > 0;) {
+			if (dom->disks[j].bus != d->bus)
+				continue;
+			if (j != i - 1 || dom->disks[j].index > d->index)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* libvirt keeps a domain's disks in its own order, and <boot dev='hd'/>
+ * boots the first of them: each disk in turn goes before the first disk
+ * of its bus with a higher index, else after the last disk of its bus,
+ * else at the end.  sevqemu orders them the same way. */
+static void libvirt_disk_order(struct domain *dom)
+{
+	if (in_libvirt_order(dom))
+		return;
+	size_t n = dom->ndisks;
+	struct disk *out = xreallocarray(NULL, n, sizeof(*out));
+	for (size_t k = 0; k < n; k++) {
+		const struct disk *d = &dom->disks[k];
+		size_t at = k;
+		bool found = false;
+		for (size_t j = k; j-- > 0;) {
+			if (out[j].bus != d->bus)
+				continue;
+			if (out[j].index > d->index)
+				at = j;
+			else if (!found)
+				at = j + 1;
+			found = true;
+		}
+		memmove(&out[at + 1], &out[at], (k - at) * sizeof(*out));
+		out[at] = *d;
+	}
+	memcpy(dom->disks, out, n * sizeof(*out));
+	free(out);
+}
+
 /* Whole-domain checks: buses the machine has, targets unique, scsi places
- * unique. */
+ * unique; then libvirt's order. */
 void check_disks(struct parser *p)
 {
 	struct domain *dom = p->dom;
+	libvirt_disk_order(dom);
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(p->d); i++) {
 		struct disk *disk = &dom->disks[i];
 		if (disk->bus == BUS_IDE && dom->os.family == MACHINE_Q35)

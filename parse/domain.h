@@ -124,6 +124,27 @@ struct features {
 	unsigned line;
 };
 
+/* Hypervisor features of <features> beyond the machine's own (parse/
+ * features.c, emit/features.c): Hyper-V enlightenments, KVM's paravirtual
+ * features, the I/O APIC's place, SMM's TSEG, vmcoreinfo, PS/2. */
+enum hyperv_mode { HYPERV_NONE = 0, HYPERV_CUSTOM, HYPERV_PASSTHROUGH };
+enum ioapic_driver { IOAPIC_DEFAULT = 0, IOAPIC_KVM, IOAPIC_QEMU };
+#define HYPERV_FLAGS 17          /* libvirt's <hyperv> flags, in its order */
+
+struct hypervisor_features {
+	enum hyperv_mode hyperv;
+	uint32_t hyperv_on;      /* bit i: flag i of the table state='on' */
+	unsigned hv_spinlocks;   /* <spinlocks retries=>, with the flag on */
+	char *hv_vendor_id;      /* <vendor_id value=>, with the flag on */
+	bool hv_stimer_direct, hv_tlbflush_direct, hv_tlbflush_ext;
+	bool kvm_hidden, kvm_hint_dedicated, kvm_poll_control, kvm_pv_ipi_off;
+	enum tristate pvspinlock, apic_eoi;
+	enum ioapic_driver ioapic;
+	bool vmcoreinfo, async_teardown;
+	enum tristate ps2;
+	uint64_t smm_tseg_mib;   /* 0: QEMU's default TSEG */
+};
+
 enum on_poweroff { POWEROFF_DESTROY = 0, POWEROFF_PRESERVE };
 enum on_reboot { REBOOT_RESTART = 0, REBOOT_DESTROY };
 enum on_crash { CRASH_DEFAULT = 0, CRASH_DESTROY, CRASH_PRESERVE, CRASH_RESTART };
@@ -159,6 +180,9 @@ struct disk {
 	 * 256, lun index / 256); parse/controller.c checks the controller. */
 	unsigned scsi_controller, scsi_target, scsi_unit;
 	unsigned address_line;   /* 0: no <address type='drive'> */
+	/* The address's bus=: 0 on scsi; on ide and sata with the unit the
+	 * disk's place (INDEX), as libvirt places it. */
+	unsigned drive_bus;
 };
 
 /*
@@ -169,7 +193,10 @@ struct disk {
 
 /* --- cpu, clock, memory backing: parse/cpu.c, emit/cpu.c --------------- */
 
-enum cpu_mode { CPU_DEFAULT = 0, CPU_HOST_PASSTHROUGH, CPU_HOST_MODEL, CPU_CUSTOM };
+/* host-model (and match='minimum', which libvirt turns into it) is -cpu
+ * host under KVM and -cpu max under TCG; maximum is -cpu max. */
+enum cpu_mode { CPU_DEFAULT = 0, CPU_HOST_PASSTHROUGH, CPU_HOST_MODEL, CPU_CUSTOM,
+		CPU_MAXIMUM };
 
 struct cpu_feature {
 	char *name;
@@ -188,9 +215,25 @@ struct cpu {
 
 enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
 
+/* <clock>'s timers, as libvirt maps them (parse/clock.c, emit/clock.c). */
+enum rtc_track { TRACK_DEFAULT = 0, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
+enum pit_policy { PIT_DEFAULT = 0, PIT_DELAY, PIT_DISCARD };
+
 struct clock {
 	unsigned line;
 	enum clock_offset offset;
+	enum rtc_track rtc_track;    /* -rtc clock=vm|host|rt */
+	bool rtc_catchup;            /* rtc tickpolicy='catchup': driftfix=slew */
+	enum pit_policy pit;         /* -global kvm-pit.lost_tick_policy= */
+	enum tristate hpet;          /* -machine hpet=on|off */
+	enum tristate kvmclock;      /* -cpu kvmclock=on|off */
+	bool hypervclock;            /* -cpu hv-time=on */
+	uint64_t tsc_frequency;      /* -cpu tsc-frequency=, Hz; 0: none */
+};
+
+/* <pm>: the guest's ACPI sleep states (-global ...disable_s3/s4). */
+struct pm {
+	enum tristate suspend_to_mem, suspend_to_disk;
 };
 
 struct memory_backing {
@@ -278,6 +321,19 @@ struct chardev {
 	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
 	bool same_as_serial;     /* console on a serial port that a <serial> (or
 	                          * an earlier console) already makes */
+	/* A virtio console or channel: its place on the virtio-serial buses,
+	 * given by <address type='virtio-serial'> or assigned as libvirt
+	 * does (parse/vserial.c).  vs_port -1: QEMU's choice (consoles). */
+	bool vs_address;
+	unsigned vs_controller;
+	int vs_port;
+};
+
+/* The virtio-serial controllers the ports need that the XML does not
+ * list (libvirt adds them, and one more when the others are full). */
+struct vserial_buses {
+	unsigned *implicit;      /* their indices, rising */
+	size_t nimplicit;
 };
 
 /* --- other devices: parse/misc.c, emit/misc.c -------------------------- */
@@ -433,6 +489,7 @@ struct domain {
 
 	struct os os;
 	struct features features;
+	struct hypervisor_features hv;
 	struct lifecycle lifecycle;
 	char *emulator;
 	unsigned emulator_line;
@@ -442,6 +499,7 @@ struct domain {
 
 	struct cpu cpu;
 	struct clock clock;
+	struct pm pm;
 	struct memory_backing memory_backing;
 	struct controller *controllers;
 	size_t ncontrollers, controllers_alloc;
@@ -449,6 +507,7 @@ struct domain {
 	size_t ninterfaces, interfaces_alloc;
 	struct chardev *chardevs;
 	size_t nchardevs, chardevs_alloc;
+	struct vserial_buses vserial;
 	struct devices_misc misc;
 	struct qemu_passthrough qemu;
 	struct tpm tpm;

@@ -33,6 +33,7 @@ static const struct element_row rows[] = {
 	{ "disk",          NULL, IN_DEVICES, parse_disk,            check_disks,       free_disks },
 	{ "cpu",           NULL, IN_DOMAIN,  parse_cpu,             check_cpu,         free_cpu },
 	{ "clock",         NULL, IN_DOMAIN,  parse_clock,           NULL,              NULL },
+	{ "pm",            NULL, IN_DOMAIN,  parse_pm,              NULL,              NULL },
 	{ "memoryBacking", NULL, IN_DOMAIN,  parse_memory_backing,  NULL,              NULL },
 	{ "controller",    NULL, IN_DEVICES, parse_controller,      check_controllers, free_controllers },
 	{ "interface",     NULL, IN_DEVICES, parse_interface,       check_interfaces,  free_interfaces },
@@ -51,14 +52,14 @@ static const struct element_row rows[] = {
 	{ "tpm",           NULL, IN_DEVICES, parse_tpm,             NULL,              free_tpm },
 	{ "filesystem",    NULL, IN_DEVICES, parse_filesystem,      check_filesystems, free_filesystems },
 	{ "os",            NULL, IN_DOMAIN,  parse_os,              check_os,          free_os },
-	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
+	{ "features",      NULL, IN_DOMAIN,  parse_features,        check_hypervisor_features, free_hypervisor_features },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
 	{ "commandline", QEMU_NS, IN_DOMAIN, parse_qemu_commandline, NULL,             free_qemu },
 	/* Host-side management data: nothing to give QEMU. */
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
-	HOST_SIDE("cputune"), HOST_SIDE("numatune"), HOST_SIDE("pm"),
+	HOST_SIDE("cputune"), HOST_SIDE("numatune"),
 	HOST_SIDE("sysinfo"), HOST_SIDE("genid"),
 };
 

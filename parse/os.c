@@ -69,10 +69,9 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	os->loader_stateless = attr_yesno(p, n, "stateless");
 	if (diag_failed(p->d))
 		return;
-	if (os->loader_secure == TRI_ON) {
+	/* Refused, but the loader is still read: what follows needs it. */
+	if (os->loader_secure == TRI_ON)
 		unsupported(p, n, "secure='yes' (Secure Boot with SMM-protected flash) is not supported by sevqemu");
-		return;
-	}
 	os->loader = xml_text(n, p->d);
 	if (!os->loader)
 		return;
@@ -243,6 +242,7 @@ void parse_features(struct parser *p, const xmlNode *n)
 			f->acpi = true;
 		} else if (xml_is(c, "apic")) {
 			f->apic = true;
+			parse_apic_eoi(p, c);
 		} else if (xml_is(c, "pae")) {
 			diag_note(p->d, xml_line(c), XML_TAG(c),
 				  "always on for x86_64 guests");
@@ -253,9 +253,10 @@ void parse_features(struct parser *p, const xmlNode *n)
 			if (f->smm == TRI_DEFAULT)
 				f->smm = TRI_ON; /* <smm/> alone means on */
 			f->smm_line = xml_line(c);
+			parse_smm_tseg(p, c);
 		} else if (xml_is(c, "pmu")) {
 			f->pmu = attr_onoff(p, c, "state");
-		} else {
+		} else if (!parse_hypervisor_feature(p, c)) {
 			unsupported(p, c, NULL);
 		}
 	}

@@ -43,6 +43,7 @@ bool parse_domain(const char *buf, size_t len, const struct parse_options *opts,
 	parse_root(&p, root);
 	parse_children_of(&p, root, IN_DOMAIN);
 	check_families(&p);
+	diag_settle(d); /* every refusal listed: now 69, unless an error came */
 	xmlFreeDoc(doc);
 	return !diag_failed(d);
 }

@@ -3,7 +3,8 @@
  *
  * Each element parser takes the parser context and its node, fills the
  * domain, and reports through p->d.  After the first error every parser
- * returns at once (callers test diag_failed()).
+ * returns at once (callers test diag_failed()); a refusal (unsupported())
+ * is no error: the parse goes on without the refused element.
  */
 #ifndef SEVQEMU_PARSER_H
 #define SEVQEMU_PARSER_H
@@ -68,6 +69,8 @@ void duplicate(struct parser *p, const xmlNode *n);
 /*
  * N is valid XML that sevqemu does not translate: 69 naming it, or with
  * --ignore-unsupported a warning that it was dropped.  WHY may be NULL.
+ * Either way the parse goes on without N, so that one run names every
+ * refusal; parse_domain() turns them into 69 at the end.
  */
 void unsupported(struct parser *p, const xmlNode *n, const char *why);
 /* The same with the reason formatted. */
@@ -133,7 +136,6 @@ void parse_seed_sev(struct parser *p, const xmlNode *n);
 void check_launch(struct parser *p);
 void free_launch(struct domain *dom);
 void parse_cpu(struct parser *p, const xmlNode *n);             /* cpu.c */
-void parse_clock(struct parser *p, const xmlNode *n);
 void parse_memory_backing(struct parser *p, const xmlNode *n);
 void check_cpu(struct parser *p);
 void free_cpu(struct domain *dom);
@@ -154,6 +156,20 @@ void free_chardevs(struct domain *dom);
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
+/* features.c: <hyperv>, <kvm>, … inside <features> (parse_features()
+ * in os.c hands them over) */
+bool parse_hypervisor_feature(struct parser *p, const xmlNode *c);
+void parse_apic_eoi(struct parser *p, const xmlNode *n);
+void parse_smm_tseg(struct parser *p, const xmlNode *n);
+void check_hypervisor_features(struct parser *p);
+void free_hypervisor_features(struct domain *dom);
+/* vserial.c: virtio consoles' and channels' places on the virtio-serial
+ * buses (chardev.c reads the elements) */
+void parse_vserial_address(struct parser *p, const xmlNode *n, struct chardev *c);
+void assign_vserial_ports(struct parser *p);
+/* clock.c: <clock> with its timers, <pm> */
+void parse_clock(struct parser *p, const xmlNode *n);
+void parse_pm(struct parser *p, const xmlNode *n);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
 /* tpm.c: <tpm> */

@@ -156,4 +156,29 @@ check "--dry-run with --exec is a usage error (64)" [ $? = 64 ]
 $q >/dev/null 2>&1
 check "no argument is a usage error (64)" [ $? = 64 ]
 
+# --- every refusal at once (issue 10, item 7) ---------------------------
+# Elements no libvirt knows, so that no future family makes them translate.
+refusals() { # N: the demo guest with N refused elements in <devices>
+	i=0; extra=''
+	while [ $i -lt "$1" ]; do extra="$extra<frob$i/>"; i=$((i + 1)); done
+	sed "s|<devices>|<devices>$extra|" "$t/demo.xml"
+}
+refusals 3 >"$t/r3.xml"
+$q -q -n -d "$t/r" "$t/r3.xml" >/dev/null 2>"$t/r3.err"
+check "three refusals: exit 69" [ $? = 69 ]
+check "three refusals: one line each" [ "$(grep -c 'not supported by sevqemu' "$t/r3.err")" = 3 ]
+check "three refusals: in document order" sh -c "head -1 '$t/r3.err' | grep -q '<frob0>'"
+refusals 25 >"$t/r25.xml"
+$q -q -n -d "$t/r" "$t/r25.xml" >/dev/null 2>"$t/r25.err"
+check "25 refusals: exit 69" [ $? = 69 ]
+check "25 refusals: 20 listed" [ "$(grep -c 'not supported by sevqemu' "$t/r25.err")" = 20 ]
+check "25 refusals: and the count of the rest" grep -q '… and 5 more refusals' "$t/r25.err"
+sed 's|<policy>[^<]*</policy>|<policy>zz</policy>|' "$t/r3.xml" >"$t/r3bad.xml"
+$q -q -n -d "$t/r" "$t/r3bad.xml" >/dev/null 2>"$t/r3bad.err"
+# (an invalid value before the refusals stops the parse there: 65)
+check "an invalid value after refusals: 69, the refusals and the error listed" \
+	sh -c "[ $? = 69 ] && [ \$(wc -l <'$t/r3bad.err') = 4 ]"
+$q -q -n -d "$t/r" --ignore-unsupported "$t/r3.xml" >/dev/null 2>&1
+check "--ignore-unsupported drops all three" [ $? = 0 ]
+
 finish

@@ -34,7 +34,7 @@ BIOS = ['/usr/share/OVMF/OVMF.fd', '/usr/share/ovmf/OVMF.fd', '/usr/share/qemu/O
 VIRTIOFSD = next((p for p in ('/usr/libexec/virtiofsd', '/usr/lib/qemu/virtiofsd') if os.path.exists(p)), 'virtiofsd')
 # QEMU options without an argument; every other option takes exactly one (QEMU's HAS_ARG).
 FLAGS = set('''-S -s -h -help -version -snapshot -nographic -nodefaults -no-user-config
- -enable-kvm -no-reboot -no-shutdown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
+ -enable-kvm -no-reboot -no-shutdown -async-teardown -no-acpi -no-hpet -no-fd-bootchk -full-screen -win2k-hack
  -portrait -daemonize -xen-attach -enable-fips -preconfig -only-migratable -mem-prealloc -usb
  -alt-grab -ctrl-grab -no-quit -singlestep -enable-sync-profile -audio-help -semihosting'''.split())
 # How long QEMU may take to start, judge and quit: a hang, not a slow start
@@ -96,6 +96,8 @@ def host_backed(option, arg):
         return 'TPM passthrough needs a host TPM'
     if option == '-device' and kind == 'vhost-user-fs-pci' and kv_get(kv, 'iommu_platform') in ON:
         return "virtio-fs with iommu_platform=on needs a virtiofsd with ACCESS_PLATFORM; Debian 12's has none"
+    if option == '-cpu' and kv_get(kv, 'hv-vpindex') == 'on':
+        return "Hyper-V's VP index (and synic, stimer, tlbflush, ipi on it) needs KVM"
     return None
 
 
@@ -239,6 +241,10 @@ class Run:
                 o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
+                o[1] = kv_join(kv)
+            elif name == '-vnc' and val.startswith('vnc=unix:'):
+                kv = kv_split(val)          # vnc= holds unix:PATH
+                kv_set(kv, 'vnc', 'unix:' + self.socket_path(kv_get(kv, 'vnc')[5:]))
                 o[1] = kv_join(kv)
             elif name in ('-qmp', '-monitor', '-serial') and val.startswith('unix:'):
                 kv = kv_split(val[5:])      # QemuOpts with implied key "path"
