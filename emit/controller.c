@@ -3,8 +3,8 @@
  * its own; the machine's PCI root, AHCI and IDE are built in and emit
  * nothing.  A device that needs a controller the XML does not list gets an
  * implicit one at index 0, as libvirt adds it: virtio-scsi for scsi disks,
- * qemu-xhci (q35) or piix3-usb-uhci (pc) for USB devices, virtio-serial for
- * virtio channels and consoles.  Order: USB, SCSI, virtio-serial (libvirt's),
+ * virtio-serial for virtio channels and consoles.  (The USB controller
+ * every guest gets unless model='none' is added by the parser.)  Order: USB, SCSI, virtio-serial (libvirt's),
  * each by index.
  */
 #include <stdio.h>
@@ -69,7 +69,12 @@ static void build_one(struct build *b, enum controller_type type,
 	struct keyval kv;
 	kv_begin(&kv, driver);
 	kv_str(&kv, "id", id);
-	if (!pci_place(b, &kv, line, element)) {
+	if (type == CTRL_USB && !q35 && index == 0 && c &&
+	    c->model == CTRL_USB_PIIX3_UHCI) {
+		/* The PIIX3's own USB function, where libvirt puts it. */
+		kv_str(&kv, "bus", "pci.0");
+		kv_str(&kv, "addr", "0x1.0x2");
+	} else if (!pci_place(b, &kv, line, element)) {
 		kv_discard(&kv);
 		return;
 	}
@@ -106,13 +111,6 @@ static unsigned needs_implicit(const struct domain *dom,
 			if (dom->disks[i].bus == BUS_SCSI &&
 			    dom->disks[i].scsi_controller == 0)
 				return dom->disks[i].line;
-		return 0;
-	case CTRL_USB:
-		*element = "<input>";
-		for (size_t i = 0; i < dom->misc.ninputs; i++)
-			if (dom->misc.inputs[i].bus &&
-			    strcmp(dom->misc.inputs[i].bus, "usb") == 0)
-				return dom->misc.inputs[i].line;
 		return 0;
 	case CTRL_VIRTIO_SERIAL:
 		for (size_t i = 0; i < dom->nchardevs; i++) {

@@ -233,7 +233,10 @@ static void build_balloon(struct build *b)
 	const struct devices_misc *m = &b->dom->misc;
 	if (!m->balloon_line)
 		return;
-	if (b->sev)
+	if (b->sev && m->balloon_implicit)
+		diag_warn(b->d, m->balloon_line, "<domain>",
+			  "no <memballoon>, so a virtio balloon as libvirt adds one; an encrypted guest's balloon cannot give memory back to the host (QEMU disables discarding guest RAM with SEV); add <memballoon model='none'/> to leave it out");
+	else if (b->sev)
 		diag_warn(b->d, m->balloon_line, "<memballoon>",
 			  "an encrypted guest's balloon cannot give memory back to the host: QEMU disables discarding guest RAM with SEV; expected <memballoon model='none'/>");
 	struct keyval kv;

@@ -372,12 +372,12 @@ static void check_one(struct parser *p, const struct controller *c)
 				  "no model=: virtio-scsi, the model an encrypted guest's disks can use");
 		return;
 	case CTRL_USB:
-		if (c->model == CTRL_MODEL_DEFAULT && c->ports && !q35)
+		if (c->model == CTRL_MODEL_DEFAULT && c->ports)
 			diag_error(p->d, EXIT_UNAVAILABLE, c->line, tag,
-				   "ports= with no model=: the pc machine's default USB controller, piix3-uhci, has no ports setting; expected model='qemu-xhci' or 'nec-xhci'");
+				   "ports= with no model=: libvirt gives a listed USB controller without a model piix3-uhci, which has no ports setting; expected model='qemu-xhci' or 'nec-xhci'");
 		else if (c->model == CTRL_MODEL_DEFAULT)
-			diag_note(p->d, c->line, tag, "no model=: %s, the machine's default",
-				  q35 ? "qemu-xhci" : "piix3-uhci");
+			diag_note(p->d, c->line, tag,
+				  "no model=: piix3-uhci, the model libvirt gives a listed USB controller without one");
 		return;
 	default:
 		return;
@@ -440,6 +440,42 @@ static void check_scsi_disks(struct parser *p)
 	}
 }
 
+/*
+ * libvirt's USB defaults: a listed controller without model= is
+ * piix3-uhci on every x86 machine; with no USB controller at all, one is
+ * added at index 0 — qemu-xhci on q35, piix3-uhci on pc — unless
+ * model='none' turned USB off.
+ */
+static void usb_defaults(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	bool any = false;
+	for (size_t i = 0; i < dom->ncontrollers; i++) {
+		struct controller *c = &dom->controllers[i];
+		if (c->type != CTRL_USB)
+			continue;
+		any = true;
+		if (c->model == CTRL_MODEL_DEFAULT)
+			c->model = CTRL_USB_PIIX3_UHCI;
+	}
+	if (any)
+		return;
+	bool q35 = dom->os.family == MACHINE_Q35;
+	XGROW(dom->controllers, dom->ncontrollers, dom->controllers_alloc);
+	dom->controllers[dom->ncontrollers++] = (struct controller){
+		.line = dom->line,
+		.type = CTRL_USB,
+		.model = q35 ? CTRL_USB_QEMU_XHCI : CTRL_USB_PIIX3_UHCI,
+		.vectors = -1,
+		.implicit = true,
+	};
+	diag_note(p->d, dom->line, "<domain>",
+		  "no USB controller: %s added at index 0, as libvirt adds it (<controller type='usb' model='none'/> leaves it out)",
+		  q35 ? "qemu-xhci" : "piix3-uhci");
+	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
+	      by_type_index);
+}
+
 void check_controllers(struct parser *p)
 {
 	struct domain *dom = p->dom;
@@ -455,6 +491,8 @@ void check_controllers(struct parser *p)
 		}
 		check_one(p, c);
 	}
+	if (!diag_failed(p->d))
+		usb_defaults(p);
 	if (!diag_failed(p->d))
 		check_usb(p);
 	if (!diag_failed(p->d))

@@ -225,6 +225,7 @@ struct controller {
 	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
 	int vectors;             /* virtio-serial; -1: not given */
 	bool auto_index;         /* no index=: the lowest free one, as libvirt */
+	bool implicit;           /* not in the XML: added as libvirt adds it */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -315,6 +316,8 @@ struct video {
 	unsigned heads;          /* 0: not given */
 	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
 	enum tristate iommu;
+	bool implicit;           /* not in the XML: libvirt's default video
+				  * for a graphics device */
 };
 
 struct input {
@@ -345,6 +348,8 @@ struct devices_misc {
 	struct rng *rngs;
 	size_t nrngs, rngs_alloc;
 	unsigned balloon_line;   /* 0: none, or model='none' */
+	bool balloon_none;       /* <memballoon model='none'/> */
+	bool balloon_implicit;   /* no <memballoon>: libvirt's virtio one */
 	enum tristate balloon_iommu;
 	enum tristate balloon_autodeflate, balloon_free_page_reporting;
 	uint64_t balloon_stats_period; /* seconds; 0: none */

@@ -207,8 +207,10 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
 	const char *model = xml_attr(n, "model");
-	if (strcmp(model, "none") == 0)
+	if (strcmp(model, "none") == 0) {
+		m->balloon_none = true;
 		return;
+	}
 	if (strcmp(model, "virtio") != 0) {
 		unsupported(p, n, "only model='virtio' (or 'none') balloons are supported");
 		return;
@@ -438,12 +440,42 @@ static void check_videos(struct parser *p, struct devices_misc *m)
 	}
 }
 
+/*
+ * The devices libvirt adds when the XML does not name them: a virtio
+ * balloon (unless <memballoon model='none'/>), and for a graphics device
+ * without <video> the default card, cirrus (what libvirt picks when QEMU
+ * has cirrus-vga).  The PS/2 mouse and keyboard libvirt adds are part of
+ * the pc and q35 machines: nothing to add.
+ */
+static void implicit_devices(struct parser *p, struct domain *dom)
+{
+	struct devices_misc *m = &dom->misc;
+	if (!m->balloon_line && !m->balloon_none) {
+		m->balloon_line = dom->line;
+		m->balloon_implicit = true;
+		diag_note(p->d, dom->line, "<domain>",
+			  "no <memballoon>: a virtio balloon, as libvirt adds it (<memballoon model='none'/> leaves it out)");
+	}
+	if (m->graphics.line && !m->nvideos) {
+		XGROW(m->videos, m->nvideos, m->videos_alloc);
+		m->videos[m->nvideos++] = (struct video){
+			.line = m->graphics.line,
+			.model = VIDEO_CIRRUS,
+			.model_name = "cirrus",
+			.implicit = true,
+		};
+		diag_note(p->d, m->graphics.line, "<graphics>",
+			  "no <video>: a cirrus card, libvirt's default (<video><model type='none'/></video> leaves it out)");
+	}
+}
+
 /* Whole-domain checks: the videos, the machine's watchdog, the audio a
  * display names. */
 void check_misc(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
+	implicit_devices(p, dom);
 	check_videos(p, m);
 	if (!diag_failed(p->d) && m->watchdog_line &&
 	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
