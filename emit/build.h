@@ -87,6 +87,11 @@ void build_launch_security(struct build *b);
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element);
 
+/* pci.c: a whole slot for a multifunction group (a USB2 controller and
+ * its companions): its bus in BUS and its slot in *SLOT. */
+bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
+		      unsigned line, const char *element);
+
 /* virtio.c: the options an encrypted guest's virtio devices need, unless
  * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
  * device, which also gets disable-legacy=on. */
@@ -119,6 +124,13 @@ void build_interfaces(struct build *b);  /* interface.c */
 void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
+
+/* spice.c: the desktop — audio backend, SPICE, sound, USB redirection */
+#define AUDIO_ID "audio0"        /* the -audiodev every user names */
+void build_audiodev(struct build *b);
+void build_spice(struct build *b);
+void build_sounds(struct build *b);
+void build_redirdevs(struct build *b);
 
 /* state.c */
 struct plan_file *plan_add_file(struct plan *plan);

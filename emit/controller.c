@@ -99,6 +99,53 @@ static void build_one(struct build *b, enum controller_type type,
 	build_push(b, &kv, "-device");
 }
 
+static bool companion(const struct controller *c)
+{
+	return c->type == CTRL_USB && c->model >= CTRL_USB_ICH9_UHCI1 &&
+	       c->model <= CTRL_USB_ICH9_UHCI3;
+}
+
+/*
+ * An ich9-ehci1 with its USB1 companions, on one slot as on real ICH9 and
+ * as libvirt places them: EHCI on function 7, uhci1-3 on functions 0-2
+ * (function 0 multifunction), each companion on the EHCI's bus from its
+ * first port.  FIRST..END are the USB controllers of that index.
+ */
+static void build_usb2(struct build *b, const struct controller *ehci,
+		       const struct controller *first, const struct controller *end)
+{
+	char bus[24], addr[24], id[24], master[32];
+	unsigned slot;
+	if (!pci_reserve_slot(b, bus, sizeof(bus), &slot, ehci->line, "<controller>"))
+		return;
+	snprintf(id, sizeof(id), "usb%u", ehci->index);
+	snprintf(master, sizeof(master), "%s.0", id);
+	struct keyval kv;
+	kv_begin(&kv, "ich9-usb-ehci1");
+	kv_str(&kv, "id", id);
+	kv_str(&kv, "bus", bus);
+	snprintf(addr, sizeof(addr), "0x%x.0x7", slot);
+	kv_str(&kv, "addr", addr);
+	build_push(b, &kv, "-device");
+	static const char *const drivers[] = {
+		"ich9-usb-uhci1", "ich9-usb-uhci2", "ich9-usb-uhci3",
+	};
+	for (const struct controller *c = first; c < end; c++) {
+		if (!companion(c) || c->index != ehci->index)
+			continue;
+		unsigned function = c->model - CTRL_USB_ICH9_UHCI1;
+		kv_begin(&kv, drivers[function]);
+		kv_str(&kv, "masterbus", master);
+		kv_u64(&kv, "firstport", (unsigned)c->startport);
+		kv_str(&kv, "bus", bus);
+		snprintf(addr, sizeof(addr), "0x%x.0x%x", slot, function);
+		kv_str(&kv, "addr", addr);
+		if (function == 0)
+			kv_bool(&kv, "multifunction", true);
+		build_push(b, &kv, "-device");
+	}
+}
+
 /* The line of a device that needs controller TYPE index 0 (0: none), and
  * in *ELEMENT its element. */
 static unsigned needs_implicit(const struct domain *dom,
@@ -154,9 +201,19 @@ void build_controllers(struct build *b)
 		for (size_t i = first; i < dom->ncontrollers &&
 				       dom->controllers[i].type == type; i++) {
 			const struct controller *c = &dom->controllers[i];
-			if (c->model == CTRL_USB_NONE)
+			if (c->model == CTRL_USB_NONE || companion(c))
 				continue;
-			build_one(b, type, c, c->line, "<controller>");
+			const struct controller *end = c;
+			while (end < dom->controllers + dom->ncontrollers &&
+			       end->type == type && end->index == c->index)
+				end++;
+			bool group = false;
+			for (const struct controller *k = dom->controllers + first; k < end; k++)
+				group = group || (k->index == c->index && companion(k));
+			if (c->model == CTRL_USB_ICH9_EHCI1 && group)
+				build_usb2(b, c, dom->controllers + first, end);
+			else
+				build_one(b, type, c, c->line, "<controller>");
 			if (diag_failed(b->d))
 				return;
 		}

@@ -35,6 +35,8 @@ struct host_facts {
 	struct domcaps domcaps;
 	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
 	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+	unsigned spice_port;     /* SPICE autoport: the first free TCP port
+				  * from 5900, as libvirt's allocator; 0: none */
 };
 
 #endif

@@ -37,7 +37,8 @@ static const struct model usb_models[] = {
 	{ "none", CTRL_USB_NONE }, { "qemu-xhci", CTRL_USB_QEMU_XHCI },
 	{ "nec-xhci", CTRL_USB_NEC_XHCI }, { "piix3-uhci", CTRL_USB_PIIX3_UHCI },
 	{ "ich9-ehci1", CTRL_USB_ICH9_EHCI1 }, { "piix4-uhci", 0 }, { "ehci", 0 },
-	{ "ich9-uhci1", 0 }, { "ich9-uhci2", 0 }, { "ich9-uhci3", 0 },
+	{ "ich9-uhci1", CTRL_USB_ICH9_UHCI1 }, { "ich9-uhci2", CTRL_USB_ICH9_UHCI2 },
+	{ "ich9-uhci3", CTRL_USB_ICH9_UHCI3 },
 	{ "vt82c686b-uhci", 0 }, { "pci-ohci", 0 }, { "qusb1", 0 },
 	{ "qusb2", 0 }, { "default", 0 }, { NULL, 0 },
 };
@@ -97,8 +98,12 @@ static bool parse_children(struct parser *p, const xmlNode *n,
 			}
 			have_driver = true;
 			parse_driver(p, k, c);
-		} else if (xml_is(k, "master")) {
-			unsupported(p, k, "USB companion controllers are not supported; expected one USB controller of its own");
+		} else if (xml_is(k, "master") && c->type == CTRL_USB) {
+			static const char *const known[] = { "startport", NULL };
+			uint64_t port;
+			if (known_attrs(p, k, known) && attr_required(p, k, "startport") &&
+			    attr_decimal(p, k, "startport", 0, 5, &port))
+				c->startport = (int)port;
 		} else {
 			unsupported(p, k, NULL);
 		}
@@ -188,6 +193,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		.line = xml_line(n),
 		.type = (enum controller_type)t,
 		.vectors = -1,
+		.startport = -1,
 	};
 	uint64_t index;
 	if (!xml_attr(n, "index"))
@@ -204,7 +210,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		break;
 	case CTRL_USB:
 		keep = parse_model(p, n, &c, usb_models,
-				   "'none', 'qemu-xhci', 'nec-xhci', 'piix3-uhci' or 'ich9-ehci1'");
+				   "'none', 'qemu-xhci', 'nec-xhci', 'piix3-uhci', 'ich9-ehci1' or its companions 'ich9-uhci1' to 'ich9-uhci3'");
 		break;
 	case CTRL_VIRTIO_SERIAL:
 		if (xml_attr(n, "model") && strcmp(xml_attr(n, "model"), "virtio") != 0) {
@@ -389,6 +395,39 @@ static void check_one(struct parser *p, const struct controller *c)
 			  : c->type == CTRL_SATA ? "AHCI controller" : "IDE controller");
 }
 
+static bool is_companion(const struct controller *c)
+{
+	return c->type == CTRL_USB && c->model >= CTRL_USB_ICH9_UHCI1 &&
+	       c->model <= CTRL_USB_ICH9_UHCI3;
+}
+
+/* ich9-uhci1..3 are USB1 companions of the ich9-ehci1 with their index;
+ * without <master startport>, libvirt gives them ports 0, 2 and 4. */
+static void check_companions(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
+		struct controller *c = &dom->controllers[i];
+		if (!is_companion(c)) {
+			if (c->startport >= 0)
+				diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
+					   "<master startport> on a controller that is not a companion; expected it only on ich9-uhci1 to ich9-uhci3");
+			continue;
+		}
+		bool master = false;
+		for (size_t k = 0; k < dom->ncontrollers; k++)
+			master = master || (dom->controllers[k].type == CTRL_USB &&
+					    dom->controllers[k].index == c->index &&
+					    dom->controllers[k].model == CTRL_USB_ICH9_EHCI1);
+		if (!master)
+			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
+				   "a USB companion with index='%u' and no ich9-ehci1 of that index; expected <controller type='usb' index='%u' model='ich9-ehci1'/>",
+				   c->index, c->index);
+		if (c->startport < 0)
+			c->startport = 2 * (c->model - CTRL_USB_ICH9_UHCI1);
+	}
+}
+
 /* USB off (model='none') against USB controllers and USB devices. */
 static void check_usb(struct parser *p)
 {
@@ -467,6 +506,7 @@ static void usb_defaults(struct parser *p)
 		.type = CTRL_USB,
 		.model = q35 ? CTRL_USB_QEMU_XHCI : CTRL_USB_PIIX3_UHCI,
 		.vectors = -1,
+		.startport = -1,
 		.implicit = true,
 	};
 	diag_note(p->d, dom->line, "<domain>",
@@ -483,7 +523,8 @@ void check_controllers(struct parser *p)
 		return;
 	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
 		const struct controller *c = &dom->controllers[i];
-		if (i > 0 && c->type == c[-1].type && c->index == c[-1].index) {
+		if (i > 0 && c->type == c[-1].type && c->index == c[-1].index &&
+		    !is_companion(c) && !is_companion(&c[-1])) {
 			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
 				   "type='%s' index='%u' is already used by the controller at line %u; expected unique indices",
 				   type_names[c->type], c->index, c[-1].line);
@@ -491,6 +532,8 @@ void check_controllers(struct parser *p)
 		}
 		check_one(p, c);
 	}
+	if (!diag_failed(p->d))
+		check_companions(p);
 	if (!diag_failed(p->d))
 		usb_defaults(p);
 	if (!diag_failed(p->d))

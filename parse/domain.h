@@ -211,6 +211,8 @@ enum controller_model {
 	CTRL_VIRTIO_SCSI,
 	CTRL_USB_NONE, CTRL_USB_QEMU_XHCI, CTRL_USB_NEC_XHCI,
 	CTRL_USB_PIIX3_UHCI, CTRL_USB_ICH9_EHCI1,
+	CTRL_USB_ICH9_UHCI1, CTRL_USB_ICH9_UHCI2, CTRL_USB_ICH9_UHCI3,
+	                         /* USB1 companions of an ich9-ehci1 */
 	CTRL_PCI_ROOT, CTRL_PCIE_ROOT,
 };
 
@@ -226,6 +228,8 @@ struct controller {
 	int vectors;             /* virtio-serial; -1: not given */
 	bool auto_index;         /* no index=: the lowest free one, as libvirt */
 	bool implicit;           /* not in the XML: added as libvirt adds it */
+	int startport;           /* companion: <master startport>; -1: none
+				  * given (check_controllers sets libvirt's) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -254,7 +258,10 @@ struct interface {
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
 
 enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL };
-enum chardev_backend { CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL };
+enum chardev_backend {
+	CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL,
+	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
+};
 
 struct chardev {
 	unsigned line;
@@ -362,6 +369,64 @@ struct devices_misc {
 	unsigned audio_line;     /* <audio type='none'>; 0: none */
 	unsigned audio_id;
 	bool audio_none;
+	const char *audio_type;  /* static: "none", "spice", "alsa", "oss",
+				  * "wav" (type='file'), "dbus"; NULL: none */
+	char *audio_path;        /* type='file': <audio path=...> */
+	bool audio_implicit;     /* added for a <sound> with no <audio> */
+};
+
+/* --- SPICE, sound, USB redirection: parse/spice.c, emit/spice.c -------- */
+
+enum spice_channel_mode { SPICE_ANY = 0, SPICE_SECURE, SPICE_INSECURE };
+
+struct spice_channel {
+	const char *name;        /* static: main, display, inputs, ... */
+	enum spice_channel_mode mode;
+};
+
+struct spice {
+	unsigned line;           /* 0: no <graphics type='spice'> */
+	int port;                /* -1: autoport; 0: none; else 1-65535 */
+	int tls_port;            /* -1: autoport; 0: none */
+	enum graphics_listen listen_type;
+	char *listen;            /* address (NULL: 127.0.0.1) or socket path
+				  * (NULL: in the state dir) */
+	/* <image compression>, <jpeg>, <zlib>, <playback>, <streaming mode>:
+	 * static strings, NULL when not given */
+	const char *image, *jpeg, *zlib, *playback, *streaming;
+	enum tristate agent_mouse; /* <mouse mode='client'|'server'> */
+	bool no_copypaste;       /* <clipboard copypaste='no'/> */
+	bool no_file_transfer;   /* <filetransfer enable='no'/> */
+	enum spice_channel_mode default_mode;
+	struct spice_channel channels[8];
+	size_t nchannels;
+	unsigned audio_id;       /* <audio id='N'/> child; 0: none */
+	unsigned audio_line;
+};
+
+enum sound_model {
+	SOUND_ICH6, SOUND_ICH9, SOUND_AC97, SOUND_ES1370, SOUND_SB16, SOUND_USB,
+};
+
+struct sound {
+	unsigned line;
+	enum sound_model model;
+	const char *codecs[4];   /* hda: "hda-duplex", ...; none: one duplex */
+	size_t ncodecs;
+	unsigned audio_id;       /* <audio id='N'/> child; 0: the domain's */
+};
+
+struct redirdev {
+	unsigned line;           /* bus='usb' type='spicevmc' */
+	unsigned boot_order;     /* 0: none */
+};
+
+struct desktop {
+	struct spice spice;
+	struct sound *sounds;
+	size_t nsounds, sounds_alloc;
+	struct redirdev *redirdevs;
+	size_t nredirdevs, redirdevs_alloc;
 };
 
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */
@@ -410,6 +475,7 @@ struct domain {
 	struct chardev *chardevs;
 	size_t nchardevs, chardevs_alloc;
 	struct devices_misc misc;
+	struct desktop desktop;
 	struct qemu_passthrough qemu;
 
 	struct launch_security launch;

@@ -48,6 +48,8 @@ static const struct element_row rows[] = {
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
+	{ "sound",         NULL, IN_DEVICES, parse_sound,           check_desktop,     free_desktop },
+	{ "redirdev",      NULL, IN_DEVICES, parse_redirdev,        NULL,              NULL },
 	{ "os",            NULL, IN_DOMAIN,  parse_os,              check_os,          free_os },
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },

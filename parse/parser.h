@@ -156,6 +156,12 @@ void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
+/* spice.c: <graphics type='spice'> (from graphics.c), <sound>, <redirdev> */
+void parse_spice(struct parser *p, const xmlNode *n);
+void parse_sound(struct parser *p, const xmlNode *n);
+void parse_redirdev(struct parser *p, const xmlNode *n);
+void check_desktop(struct parser *p);
+void free_desktop(struct domain *dom);
 /* qemu_ns.c: <qemu:commandline> */
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);
