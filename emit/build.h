@@ -28,6 +28,8 @@ struct firmware {
 	char *nvram;             /* pflash1, or NULL */
 	char *nvram_template;
 	bool nvram_in_state_dir;
+	bool secure;             /* Secure Boot: cfi.pflash01 secure=on */
+	bool requires_smm;       /* chosen firmware needs SMM: smm=on */
 };
 
 struct build {

@@ -103,9 +103,14 @@ struct os {
 	enum tristate loader_secure;
 	enum tristate loader_stateless;
 
-	char *nvram;             /* path; NULL: none */
+	char *nvram;             /* path; NULL: none, or <nvram> without a
+				  * path (nvram_line set): the guest's own
+				  * store in sevqemu's place */
 	char *nvram_template;
 	unsigned nvram_line;
+	/* <os><firmware><feature enabled= name=>: what the chosen firmware
+	 * must (TRI_ON) or must not (TRI_OFF) offer */
+	enum tristate fw_secure_boot, fw_enrolled_keys;
 
 	char *kernel, *initrd, *cmdline;
 	unsigned kernel_line;
