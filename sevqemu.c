@@ -69,6 +69,10 @@ static const char usage_text[] =
 	"      --probe            ask the emulator what it has; refuse what it lacks\n"
 	"      --qmp PATH         add a QMP socket for the attestation flow\n"
 	"      --paused           start QEMU stopped (-S)\n"
+	"      --network-bridge NAME=BRIDGE  attach <interface type='network'>\n"
+	"                         NAME to BRIDGE (repeatable); else the bridge of\n"
+	"                         /etc/libvirt/qemu/networks/NAME.xml\n"
+	"      --network-dir DIR  where libvirt network definitions are read\n"
 	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
 	"\n"
 	"  -h, --help             this help\n"
@@ -79,7 +83,8 @@ static const char usage_text[] =
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
-	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE,
+	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_NETWORK_BRIDGE,
+	OPT_NETWORK_DIR,
 };
 
 static const struct option long_options[] = {
@@ -100,6 +105,8 @@ static const struct option long_options[] = {
 	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "network-bridge", required_argument, NULL, OPT_NETWORK_BRIDGE },
+	{ "network-dir", required_argument, NULL, OPT_NETWORK_DIR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -149,6 +156,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_QMP: o->translate.plan.qmp = optarg; break;
 		case OPT_PAUSED: o->translate.plan.paused = true; break;
 		case OPT_PROBE: o->probe = true; break;
+		case OPT_NETWORK_BRIDGE:
+			if (!network_map_add(&o->translate.network, optarg))
+				return usage_error("--network-bridge '%s' is not NAME=BRIDGE; expected e.g. default=virbr0", optarg);
+			break;
+		case OPT_NETWORK_DIR: o->translate.network.dir = optarg; break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -278,6 +290,7 @@ int main(int argc, char **argv)
 	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
 		  o.verbosity);
 	status = run(&o, &d);
+	network_options_release(&o.translate.network);
 	diag_release(&d);
 	xmlCleanupParser();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

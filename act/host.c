@@ -117,6 +117,9 @@ void host_facts_release(struct host_facts *facts)
 	free(facts->emulator);
 	free(facts->state_dir.path);
 	free(facts->state_dir.problem);
+	for (size_t i = 0; i < facts->nnetwork_bridges; i++)
+		free(facts->network_bridges[i]);
+	free(facts->network_bridges);
 	memset(facts, 0, sizeof(*facts));
 }
 

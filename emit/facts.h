@@ -6,6 +6,7 @@
 #define SEVQEMU_FACTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The <sev> feature of libvirt's domain capabilities (--domcaps). */
 struct domcaps {
@@ -35,6 +36,9 @@ struct host_facts {
 	struct domcaps domcaps;
 	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
 	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+	char **network_bridges;  /* per interface: the bridge of a
+				  * type='network' one, else NULL */
+	size_t nnetwork_bridges;
 	unsigned spice_port;     /* SPICE autoport: the first free TCP port
 				  * from 5900, as libvirt's allocator; 0: none */
 };

@@ -239,13 +239,18 @@ struct controller {
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
 
-enum net_type { NET_USER, NET_BRIDGE, NET_ETHERNET };
+enum net_type {
+	NET_USER, NET_BRIDGE, NET_ETHERNET,
+	NET_NETWORK,             /* libvirt's virtual network: its bridge,
+				  * found by act/ (host_facts.network_bridges) */
+};
 enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
 
 struct interface {
 	unsigned line;
 	enum net_type type;
 	char *bridge;            /* type='bridge': <source bridge> */
+	char *network;           /* type='network': <source network> */
 	char *tap;               /* type='ethernet': <target dev> */
 	enum net_model model;    /* virtio when no <model> */
 	char *mac;               /* canonical lower-case, or NULL */
