@@ -48,6 +48,18 @@ static void parse_type(struct parser *p, const xmlNode *n)
 	os->machine = xstrdup(machine);
 }
 
+/* A firmware image's format= (or templateFormat=): raw; qcow2 is valid
+ * libvirt that sevqemu does not translate.  False when refused. */
+static bool raw_format(struct parser *p, const xmlNode *n, const char *attr)
+{
+	static const char *const formats[] = { "raw", "qcow2", NULL };
+	int f = attr_choice(p, n, attr, formats);
+	if (f == 1)
+		refuse(p, n, "%s='qcow2' is not supported: sevqemu gives firmware and variable stores as raw images; expected %s='raw'",
+		       attr, attr);
+	return f != -2 && f != 1;
+}
+
 static void parse_loader(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
@@ -59,8 +71,7 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	static const char *const known[] = {
 		"readonly", "type", "secure", "stateless", "format", NULL,
 	};
-	static const char *const formats[] = { "raw", NULL };
-	if (!known_attrs(p, n, known) || attr_choice(p, n, "format", formats) == -2)
+	if (!known_attrs(p, n, known) || !raw_format(p, n, "format"))
 		return;
 	static const char *const types[] = { "rom", "pflash", NULL };
 	int type = attr_choice(p, n, "type", types);
@@ -99,14 +110,10 @@ static void parse_nvram(struct parser *p, const xmlNode *n)
 	static const char *const known[] = {
 		"template", "format", "templateFormat", NULL,
 	};
-	if (!known_attrs(p, n, known) ||
-	    attr_choice(p, n, "templateFormat", (const char *const[]){ "raw", NULL }) == -2)
+	if (!known_attrs(p, n, known) || !raw_format(p, n, "templateFormat") ||
+	    !raw_format(p, n, "format"))
 		return;
 	const char *template = xml_attr(n, "template");
-	static const char *const formats[] = { "raw", NULL };
-	attr_choice(p, n, "format", formats);
-	if (diag_failed(p->d))
-		return;
 	char *path = xml_text(n, p->d);
 	if (!path)
 		return;

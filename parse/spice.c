@@ -151,10 +151,16 @@ static void spice_ports(struct parser *p, const xmlNode *n, struct spice *s)
 	if (autoport == TRI_ON) {
 		s->port = -1;
 		s->tls_port = 0; /* libvirt allocates one only with spice_tls */
-	} else if (autoport == TRI_OFF && s->port < 0 && s->tls_port <= 0) {
+	}
+}
+
+/* After <listen>: autoport='no' needs a port where SPICE listens on TCP. */
+static void spice_port_given(struct parser *p, const xmlNode *n, const struct spice *s)
+{
+	if (attr_yesno(p, n, "autoport") == TRI_OFF && s->port < 0 &&
+	    s->tls_port <= 0 && s->listen_type == LISTEN_ADDRESS)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "autoport='no' without a port; expected port='5900' or above");
-	}
 }
 
 void parse_spice(struct parser *p, const xmlNode *n)
@@ -194,6 +200,8 @@ void parse_spice(struct parser *p, const xmlNode *n)
 		else if (!spice_option(p, c, s))
 			spice_switch(p, c, s);
 	}
+	if (!diag_failed(p->d))
+		spice_port_given(p, n, s);
 }
 
 static const char *const sound_models[] = {
