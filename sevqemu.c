@@ -78,6 +78,10 @@ static const char usage_text[] =
 	"      --probe            ask the emulator what it has; refuse what it lacks\n"
 	"      --qmp PATH         add a QMP socket for the attestation flow\n"
 	"      --paused           start QEMU stopped (-S)\n"
+	"      --network-bridge NAME=BRIDGE  attach <interface type='network'>\n"
+	"                         NAME to BRIDGE (repeatable); else the bridge of\n"
+	"                         /etc/libvirt/qemu/networks/NAME.xml\n"
+	"      --network-dir DIR  where libvirt network definitions are read\n"
 	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
 	"      --helper-wait SECONDS  stop a helper (swtpm, virtiofsd) that QEMU\n"
 	"                         has not connected to by then (default 30; 0: never)\n"
@@ -92,6 +96,7 @@ static const char usage_text[] =
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
 	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_HELPER_WAIT,
+	OPT_NETWORK_BRIDGE, OPT_NETWORK_DIR,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +118,8 @@ static const struct option long_options[] = {
 	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "helper-wait", required_argument, NULL, OPT_HELPER_WAIT },
+	{ "network-bridge", required_argument, NULL, OPT_NETWORK_BRIDGE },
+	{ "network-dir", required_argument, NULL, OPT_NETWORK_DIR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -178,6 +185,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_seconds(optarg, &o->helpers.wait))
 				return usage_error("--helper-wait '%s' is not a number of seconds from 0 to 86400", optarg);
 			break;
+		case OPT_NETWORK_BRIDGE:
+			if (!network_map_add(&o->translate.network, optarg))
+				return usage_error("--network-bridge '%s' is not NAME=BRIDGE; expected e.g. default=virbr0", optarg);
+			break;
+		case OPT_NETWORK_DIR: o->translate.network.dir = optarg; break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -317,6 +329,7 @@ int main(int argc, char **argv)
 	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
 		  o.verbosity);
 	status = run(&o, &d);
+	network_options_release(&o.translate.network);
 	diag_release(&d);
 	xmlCleanupParser();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

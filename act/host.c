@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -117,5 +120,43 @@ void host_facts_release(struct host_facts *facts)
 	free(facts->virtiofsd);
 	free(facts->state_dir.path);
 	free(facts->state_dir.problem);
+	for (size_t i = 0; i < facts->nnetwork_bridges; i++)
+		free(facts->network_bridges[i]);
+	free(facts->network_bridges);
 	memset(facts, 0, sizeof(*facts));
+}
+
+/* Whether PORT can be bound on FAMILY's any-address (a family the host
+ * lacks counts as free). */
+static bool port_free(int family, unsigned port)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	int rc;
+	if (family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+					  .sin6_port = htons((uint16_t)port),
+					  .sin6_addr = IN6ADDR_ANY_INIT };
+		rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	} else {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons((uint16_t)port),
+					 .sin_addr.s_addr = htonl(INADDR_ANY) };
+		rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	int err = errno;
+	close(fd);
+	return rc == 0 || err != EADDRINUSE;
+}
+
+unsigned host_free_port(unsigned from)
+{
+	for (unsigned port = from; port <= 65535; port++)
+		if (port_free(AF_INET, port) && port_free(AF_INET6, port))
+			return port;
+	return 0;
 }

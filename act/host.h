@@ -45,6 +45,10 @@ char *host_choose_emulator(const struct domain *dom, const char *given,
 			   bool exec, struct diag *d);
 
 /* Releases what the acting side put in FACTS. */
+/* The first TCP port from FROM that binds on every address, as libvirt's
+ * port allocator finds one for SPICE; 0: none free. */
+unsigned host_free_port(unsigned from);
+
 void host_facts_release(struct host_facts *facts);
 
 #endif

@@ -32,6 +32,11 @@ static bool gather_host(const struct translate_options *o,
 		return false;
 	state_dir_choose(dom, o->state_dir, &host->state_dir);
 	helpers_find(dom, host);
+	if (!network_bridges_resolve(dom, &o->network, host, d))
+		return false;
+	const struct spice *spice = &dom->desktop.spice;
+	if (spice->line && spice->port < 0 && spice->listen_type == LISTEN_ADDRESS)
+		host->spice_port = host_free_port(5900);
 	return true;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "act/network.h"
 #include "emit/plan.h"
 #include "lib/diag.h"
 #include "parse/domain.h"
@@ -24,6 +25,7 @@ struct translate_options {
 	const char *state_dir;     /* --state-dir DIR, or NULL: the default */
 	bool exec;                 /* --exec: the emulator must be there */
 	const char *recorded_cpuid; /* "EAX:EBX" instead of this CPU's, or NULL */
+	struct network_options network; /* --network-bridge, --network-dir */
 };
 
 struct translation {

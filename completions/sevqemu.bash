@@ -63,7 +63,7 @@ _sevqemu()
 
     local long_opts='--dry-run --exec --state-dir= --format= --quiet --verbose
         --emulator= --domcaps= --dh-cert= --session= --cgs --ignore-unsupported
-        --probe --qmp= --paused --helper-wait= --help --version'
+        --probe --qmp= --paused --helper-wait= --network-bridge= --network-dir= --help --version'
     local short_opts='-n -x -d -f -q -v -h -V'
     local formats='shell args nul json'
 
@@ -92,8 +92,15 @@ _sevqemu()
         case $opt in
             --format)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -W "$formats" -- "$val") ;;
-            --state-dir)
+            --state-dir|--network-dir)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -d -- "$val") ;;
+            --network-bridge)
+                # NAME=BRIDGE: the host's bridges after the '='.
+                if [[ $val == *=* ]]; then
+                    local bridges
+                    bridges=$(cd /sys/class/net 2>/dev/null && for b in */bridge; do echo "${b%/bridge}"; done)
+                    mapfile -t COMPREPLY < <(compgen -P "$opt=${val%%=*}=" -W "$bridges" -- "${val#*=}")
+                fi ;;
             --dh-cert|--session|--domcaps|--emulator|--qmp)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -f -- "$val") ;;
         esac
@@ -114,7 +121,9 @@ _sevqemu()
         -f|--format)
             mapfile -t COMPREPLY < <(compgen -W "$formats" -- "$cur")
             return 0 ;;
-        -d|--state-dir)
+        --network-bridge)
+            return 0 ;;
+        -d|--state-dir|--network-dir)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")
             return 0 ;;

@@ -28,6 +28,8 @@ struct firmware {
 	char *nvram;             /* pflash1, or NULL */
 	char *nvram_template;
 	bool nvram_in_state_dir;
+	bool secure;             /* Secure Boot: cfi.pflash01 secure=on */
+	bool requires_smm;       /* chosen firmware needs SMM: smm=on */
 };
 
 struct build {
@@ -87,6 +89,11 @@ void build_launch_security(struct build *b);
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element);
 
+/* pci.c: a whole slot for a multifunction group (a USB2 controller and
+ * its companions): its bus in BUS and its slot in *SLOT. */
+bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
+		      unsigned line, const char *element);
+
 /* virtio.c: the options an encrypted guest's virtio devices need, unless
  * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
  * device, which also gets disable-legacy=on. */
@@ -130,6 +137,12 @@ void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 
 void build_tpm(struct build *b);         /* tpm.c */
 void build_filesystems(struct build *b); /* filesystem.c */
+/* spice.c: the desktop — audio backend, SPICE, sound, USB redirection */
+#define AUDIO_ID "audio0"        /* the -audiodev every user names */
+void build_audiodev(struct build *b);
+void build_spice(struct build *b);
+void build_sounds(struct build *b);
+void build_redirdevs(struct build *b);
 
 /* state.c */
 struct plan_file *plan_add_file(struct plan *plan);

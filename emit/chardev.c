@@ -49,6 +49,7 @@ static bool push_chardev(struct build *b, const struct chardev *c,
 	static const char *const names[] = {
 		[CHR_PTY] = "pty", [CHR_FILE] = "file", [CHR_UNIX] = "socket",
 		[CHR_TCP] = "socket", [CHR_STDIO] = "stdio", [CHR_NULL] = "null",
+		[CHR_SPICEVMC] = "spicevmc",
 	};
 	char *sock = NULL;
 	if (c->backend == CHR_UNIX && !c->path &&
@@ -79,6 +80,9 @@ static bool push_chardev(struct build *b, const struct chardev *c,
 			kv_bool(&kv, "telnet", true);
 		if (c->reconnect)
 			kv_u64(&kv, "reconnect", c->reconnect);
+		break;
+	case CHR_SPICEVMC:
+		kv_str(&kv, "name", "vdagent");
 		break;
 	case CHR_PTY:
 	case CHR_STDIO:

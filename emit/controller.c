@@ -3,8 +3,8 @@
  * its own; the machine's PCI root, AHCI and IDE are built in and emit
  * nothing.  A device that needs a controller the XML does not list gets an
  * implicit one at index 0, as libvirt adds it: virtio-scsi for scsi disks,
- * qemu-xhci (q35) or piix3-usb-uhci (pc) for USB devices, virtio-serial for
- * virtio channels and consoles.  Order: USB, SCSI, virtio-serial (libvirt's),
+ * virtio-serial for virtio channels and consoles.  (The USB controller
+ * every guest gets unless model='none' is added by the parser.)  Order: USB, SCSI, virtio-serial (libvirt's),
  * each by index.
  */
 #include <stdio.h>
@@ -69,7 +69,12 @@ static void build_one(struct build *b, enum controller_type type,
 	struct keyval kv;
 	kv_begin(&kv, driver);
 	kv_str(&kv, "id", id);
-	if (!pci_place(b, &kv, line, element)) {
+	if (type == CTRL_USB && !q35 && index == 0 && c &&
+	    c->model == CTRL_USB_PIIX3_UHCI) {
+		/* The PIIX3's own USB function, where libvirt puts it. */
+		kv_str(&kv, "bus", "pci.0");
+		kv_str(&kv, "addr", "0x1.0x2");
+	} else if (!pci_place(b, &kv, line, element)) {
 		kv_discard(&kv);
 		return;
 	}
@@ -92,6 +97,53 @@ static void build_one(struct build *b, enum controller_type type,
 			  "needs controller %s: added %s (no <controller type='%s' index='0'>)",
 			  id, driver, type == CTRL_SCSI ? "scsi" : type == CTRL_USB ? "usb" : "virtio-serial");
 	build_push(b, &kv, "-device");
+}
+
+static bool companion(const struct controller *c)
+{
+	return c->type == CTRL_USB && c->model >= CTRL_USB_ICH9_UHCI1 &&
+	       c->model <= CTRL_USB_ICH9_UHCI3;
+}
+
+/*
+ * An ich9-ehci1 with its USB1 companions, on one slot as on real ICH9 and
+ * as libvirt places them: EHCI on function 7, uhci1-3 on functions 0-2
+ * (function 0 multifunction), each companion on the EHCI's bus from its
+ * first port.  FIRST..END are the USB controllers of that index.
+ */
+static void build_usb2(struct build *b, const struct controller *ehci,
+		       const struct controller *first, const struct controller *end)
+{
+	char bus[24], addr[24], id[24], master[32];
+	unsigned slot;
+	if (!pci_reserve_slot(b, bus, sizeof(bus), &slot, ehci->line, "<controller>"))
+		return;
+	snprintf(id, sizeof(id), "usb%u", ehci->index);
+	snprintf(master, sizeof(master), "%s.0", id);
+	struct keyval kv;
+	kv_begin(&kv, "ich9-usb-ehci1");
+	kv_str(&kv, "id", id);
+	kv_str(&kv, "bus", bus);
+	snprintf(addr, sizeof(addr), "0x%x.0x7", slot);
+	kv_str(&kv, "addr", addr);
+	build_push(b, &kv, "-device");
+	static const char *const drivers[] = {
+		"ich9-usb-uhci1", "ich9-usb-uhci2", "ich9-usb-uhci3",
+	};
+	for (const struct controller *c = first; c < end; c++) {
+		if (!companion(c) || c->index != ehci->index)
+			continue;
+		unsigned function = c->model - CTRL_USB_ICH9_UHCI1;
+		kv_begin(&kv, drivers[function]);
+		kv_str(&kv, "masterbus", master);
+		kv_u64(&kv, "firstport", (unsigned)c->startport);
+		kv_str(&kv, "bus", bus);
+		snprintf(addr, sizeof(addr), "0x%x.0x%x", slot, function);
+		kv_str(&kv, "addr", addr);
+		if (function == 0)
+			kv_bool(&kv, "multifunction", true);
+		build_push(b, &kv, "-device");
+	}
 }
 
 /* The line of a device that needs controller TYPE index 0 (0: none), and
@@ -189,9 +241,19 @@ void build_controllers(struct build *b)
 		for (size_t i = first; i < dom->ncontrollers &&
 				       dom->controllers[i].type == type; i++) {
 			const struct controller *c = &dom->controllers[i];
-			if (c->model == CTRL_USB_NONE)
+			if (c->model == CTRL_USB_NONE || companion(c))
 				continue;
-			build_one(b, type, c, 0, c->line, "<controller>");
+			const struct controller *end = c;
+			while (end < dom->controllers + dom->ncontrollers &&
+			       end->type == type && end->index == c->index)
+				end++;
+			bool group = false;
+			for (const struct controller *k = dom->controllers + first; k < end; k++)
+				group = group || (k->index == c->index && companion(k));
+			if (c->model == CTRL_USB_ICH9_EHCI1 && group)
+				build_usb2(b, c, dom->controllers + first, end);
+			else
+				build_one(b, type, c, 0, c->line, "<controller>");
 			if (diag_failed(b->d))
 				return;
 		}

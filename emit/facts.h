@@ -6,6 +6,7 @@
 #define SEVQEMU_FACTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The <sev> feature of libvirt's domain capabilities (--domcaps). */
 struct domcaps {
@@ -38,6 +39,11 @@ struct host_facts {
 	/* Helper programs, looked up only when the guest needs them; NULL:
 	 * not installed (act/helpers.c refuses to start them, 69). */
 	char *swtpm, *swtpm_setup, *virtiofsd;
+	char **network_bridges;  /* per interface: the bridge of a
+				  * type='network' one, else NULL */
+	size_t nnetwork_bridges;
+	unsigned spice_port;     /* SPICE autoport: the first free TCP port
+				  * from 5900, as libvirt's allocator; 0: none */
 };
 
 #endif

@@ -5,9 +5,15 @@
  * in /usr/share/qemu/firmware, /etc/qemu/firmware and
  * $XDG_CONFIG_HOME/qemu/firmware, where a file of the same name in a later
  * directory masks the earlier one (an empty file masks without replacing),
- * taken in file-name order.  A descriptor fits when it offers UEFI for
- * x86_64 on the guest's machine type and the AMD feature the guest needs
- * (amd-sev, amd-sev-es, amd-sev-snp), and asks for no SMM.
+ * taken in file-name order.  A descriptor fits, as in libvirt's
+ * qemu_firmware.c, when it offers UEFI for x86_64 on the guest's machine
+ * type, the AMD feature the guest needs (amd-sev, amd-sev-es when policy
+ * bit 2 is set, amd-sev-snp), Secure Boot and enrolled keys as <loader
+ * secure> and <os><firmware><feature> ask (either way, when they ask), and
+ * requires SMM only where SMM may be on: not with <smm state='off'/>, not
+ * for SEV-ES and SNP (sevqemu turns their SMM off).  The first that fits
+ * wins: on Debian 12 a plain SEV guest gets 40-edk2-x86_64-secure-enrolled
+ * (OVMF_CODE_4M.ms.fd), SMM on and secure flash, as libvirt gives it.
  */
 #include <dirent.h>
 #include <fnmatch.h>
@@ -102,6 +108,28 @@ static const char *filename_of(json_t *mapping, const char *key)
 	return json_is_string(file) ? json_string_value(file) : NULL;
 }
 
+/* A feature the domain asks for (TRI_ON) or against (TRI_OFF): false
+ * when the descriptor's FEATURES disagree. */
+static bool agrees(json_t *features, const char *name, enum tristate want)
+{
+	return want == TRI_DEFAULT || has_string(features, name) == (want == TRI_ON);
+}
+
+/* Whether descriptor DOC's features fit the domain. */
+static bool features_fit(const struct build *b, json_t *features, const char *feature)
+{
+	const struct domain *dom = b->dom;
+	const struct os *os = &dom->os;
+	bool smm_off = b->es || dom->features.smm == TRI_OFF;
+	enum tristate secure = os->loader_secure != TRI_DEFAULT ? os->loader_secure
+							       : os->fw_secure_boot;
+	return (!feature || has_string(features, feature)) &&
+	       !(smm_off && has_string(features, "requires-smm")) &&
+	       agrees(features, "secure-boot", secure) &&
+	       agrees(features, "secure-boot", os->fw_secure_boot) &&
+	       agrees(features, "enrolled-keys", os->fw_enrolled_keys);
+}
+
 /* Fills B's firmware from descriptor DOC if it fits; true if it did. */
 static bool take(struct build *b, json_t *doc, const char *feature,
 		 const char *path)
@@ -111,8 +139,7 @@ static bool take(struct build *b, json_t *doc, const char *feature,
 	json_t *mapping = json_object_get(doc, "mapping");
 	if (!has_string(json_object_get(doc, "interface-types"), "uefi") ||
 	    !targets_fit(json_object_get(doc, "targets"), os) ||
-	    (feature && !has_string(features, feature)) ||
-	    has_string(features, "requires-smm") || !json_is_object(mapping))
+	    !features_fit(b, features, feature) || !json_is_object(mapping))
 		return false;
 	json_t *device = json_object_get(mapping, "device");
 	const char *kind = json_is_string(device) ? json_string_value(device) : "";
@@ -134,13 +161,16 @@ static bool take(struct build *b, json_t *doc, const char *feature,
 		fw->type = b->snp ? LOADER_ROM : LOADER_PFLASH;
 		fw->code = xstrdup(code);
 		fw->code_readonly = true;
+		/* A template the XML names is the one libvirt uses. */
 		if (!b->snp && !stateless)
-			fw->nvram_template = xstrdup(vars);
+			fw->nvram_template = xstrdup(os->nvram_template ? os->nvram_template : vars);
+		fw->secure = !b->snp && has_string(features, "secure-boot");
 	} else {
 		return false;
 	}
-	diag_note(b->d, os->line, "<os>", "firmware='efi': %s from descriptor %s",
-		  fw->code, path);
+	fw->requires_smm = has_string(features, "requires-smm");
+	diag_note(b->d, os->line, "<os>", "firmware='efi': %s from descriptor %s%s",
+		  fw->code, path, fw->requires_smm ? " (SMM on, as it requires)" : "");
 	return true;
 }
 
@@ -177,9 +207,12 @@ static void choose(struct build *b)
 	free(list);
 	if (!found)
 		diag_error(b->d, EXIT_UNAVAILABLE, dom->os.line, "<os>",
-			   "firmware='efi': no firmware descriptor in /usr/share/qemu/firmware, /etc/qemu/firmware or $XDG_CONFIG_HOME/qemu/firmware offers UEFI for x86_64 %s%s%s without SMM; install OVMF (Debian: ovmf) or name the image in <loader>",
+			   "firmware='efi': no firmware descriptor in /usr/share/qemu/firmware, /etc/qemu/firmware or $XDG_CONFIG_HOME/qemu/firmware offers UEFI for x86_64 %s%s%s%s%s; install OVMF (Debian: ovmf) or name the image in <loader>",
 			   dom->os.machine ? dom->os.machine : "machines",
-			   feature ? " with " : "", feature ? feature : "");
+			   feature ? " with " : "", feature ? feature : "",
+			   b->es || dom->features.smm == TRI_OFF ? " without SMM" : "",
+			   dom->os.loader_secure == TRI_ON || dom->os.fw_secure_boot == TRI_ON
+			   ? " and Secure Boot" : "");
 }
 
 bool firmware_resolve(struct build *b)
@@ -191,6 +224,7 @@ bool firmware_resolve(struct build *b)
 		fw->type = b->snp ? LOADER_ROM : os->loader_type;
 		fw->code = xstrdup(os->loader);
 		fw->code_readonly = os->loader_readonly == TRI_ON;
+		fw->secure = os->loader_secure == TRI_ON;
 		if (os->nvram_template)
 			fw->nvram_template = xstrdup(os->nvram_template);
 	} else if (os->firmware_efi) {
@@ -198,9 +232,9 @@ bool firmware_resolve(struct build *b)
 	}
 	if (os->nvram) {
 		fw->nvram = xstrdup(os->nvram);
-	} else if (fw->nvram_template) {
-		/* Chosen firmware, no <nvram>: the guest's store lives with its
-		 * other state. */
+	} else if (fw->nvram_template && fw->type == LOADER_PFLASH) {
+		/* Chosen firmware with no <nvram>, or an <nvram> without a
+		 * path: the guest's store lives with its other state. */
 		const char *dir = plan_state_dir(b);
 		if (dir)
 			fw->nvram = xasprintf("%s/VARS.fd", dir);

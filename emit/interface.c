@@ -12,7 +12,7 @@ static const char *const nic_drivers[] = {
 };
 
 static void build_netdev(struct build *b, const struct interface *net,
-			 const char *id)
+			 const char *id, unsigned i)
 {
 	struct keyval kv;
 	switch (net->type) {
@@ -21,11 +21,14 @@ static void build_netdev(struct build *b, const struct interface *net,
 		kv_str(&kv, "id", id);
 		break;
 	case NET_BRIDGE:
+	case NET_NETWORK:
 		/* QEMU's bridge helper creates the tap and adds it to the bridge
-		 * (allowed by /etc/qemu/bridge.conf). */
+		 * (allowed by /etc/qemu/bridge.conf); a libvirt network's bridge
+		 * was found by act/. */
 		kv_begin(&kv, "bridge");
 		kv_str(&kv, "id", id);
-		kv_str(&kv, "br", net->bridge);
+		kv_str(&kv, "br", net->type == NET_BRIDGE ? net->bridge
+			       : b->host->network_bridges[i]);
 		break;
 	case NET_ETHERNET:
 	default:
@@ -49,7 +52,7 @@ static void build_interface(struct build *b, const struct interface *net,
 	char netdev[24], id[24];
 	snprintf(netdev, sizeof(netdev), "net%u", i);
 	snprintf(id, sizeof(id), "nic%u", i);
-	build_netdev(b, net, netdev);
+	build_netdev(b, net, netdev, i);
 
 	struct keyval kv;
 	kv_begin(&kv, nic_drivers[net->model]);

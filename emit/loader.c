@@ -85,6 +85,9 @@ void build_firmware(struct build *b)
 	if (fw->type == LOADER_ROM) {
 		argv_pair(b->argv, "-bios", fw->code);
 	} else if (fw->type == LOADER_PFLASH) {
+		/* Secure Boot: only SMM code may write the variable store. */
+		if (fw->secure)
+			argv_pair(b->argv, "-global", "driver=cfi.pflash01,property=secure,value=on");
 		flash_unit(b, "pflash0", fw->code, fw->code_readonly);
 		if (fw->nvram) {
 			flash_unit(b, "pflash1", fw->nvram, false);

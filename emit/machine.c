@@ -36,6 +36,8 @@ void build_machine(struct build *b)
 		kv_bool(&kv, "smm", false);
 	else if (dom->features.smm != TRI_DEFAULT)
 		kv_bool(&kv, "smm", dom->features.smm == TRI_ON);
+	else if (b->fw.requires_smm)
+		kv_bool(&kv, "smm", true); /* the chosen firmware's, as libvirt */
 	build_push(b, &kv, "-machine");
 }
 

@@ -7,8 +7,6 @@
 
 #include "emit/build.h"
 
-#define AUDIO_ID "audio0"
-
 /* -vnc HEAD: "host:display", "[v6]:display", "vnc=unix:path" or "none".
  * A socket path is given as the vnc= key, as libvirt does: as the implied
  * first value, an '=' in the path would make QEMU read it as a key. */
@@ -34,16 +32,11 @@ void build_display(struct build *b)
 	const struct graphics *g = &m->graphics;
 	/* No <graphics>: no window either. */
 	if (!g->line) {
-		argv_pair(b->argv, "-display", "none");
+		if (!b->dom->desktop.spice.line)
+			argv_pair(b->argv, "-display", "none");
 		return;
 	}
 	struct keyval kv;
-	if (m->audio_line) {
-		/* VNC's audio goes nowhere on the host, as libvirt's 'none'. */
-		kv_begin(&kv, "none");
-		kv_str(&kv, "id", AUDIO_ID);
-		kv_push(&kv, b->argv, "-audiodev");
-	}
 	char *head = vnc_head(b, g);
 	if (!head)
 		return;
@@ -88,9 +81,24 @@ static const char *video_driver(const struct video *v, bool primary)
 	return NULL;
 }
 
+/* A qxl card's sizes with libvirt's defaults filled in: one head, 64 MiB
+ * of ram and vram, no vram64, 16 MiB of VGA memory (KiB in the XML). */
+static void qxl_sizes(const struct video *v, struct keyval *kv)
+{
+	kv_u64(kv, "max_outputs", v->heads ? v->heads : 1);
+	kv_u64(kv, "ram_size", (v->ram ? v->ram : 65536) * 1024);
+	kv_u64(kv, "vram_size", (v->vram ? v->vram : 65536) * 1024);
+	kv_u64(kv, "vram64_size_mb", v->vram64 / 1024);
+	kv_u64(kv, "vgamem_mb", (v->vgamem ? v->vgamem : 16384) / 1024);
+}
+
 /* vram= and heads= onto the card's own properties; false after an error. */
 static bool video_sizes(struct build *b, const struct video *v, struct keyval *kv)
 {
+	if (v->model == VIDEO_QXL) {
+		qxl_sizes(v, kv);
+		return true;
+	}
 	if (v->heads > 1 && v->model != VIDEO_VIRTIO && v->model != VIDEO_QXL) {
 		diag_error(b->d, EXIT_UNAVAILABLE, v->line, "<model>",
 			   "heads='%u' on a %s card, which has one output; expected heads='1', or type='virtio' or 'qxl'",
@@ -235,7 +243,10 @@ static void build_balloon(struct build *b)
 	const struct devices_misc *m = &b->dom->misc;
 	if (!m->balloon_line)
 		return;
-	if (b->sev)
+	if (b->sev && m->balloon_implicit)
+		diag_warn(b->d, m->balloon_line, "<domain>",
+			  "no <memballoon>, so a virtio balloon as libvirt adds one; an encrypted guest's balloon cannot give memory back to the host (QEMU disables discarding guest RAM with SEV); add <memballoon model='none'/> to leave it out");
+	else if (b->sev)
 		diag_warn(b->d, m->balloon_line, "<memballoon>",
 			  "an encrypted guest's balloon cannot give memory back to the host: QEMU disables discarding guest RAM with SEV; expected <memballoon model='none'/>");
 	struct keyval kv;

@@ -18,6 +18,25 @@
 #define PC_FIRST_SLOT 3
 #define PC_LAST_SLOT 31
 
+bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
+		      unsigned line, const char *element)
+{
+	struct keyval probe;
+	kv_begin(&probe, "probe");
+	bool ok = pci_place(b, &probe, line, element);
+	kv_discard(&probe);
+	if (!ok)
+		return false;
+	if (b->pci.family == MACHINE_Q35) {
+		snprintf(bus, size, "rp%u", b->pci.next - 1);
+		*slot = 0;
+	} else {
+		snprintf(bus, size, "pci.0");
+		*slot = PC_FIRST_SLOT + b->pci.next - 1;
+	}
+	return true;
+}
+
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element)
 {

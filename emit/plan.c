@@ -18,7 +18,9 @@ static builder *const builders[] = {
 	build_memory_backing,
 	build_firmware,
 	build_defaults,
+	build_audiodev,
 	build_display,
+	build_spice,
 	build_clock,
 	build_lifecycle,
 	build_power,
@@ -30,6 +32,8 @@ static builder *const builders[] = {
 	build_chardevs,
 	build_tpm,
 	build_misc,
+	build_sounds,
+	build_redirdevs,
 	build_monitor,
 	build_passthrough,
 };

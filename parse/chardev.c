@@ -18,11 +18,11 @@
 /* The element's type=, as libvirt knows them; the first six are translated,
  * in the order of enum chardev_backend. */
 static const char *const backends[] = {
-	"pty", "file", "unix", "tcp", "stdio", "null",
-	"vc", "dev", "pipe", "udp", "spicevmc", "spiceport", "nmdm",
+	"pty", "file", "unix", "tcp", "stdio", "null", "spicevmc",
+	"vc", "dev", "pipe", "udp", "spiceport", "nmdm",
 	"qemu-vdagent", "dbus", NULL,
 };
-#define TRANSLATED_BACKENDS 6
+#define TRANSLATED_BACKENDS 7
 
 static const char *const serial_targets[] = {
 	"isa-serial", "pci-serial", "usb-serial", "spapr-vio-serial",
@@ -173,6 +173,7 @@ static void parse_source(struct parser *p, const xmlNode *n, struct chardev *c)
 		/* virsh dumpxml of a running guest: the pty it got. */
 	case CHR_STDIO:
 	case CHR_NULL:
+	case CHR_SPICEVMC:
 		ignored(p, n);
 		break;
 	}
@@ -261,7 +262,9 @@ static bool parse_target(struct parser *p, const xmlNode *n, const xmlNode *dev,
 				   "name='' is empty; expected the port's name, e.g. org.qemu.guest_agent.0");
 			return false;
 		}
-		c->target_name = name ? xstrdup(name) : NULL;
+		/* libvirt's name for SPICE's agent port when none is given. */
+		c->target_name = name ? xstrdup(name)
+			       : c->backend == CHR_SPICEVMC ? xstrdup("com.redhat.spice.0") : NULL;
 		if (xml_attr(n, "state"))
 			diag_note(p->d, xml_line(n), XML_TAG(n),
 				  "state= ignored: the guest agent's state, reported by libvirt");
@@ -288,6 +291,29 @@ static bool parse_target(struct parser *p, const xmlNode *n, const xmlNode *dev,
 	return !diag_failed(p->d);
 }
 
+/* spicevmc is SPICE's agent: a <channel>; false when refused. */
+static bool spicevmc_fits(struct parser *p, const xmlNode *n, const struct chardev *c)
+{
+	if (c->backend != CHR_SPICEVMC || c->kind == CHR_CHANNEL)
+		return true;
+	refuse(p, n, "type='spicevmc' is translated for a <channel> (SPICE's agent), not here");
+	return false;
+}
+
+/* A backend without <source>: a file or tcp needs one, a unix socket
+ * goes into the state dir. */
+static void no_source(struct parser *p, const xmlNode *n, struct chardev *c)
+{
+	if (c->backend == CHR_FILE)
+		diag_error(p->d, EXIT_DATAERR, c->line, XML_TAG(n),
+			   "type='file' has no <source path=...>; expected the file the output goes to");
+	else if (c->backend == CHR_TCP)
+		diag_error(p->d, EXIT_DATAERR, c->line, XML_TAG(n),
+			   "type='tcp' has no <source>; expected e.g. <source mode='bind' host='127.0.0.1' service='4555'/>");
+	else if (c->backend == CHR_UNIX)
+		c->listen = true;
+}
+
 void parse_chardev(struct parser *p, const xmlNode *n)
 {
 	struct chardev c;
@@ -306,12 +332,14 @@ void parse_chardev(struct parser *p, const xmlNode *n)
 		if (b < 0)
 			return;
 		if (b >= TRANSLATED_BACKENDS) {
-			refuse(p, n, "type='%s' is not supported; sevqemu translates pty, file, unix, tcp, stdio and null",
+			refuse(p, n, "type='%s' is not supported; sevqemu translates pty, file, unix, tcp, stdio, null and (for a channel) spicevmc",
 			       type);
 			return;
 		}
 	}
 	c.backend = (enum chardev_backend)b;
+	if (!spicevmc_fits(p, n, &c))
+		return;
 	if (xml_attr(n, "tty"))
 		diag_note(p->d, c.line, XML_TAG(n),
 			  "tty= ignored: the pty of a running guest, reported by libvirt");
@@ -344,16 +372,8 @@ void parse_chardev(struct parser *p, const xmlNode *n)
 		else
 			unsupported(p, k, NULL);
 	}
-	if (!diag_failed(p->d) && keep && !have_source) {
-		if (c.backend == CHR_FILE)
-			diag_error(p->d, EXIT_DATAERR, c.line, XML_TAG(n),
-				   "type='file' has no <source path=...>; expected the file the output goes to");
-		else if (c.backend == CHR_TCP)
-			diag_error(p->d, EXIT_DATAERR, c.line, XML_TAG(n),
-				   "type='tcp' has no <source>; expected e.g. <source mode='bind' host='127.0.0.1' service='4555'/>");
-		else if (c.backend == CHR_UNIX)
-			c.listen = true; /* a socket in the state dir */
-	}
+	if (!diag_failed(p->d) && keep && !have_source)
+		no_source(p, n, &c);
 	if (!diag_failed(p->d) && keep && !have_target && c.kind == CHR_CHANNEL)
 		diag_error(p->d, EXIT_DATAERR, c.line, XML_TAG(n),
 			   "has no <target>; expected e.g. <target type='virtio' name='org.qemu.guest_agent.0'/>");

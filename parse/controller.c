@@ -37,7 +37,8 @@ static const struct model usb_models[] = {
 	{ "none", CTRL_USB_NONE }, { "qemu-xhci", CTRL_USB_QEMU_XHCI },
 	{ "nec-xhci", CTRL_USB_NEC_XHCI }, { "piix3-uhci", CTRL_USB_PIIX3_UHCI },
 	{ "ich9-ehci1", CTRL_USB_ICH9_EHCI1 }, { "piix4-uhci", 0 }, { "ehci", 0 },
-	{ "ich9-uhci1", 0 }, { "ich9-uhci2", 0 }, { "ich9-uhci3", 0 },
+	{ "ich9-uhci1", CTRL_USB_ICH9_UHCI1 }, { "ich9-uhci2", CTRL_USB_ICH9_UHCI2 },
+	{ "ich9-uhci3", CTRL_USB_ICH9_UHCI3 },
 	{ "vt82c686b-uhci", 0 }, { "pci-ohci", 0 }, { "qusb1", 0 },
 	{ "qusb2", 0 }, { "default", 0 }, { NULL, 0 },
 };
@@ -97,8 +98,12 @@ static bool parse_children(struct parser *p, const xmlNode *n,
 			}
 			have_driver = true;
 			parse_driver(p, k, c);
-		} else if (xml_is(k, "master")) {
-			unsupported(p, k, "USB companion controllers are not supported; expected one USB controller of its own");
+		} else if (xml_is(k, "master") && c->type == CTRL_USB) {
+			static const char *const known[] = { "startport", NULL };
+			uint64_t port;
+			if (known_attrs(p, k, known) && attr_required(p, k, "startport") &&
+			    attr_decimal(p, k, "startport", 0, 5, &port))
+				c->startport = (int)port;
 		} else {
 			unsupported(p, k, NULL);
 		}
@@ -168,6 +173,29 @@ static bool parse_extra_attrs(struct parser *p, const xmlNode *n,
 	return !diag_failed(p->d);
 }
 
+/* A pci controller: the root is noted; a bridge or port (or, without
+ * model=, index > 0) is placement sevqemu does itself.  False: not kept. */
+static bool parse_pci_model(struct parser *p, const xmlNode *n,
+			    struct controller *c)
+{
+	const char *model = xml_attr(n, "model");
+	int i = model ? model_find(pci_models, model) : -1;
+	if (model && i < 0) {
+		diag_error(p->d, EXIT_DATAERR, c->line, XML_TAG(n),
+			   "model='%s' is not a pci controller model; expected e.g. 'pcie-root', 'pci-root' or 'pcie-root-port'",
+			   model);
+		return false;
+	}
+	c->model = i >= 0 ? pci_models[i].model : CTRL_MODEL_DEFAULT;
+	if ((model && c->model == CTRL_MODEL_DEFAULT) ||
+	    (!model && !c->auto_index && c->index > 0)) {
+		diag_note(p->d, c->line, XML_TAG(n),
+			  "ignored: sevqemu generates its own PCIe root ports (q35) or pci.0 slots (pc) and places every device itself");
+		return false;
+	}
+	return true;
+}
+
 void parse_controller(struct parser *p, const xmlNode *n)
 {
 	static const char *const types[] = {
@@ -188,6 +216,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		.line = xml_line(n),
 		.type = (enum controller_type)t,
 		.vectors = -1,
+		.startport = -1,
 	};
 	uint64_t index;
 	if (!xml_attr(n, "index"))
@@ -204,7 +233,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		break;
 	case CTRL_USB:
 		keep = parse_model(p, n, &c, usb_models,
-				   "'none', 'qemu-xhci', 'nec-xhci', 'piix3-uhci' or 'ich9-ehci1'");
+				   "'none', 'qemu-xhci', 'nec-xhci', 'piix3-uhci', 'ich9-ehci1' or its companions 'ich9-uhci1' to 'ich9-uhci3'");
 		break;
 	case CTRL_VIRTIO_SERIAL:
 		if (xml_attr(n, "model") && strcmp(xml_attr(n, "model"), "virtio") != 0) {
@@ -212,26 +241,9 @@ void parse_controller(struct parser *p, const xmlNode *n)
 			keep = false;
 		}
 		break;
-	case CTRL_PCI: {
-		const char *model = xml_attr(n, "model");
-		int i = model ? model_find(pci_models, model) : -1;
-		if (model && i < 0) {
-			diag_error(p->d, EXIT_DATAERR, c.line, XML_TAG(n),
-				   "model='%s' is not a pci controller model; expected e.g. 'pcie-root', 'pci-root' or 'pcie-root-port'",
-				   model);
-			return;
-		}
-		c.model = i >= 0 ? pci_models[i].model : CTRL_MODEL_DEFAULT;
-		/* A bridge or port (or, without model=, index > 0): placement
-		 * sevqemu does itself. */
-		if ((model && c.model == CTRL_MODEL_DEFAULT) ||
-		    (!model && !c.auto_index && c.index > 0)) {
-			diag_note(p->d, c.line, XML_TAG(n),
-				  "ignored: sevqemu generates its own PCIe root ports (q35) or pci.0 slots (pc) and places every device itself");
-			return;
-		}
+	case CTRL_PCI:
+		keep = parse_pci_model(p, n, &c);
 		break;
-	}
 	case CTRL_SATA:
 	case CTRL_IDE:
 		if (xml_attr(n, "model")) {
@@ -372,12 +384,12 @@ static void check_one(struct parser *p, const struct controller *c)
 				  "no model=: virtio-scsi, the model an encrypted guest's disks can use");
 		return;
 	case CTRL_USB:
-		if (c->model == CTRL_MODEL_DEFAULT && c->ports && !q35)
+		if (c->model == CTRL_MODEL_DEFAULT && c->ports)
 			diag_error(p->d, EXIT_UNAVAILABLE, c->line, tag,
-				   "ports= with no model=: the pc machine's default USB controller, piix3-uhci, has no ports setting; expected model='qemu-xhci' or 'nec-xhci'");
+				   "ports= with no model=: libvirt gives a listed USB controller without a model piix3-uhci, which has no ports setting; expected model='qemu-xhci' or 'nec-xhci'");
 		else if (c->model == CTRL_MODEL_DEFAULT)
-			diag_note(p->d, c->line, tag, "no model=: %s, the machine's default",
-				  q35 ? "qemu-xhci" : "piix3-uhci");
+			diag_note(p->d, c->line, tag,
+				  "no model=: piix3-uhci, the model libvirt gives a listed USB controller without one");
 		return;
 	default:
 		return;
@@ -387,6 +399,39 @@ static void check_one(struct parser *p, const struct controller *c)
 			  "nothing to emit: the machine's built-in %s",
 			  c->type == CTRL_PCI ? (q35 ? "PCIe root bus" : "PCI root bus")
 			  : c->type == CTRL_SATA ? "AHCI controller" : "IDE controller");
+}
+
+static bool is_companion(const struct controller *c)
+{
+	return c->type == CTRL_USB && c->model >= CTRL_USB_ICH9_UHCI1 &&
+	       c->model <= CTRL_USB_ICH9_UHCI3;
+}
+
+/* ich9-uhci1..3 are USB1 companions of the ich9-ehci1 with their index;
+ * without <master startport>, libvirt gives them ports 0, 2 and 4. */
+static void check_companions(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
+		struct controller *c = &dom->controllers[i];
+		if (!is_companion(c)) {
+			if (c->startport >= 0)
+				diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
+					   "<master startport> on a controller that is not a companion; expected it only on ich9-uhci1 to ich9-uhci3");
+			continue;
+		}
+		bool master = false;
+		for (size_t k = 0; k < dom->ncontrollers; k++)
+			master = master || (dom->controllers[k].type == CTRL_USB &&
+					    dom->controllers[k].index == c->index &&
+					    dom->controllers[k].model == CTRL_USB_ICH9_EHCI1);
+		if (!master)
+			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
+				   "a USB companion with index='%u' and no ich9-ehci1 of that index; expected <controller type='usb' index='%u' model='ich9-ehci1'/>",
+				   c->index, c->index);
+		if (c->startport < 0)
+			c->startport = 2 * (c->model - CTRL_USB_ICH9_UHCI1);
+	}
 }
 
 /* USB off (model='none') against USB controllers and USB devices. */
@@ -440,6 +485,43 @@ static void check_scsi_disks(struct parser *p)
 	}
 }
 
+/*
+ * libvirt's USB defaults: a listed controller without model= is
+ * piix3-uhci on every x86 machine; with no USB controller at all, one is
+ * added at index 0 — qemu-xhci on q35, piix3-uhci on pc — unless
+ * model='none' turned USB off.
+ */
+static void usb_defaults(struct parser *p)
+{
+	struct domain *dom = p->dom;
+	bool any = false;
+	for (size_t i = 0; i < dom->ncontrollers; i++) {
+		struct controller *c = &dom->controllers[i];
+		if (c->type != CTRL_USB)
+			continue;
+		any = true;
+		if (c->model == CTRL_MODEL_DEFAULT)
+			c->model = CTRL_USB_PIIX3_UHCI;
+	}
+	if (any)
+		return;
+	bool q35 = dom->os.family == MACHINE_Q35;
+	XGROW(dom->controllers, dom->ncontrollers, dom->controllers_alloc);
+	dom->controllers[dom->ncontrollers++] = (struct controller){
+		.line = dom->line,
+		.type = CTRL_USB,
+		.model = q35 ? CTRL_USB_QEMU_XHCI : CTRL_USB_PIIX3_UHCI,
+		.vectors = -1,
+		.startport = -1,
+		.implicit = true,
+	};
+	diag_note(p->d, dom->line, "<domain>",
+		  "no USB controller: %s added at index 0, as libvirt adds it (<controller type='usb' model='none'/> leaves it out)",
+		  q35 ? "qemu-xhci" : "piix3-uhci");
+	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
+	      by_type_index);
+}
+
 void check_controllers(struct parser *p)
 {
 	struct domain *dom = p->dom;
@@ -447,7 +529,8 @@ void check_controllers(struct parser *p)
 		return;
 	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
 		const struct controller *c = &dom->controllers[i];
-		if (i > 0 && c->type == c[-1].type && c->index == c[-1].index) {
+		if (i > 0 && c->type == c[-1].type && c->index == c[-1].index &&
+		    !is_companion(c) && !is_companion(&c[-1])) {
 			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
 				   "type='%s' index='%u' is already used by the controller at line %u; expected unique indices",
 				   type_names[c->type], c->index, c[-1].line);
@@ -455,6 +538,10 @@ void check_controllers(struct parser *p)
 		}
 		check_one(p, c);
 	}
+	if (!diag_failed(p->d))
+		check_companions(p);
+	if (!diag_failed(p->d))
+		usb_defaults(p);
 	if (!diag_failed(p->d))
 		check_usb(p);
 	if (!diag_failed(p->d))

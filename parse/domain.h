@@ -104,9 +104,14 @@ struct os {
 	enum tristate loader_secure;
 	enum tristate loader_stateless;
 
-	char *nvram;             /* path; NULL: none */
+	char *nvram;             /* path; NULL: none, or <nvram> without a
+				  * path (nvram_line set): the guest's own
+				  * store in sevqemu's place */
 	char *nvram_template;
 	unsigned nvram_line;
+	/* <os><firmware><feature enabled= name=>: what the chosen firmware
+	 * must (TRI_ON) or must not (TRI_OFF) offer */
+	enum tristate fw_secure_boot, fw_enrolled_keys;
 
 	char *kernel, *initrd, *cmdline;
 	unsigned kernel_line;
@@ -255,6 +260,8 @@ enum controller_model {
 	CTRL_VIRTIO_SCSI,
 	CTRL_USB_NONE, CTRL_USB_QEMU_XHCI, CTRL_USB_NEC_XHCI,
 	CTRL_USB_PIIX3_UHCI, CTRL_USB_ICH9_EHCI1,
+	CTRL_USB_ICH9_UHCI1, CTRL_USB_ICH9_UHCI2, CTRL_USB_ICH9_UHCI3,
+	                         /* USB1 companions of an ich9-ehci1 */
 	CTRL_PCI_ROOT, CTRL_PCIE_ROOT,
 };
 
@@ -269,17 +276,25 @@ struct controller {
 	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
 	int vectors;             /* virtio-serial; -1: not given */
 	bool auto_index;         /* no index=: the lowest free one, as libvirt */
+	bool implicit;           /* not in the XML: added as libvirt adds it */
+	int startport;           /* companion: <master startport>; -1: none
+				  * given (check_controllers sets libvirt's) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
 
-enum net_type { NET_USER, NET_BRIDGE, NET_ETHERNET };
+enum net_type {
+	NET_USER, NET_BRIDGE, NET_ETHERNET,
+	NET_NETWORK,             /* libvirt's virtual network: its bridge,
+				  * found by act/ (host_facts.network_bridges) */
+};
 enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
 
 struct interface {
 	unsigned line;
 	enum net_type type;
 	char *bridge;            /* type='bridge': <source bridge> */
+	char *network;           /* type='network': <source network> */
 	char *tap;               /* type='ethernet': <target dev> */
 	enum net_model model;    /* virtio when no <model> */
 	char *mac;               /* canonical lower-case, or NULL */
@@ -297,7 +312,10 @@ struct interface {
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
 
 enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL };
-enum chardev_backend { CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL };
+enum chardev_backend {
+	CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL,
+	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
+};
 
 struct chardev {
 	unsigned line;
@@ -372,6 +390,8 @@ struct video {
 	unsigned heads;          /* 0: not given */
 	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
 	enum tristate iommu;
+	bool implicit;           /* not in the XML: libvirt's default video
+				  * for a graphics device */
 };
 
 struct input {
@@ -402,6 +422,8 @@ struct devices_misc {
 	struct rng *rngs;
 	size_t nrngs, rngs_alloc;
 	unsigned balloon_line;   /* 0: none, or model='none' */
+	bool balloon_none;       /* <memballoon model='none'/> */
+	bool balloon_implicit;   /* no <memballoon>: libvirt's virtio one */
 	enum tristate balloon_iommu;
 	enum tristate balloon_autodeflate, balloon_free_page_reporting;
 	uint64_t balloon_stats_period; /* seconds; 0: none */
@@ -414,6 +436,10 @@ struct devices_misc {
 	unsigned audio_line;     /* <audio type='none'>; 0: none */
 	unsigned audio_id;
 	bool audio_none;
+	const char *audio_type;  /* static: "none", "spice", "alsa", "oss",
+				  * "wav" (type='file'), "dbus"; NULL: none */
+	char *audio_path;        /* type='file': <audio path=...> */
+	bool audio_implicit;     /* added for a <sound> with no <audio> */
 };
 
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */
@@ -425,49 +451,8 @@ struct qemu_passthrough {
 	size_t nenv, env_alloc;
 };
 
-/* --- TPM: parse/tpm.c, emit/tpm.c ------------------------------------- */
-
-enum tpm_model { TPM_TIS = 0, TPM_CRB };
-enum tpm_backend { TPM_EMULATOR = 0, TPM_PASSTHROUGH, TPM_EXTERNAL };
-
-struct tpm {
-	unsigned line;           /* 0: no <tpm> */
-	enum tpm_model model;    /* libvirt's default: tpm-tis */
-	enum tpm_backend backend;
-	bool tpm2;               /* version 2.0; else 1.2 (tis's default) */
-	char *state_path;        /* emulator <source type='dir' path>; NULL:
-				  * the guest's state dir */
-	char *pcr_banks;         /* "sha256,sha384" (<active_pcr_banks>), or NULL */
-	enum tristate persistent_state;
-	char *device;            /* passthrough <device path> */
-	char *socket;            /* external <source type='unix' path> */
-};
-
-/* --- shared folders: parse/filesystem.c, emit/filesystem.c ------------- */
-
-enum fs_driver { FS_9P = 0, FS_VIRTIOFS };
-enum fs_access { FS_PASSTHROUGH = 0, FS_MAPPED, FS_SQUASH };
-
-struct filesystem {
-	unsigned line;
-	enum fs_driver driver;
-	enum fs_access access;
-	char *source;            /* <source dir> */
-	char *socket;            /* virtiofs <source socket>: a virtiofsd
-				  * someone else runs; no helper */
-	char *target;            /* <target dir>: the mount tag */
-	bool readonly;
-	bool writeout_immediate; /* 9p <driver wrpolicy='immediate'> */
-	char *multidevs;         /* 9p: remap, forbid, warn; or NULL */
-	unsigned fmode, dmode;   /* 9p mapped: octal; 0: not given */
-	unsigned queue;          /* virtiofs <driver queue>; 0: not given */
-	char *binary;            /* virtiofs <binary path>; NULL: looked up */
-	char *cache;             /* <binary><cache mode>: none, always, auto */
-	char *sandbox;           /* <binary><sandbox mode>: namespace, chroot */
-	enum tristate xattr, posix_lock, flock;
-	unsigned thread_pool;    /* <thread_pool size>; 0: not given */
-	enum tristate iommu;
-};
+/* The desktop (SPICE, sound), TPM and shared-folder families. */
+#include "parse/devices.h"
 
 /* --- the domain -------------------------------------------------------- */
 
@@ -509,6 +494,7 @@ struct domain {
 	size_t nchardevs, chardevs_alloc;
 	struct vserial_buses vserial;
 	struct devices_misc misc;
+	struct desktop desktop;
 	struct qemu_passthrough qemu;
 	struct tpm tpm;
 	struct filesystem *filesystems;

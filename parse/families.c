@@ -51,6 +51,8 @@ static const struct element_row rows[] = {
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "tpm",           NULL, IN_DEVICES, parse_tpm,             NULL,              free_tpm },
 	{ "filesystem",    NULL, IN_DEVICES, parse_filesystem,      check_filesystems, free_filesystems },
+	{ "sound",         NULL, IN_DEVICES, parse_sound,           check_desktop,     free_desktop },
+	{ "redirdev",      NULL, IN_DEVICES, parse_redirdev,        NULL,              NULL },
 	{ "os",            NULL, IN_DOMAIN,  parse_os,              check_os,          free_os },
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        check_hypervisor_features, free_hypervisor_features },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },

@@ -57,15 +57,19 @@ static bool is_vnc(struct parser *p, const xmlNode *n)
 		return false;
 	if (strcmp(type, "vnc") == 0)
 		return true;
+	if (strcmp(type, "spice") == 0) {
+		parse_spice(p, n);
+		return false;
+	}
 	static const char *const known_types[] = {
-		"spice", "rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
+		"rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
 	};
 	if (!in_list(type, known_types))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "type='%s' is not valid; expected vnc, spice, rdp, sdl, egl-headless, dbus or desktop",
 			   type);
 	else
-		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC display; use type='vnc'", type);
+		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC or SPICE display; use type='vnc' or 'spice'", type);
 	return false;
 }
 
@@ -177,15 +181,27 @@ static void parse_graphics(struct parser *p, const xmlNode *n)
 	}
 }
 
+/* <audio type=...>: libvirt's backend names and QEMU 7.2's drivers. */
+static const char *const audio_types[] = {
+	"none", "spice", "alsa", "oss", "file", "dbus", "pulseaudio", "sdl",
+	"jack", "coreaudio", "pipewire", NULL,
+};
+static const char *const audio_drivers[] = {
+	"none", "spice", "alsa", "oss", "wav", "dbus", "pa", "sdl", "jack",
+};
+
 static void parse_audio(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
-	static const char *const known[] = { "id", "type", "timerPeriod", NULL };
+	static const char *const known[] = { "id", "type", "timerPeriod", "path", NULL };
 	if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
 		return;
-	const char *type = xml_attr(n, "type");
-	if (strcmp(type, "none") != 0) {
-		refuse(p, n, "type='%s' is not supported: sevqemu gives guests no sound device, only VNC's audio, which needs no host backend; expected type='none'", type);
+	int t = attr_choice(p, n, "type", audio_types);
+	if (t < 0)
+		return;
+	if (t >= 9) {
+		refuse(p, n, "type='%s' is not supported: %s; expected none, spice, alsa, oss, file, dbus, pulseaudio, sdl or jack",
+		       audio_types[t], t == 9 ? "CoreAudio is macOS's" : "QEMU's PipeWire backend came with 8.1");
 		return;
 	}
 	if (m->audio_line) {
@@ -199,13 +215,26 @@ static void parse_audio(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "timerPeriod= is not supported");
 		return;
 	}
+	const char *path = xml_attr(n, "path");
+	if (path && t != 4) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "path= on type='%s'; expected it only with type='file'", audio_types[t]);
+		return;
+	}
 	m->audio_line = xml_line(n);
 	m->audio_id = (unsigned)id;
-	m->audio_none = true;
+	m->audio_none = t == 0;
+	m->audio_type = audio_drivers[t];
+	m->audio_path = path && *path ? xstrdup(path) : NULL;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c))
-		if (!device_common_child(p, c, NULL))
+	     c = xml_next_element(c)) {
+		if (device_common_child(p, c, NULL))
+			continue;
+		if (xml_is(c, "input") || xml_is(c, "output"))
+			unsupported(p, c, "per-direction audio settings are not supported; expected <audio> without <input> or <output>");
+		else
 			unsupported(p, c, NULL);
+	}
 }
 
 void parse_display_device(struct parser *p, const xmlNode *n)

@@ -149,8 +149,41 @@ static void parse_target(struct parser *p, const xmlNode *n, struct interface *n
 	net->tap = xstrdup(dev);
 }
 
+/* <source network=...> of type='network': a libvirt network's name, which
+ * names its definition file. */
+static void parse_network_source(struct parser *p, const xmlNode *n,
+				 struct interface *net)
+{
+	static const char *const known[] = { "network", "portgroup", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	if (xml_attr(n, "portgroup")) {
+		unsupported(p, n, "portgroup= selects settings inside libvirt's network definition, which sevqemu does not apply; expected <source network=...> alone");
+		return;
+	}
+	if (net->network) {
+		duplicate(p, n);
+		return;
+	}
+	const char *name = attr_required(p, n, "network");
+	if (!name)
+		return;
+	if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "network='%s' is not a network name; expected a name without '/', e.g. default",
+			   name);
+		return;
+	}
+	net->network = xstrdup(name);
+}
+
 static void parse_source(struct parser *p, const xmlNode *n, struct interface *net)
 {
+	if (net->type == NET_NETWORK) {
+		parse_network_source(p, n, net);
+		return;
+	}
 	static const char *const known[] = { "bridge", NULL };
 	if (!known_attrs(p, n, known))
 		return;
@@ -231,6 +264,9 @@ static void check_interface(struct parser *p, const struct interface *net,
 	if (net->type == NET_BRIDGE && !net->bridge)
 		diag_error(p->d, EXIT_DATAERR, net->line, tag,
 			   "type='bridge' has no <source bridge=...>; expected e.g. <source bridge='br0'/>");
+	else if (net->type == NET_NETWORK && !net->network)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "type='network' has no <source network=...>; expected e.g. <source network='default'/>");
 	else if (net->type == NET_ETHERNET && !net->tap)
 		diag_error(p->d, EXIT_UNAVAILABLE, net->line, tag,
 			   "type='ethernet' has no <target dev=...>: sevqemu does not create taps; expected an existing one, e.g. <target dev='tap0'/>");
@@ -244,7 +280,7 @@ static void check_interface(struct parser *p, const struct interface *net,
 	else if ((net->vhost || net->queues > 1) && net->type != NET_ETHERNET)
 		diag_error(p->d, EXIT_UNAVAILABLE, driver_line, "<driver>",
 			   "name='vhost' and queues= are translated for type='ethernet' only (QEMU's %s netdev has neither); expected a tap on the bridge with type='ethernet'",
-			   net->type == NET_BRIDGE ? "bridge" : "user");
+			   net->type == NET_USER ? "user" : "bridge");
 }
 
 void parse_interface(struct parser *p, const xmlNode *n)
@@ -263,10 +299,9 @@ void parse_interface(struct parser *p, const xmlNode *n)
 	} else if (strcmp(type, "ethernet") == 0) {
 		t = NET_ETHERNET;
 	} else if (strcmp(type, "network") == 0) {
-		unsupported(p, n, "type='network' needs libvirt's virtual network (a libvirt daemon); use type='bridge' with the bridge's name, e.g. <source bridge='virbr0'/>");
-		return;
+		t = NET_NETWORK;
 	} else {
-		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'bridge' or 'ethernet'", type);
+		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'network', 'bridge' or 'ethernet'", type);
 		return;
 	}
 	struct domain *dom = p->dom;
@@ -372,6 +407,7 @@ void free_interfaces(struct domain *d)
 	for (size_t i = 0; i < d->ninterfaces; i++) {
 		struct interface *net = &d->interfaces[i];
 		free(net->bridge);
+		free(net->network);
 		free(net->tap);
 		free(net->mac);
 		free(net->rom_file);

@@ -79,6 +79,24 @@ static bool kib_attr(struct parser *p, const xmlNode *n, const char *name,
 	return attr_decimal(p, n, name, 1, 0x3fffffffu, out);
 }
 
+/* <acceleration> inside <model>: 3D needs a GL display (SPICE with GL
+ * or egl-headless), which sevqemu never sets up; 2D is no QEMU option. */
+static void video_model_child(struct parser *p, const xmlNode *k)
+{
+	if (!xml_is(k, "acceleration")) {
+		unsupported(p, k, NULL);
+		return;
+	}
+	static const char *const known[] = { "accel3d", "accel2d", "rendernode", NULL };
+	if (!known_attrs(p, k, known))
+		return;
+	if (attr_yesno(p, k, "accel3d") == TRI_ON)
+		unsupported(p, k, "accel3d='yes' needs a GL display (SPICE with <gl enable='yes'/> or egl-headless), which sevqemu does not set up; expected accel3d='no'");
+	else if (xml_attr(k, "accel2d") || xml_attr(k, "rendernode"))
+		diag_note(p->d, xml_line(k), XML_TAG(k),
+			  "accel2d= and rendernode= ignored: QEMU has no such setting without 3D");
+}
+
 /* False when the card is dropped (--ignore-unsupported). */
 static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *v)
 {
@@ -114,6 +132,9 @@ static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *
 	    !kib_attr(p, c, "vgamem", &v->vgamem) ||
 	    !kib_attr(p, c, "vram64", &v->vram64))
 		return true;
+	for (xmlNode *k = xml_first_element(c); k && !diag_failed(p->d);
+	     k = xml_next_element(k))
+		video_model_child(p, k);
 	/* libvirt's rule: these three size only a qxl card. */
 	const char *qxl_only = v->ram ? "ram" : v->vgamem ? "vgamem" : v->vram64 ? "vram64" : NULL;
 	if (qxl_only && v->model != VIDEO_QXL)
@@ -207,8 +228,10 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
 	const char *model = xml_attr(n, "model");
-	if (strcmp(model, "none") == 0)
+	if (strcmp(model, "none") == 0) {
+		m->balloon_none = true;
 		return;
+	}
 	if (strcmp(model, "virtio") != 0) {
 		unsupported(p, n, "only model='virtio' (or 'none') balloons are supported");
 		return;
@@ -438,12 +461,44 @@ static void check_videos(struct parser *p, struct devices_misc *m)
 	}
 }
 
+/*
+ * The devices libvirt adds when the XML does not name them: a virtio
+ * balloon (unless <memballoon model='none'/>), and for a graphics device
+ * without <video> the default card, cirrus (what libvirt picks when QEMU
+ * has cirrus-vga).  The PS/2 mouse and keyboard libvirt adds are part of
+ * the pc and q35 machines: nothing to add.
+ */
+static void implicit_devices(struct parser *p, struct domain *dom)
+{
+	struct devices_misc *m = &dom->misc;
+	if (!m->balloon_line && !m->balloon_none) {
+		m->balloon_line = dom->line;
+		m->balloon_implicit = true;
+		diag_note(p->d, dom->line, "<domain>",
+			  "no <memballoon>: a virtio balloon, as libvirt adds it (<memballoon model='none'/> leaves it out)");
+	}
+	unsigned graphics = m->graphics.line ? m->graphics.line
+						: dom->desktop.spice.line;
+	if (graphics && !m->nvideos) {
+		XGROW(m->videos, m->nvideos, m->videos_alloc);
+		m->videos[m->nvideos++] = (struct video){
+			.line = graphics,
+			.model = VIDEO_CIRRUS,
+			.model_name = "cirrus",
+			.implicit = true,
+		};
+		diag_note(p->d, graphics, "<graphics>",
+			  "no <video>: a cirrus card, libvirt's default (<video><model type='none'/></video> leaves it out)");
+	}
+}
+
 /* Whole-domain checks: the videos, the machine's watchdog, the audio a
  * display names. */
 void check_misc(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
+	implicit_devices(p, dom);
 	check_videos(p, m);
 	if (!diag_failed(p->d) && m->watchdog_line &&
 	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
@@ -454,9 +509,10 @@ void check_misc(struct parser *p)
 		diag_error(p->d, EXIT_DATAERR, m->graphics.audio_line, "<audio>",
 			   "id='%u' names no <audio type='none'> of the domain; expected the id of one",
 			   m->graphics.audio_id);
-	if (!diag_failed(p->d) && m->audio_line && !m->graphics.line)
+	if (!diag_failed(p->d) && m->audio_line && !m->graphics.line &&
+	    !dom->desktop.spice.line && !dom->desktop.nsounds)
 		diag_note(p->d, m->audio_line, "<audio>",
-			  "nothing uses it: no VNC display and no sound device");
+			  "nothing uses it: no VNC or SPICE display and no sound device");
 }
 
 void free_misc(struct domain *d)
@@ -477,5 +533,6 @@ void free_misc(struct domain *d)
 	free(m->watchdog_model);
 	free(m->watchdog_action);
 	free(m->panic_model);
+	free(m->audio_path);
 	memset(m, 0, sizeof(*m));
 }

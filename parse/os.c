@@ -48,6 +48,18 @@ static void parse_type(struct parser *p, const xmlNode *n)
 	os->machine = xstrdup(machine);
 }
 
+/* A firmware image's format= (or templateFormat=): raw; qcow2 is valid
+ * libvirt that sevqemu does not translate.  False when refused. */
+static bool raw_format(struct parser *p, const xmlNode *n, const char *attr)
+{
+	static const char *const formats[] = { "raw", "qcow2", NULL };
+	int f = attr_choice(p, n, attr, formats);
+	if (f == 1)
+		refuse(p, n, "%s='qcow2' is not supported: sevqemu gives firmware and variable stores as raw images; expected %s='raw'",
+		       attr, attr);
+	return f != -2 && f != 1;
+}
+
 static void parse_loader(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
@@ -59,8 +71,7 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	static const char *const known[] = {
 		"readonly", "type", "secure", "stateless", "format", NULL,
 	};
-	static const char *const formats[] = { "raw", NULL };
-	if (!known_attrs(p, n, known) || attr_choice(p, n, "format", formats) == -2)
+	if (!known_attrs(p, n, known) || !raw_format(p, n, "format"))
 		return;
 	static const char *const types[] = { "rom", "pflash", NULL };
 	int type = attr_choice(p, n, "type", types);
@@ -69,13 +80,14 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	os->loader_stateless = attr_yesno(p, n, "stateless");
 	if (diag_failed(p->d))
 		return;
-	/* Refused, but the loader is still read: what follows needs it. */
-	if (os->loader_secure == TRI_ON)
-		unsupported(p, n, "secure='yes' (Secure Boot with SMM-protected flash) is not supported by sevqemu");
 	os->loader = xml_text(n, p->d);
 	if (!os->loader)
 		return;
-	if (!*os->loader) {
+	if (!*os->loader && os->firmware_efi) {
+		/* firmware='efi': <loader> only states requirements. */
+		free(os->loader);
+		os->loader = NULL;
+	} else if (!*os->loader) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "has no path; expected the firmware file, e.g. /usr/share/OVMF/OVMF_CODE_4M.fd");
 		return;
@@ -98,26 +110,52 @@ static void parse_nvram(struct parser *p, const xmlNode *n)
 	static const char *const known[] = {
 		"template", "format", "templateFormat", NULL,
 	};
-	if (!known_attrs(p, n, known) ||
-	    attr_choice(p, n, "templateFormat", (const char *const[]){ "raw", NULL }) == -2)
+	if (!known_attrs(p, n, known) || !raw_format(p, n, "templateFormat") ||
+	    !raw_format(p, n, "format"))
 		return;
 	const char *template = xml_attr(n, "template");
-	static const char *const formats[] = { "raw", NULL };
-	attr_choice(p, n, "format", formats);
-	if (diag_failed(p->d))
-		return;
 	char *path = xml_text(n, p->d);
 	if (!path)
 		return;
 	if (!*path) {
+		/* virt-install's form: the guest's own store, in sevqemu's
+		 * place, created from the template. */
 		free(path);
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "has no path; expected the guest's own variable store, e.g. /var/lib/sevqemu/guest_VARS.fd");
-		return;
+		path = NULL;
 	}
 	os->nvram = path;
 	if (template)
 		os->nvram_template = xstrdup(template);
+}
+
+/* <os><firmware><feature enabled='yes|no' name='secure-boot|enrolled-keys'/>:
+ * requirements on the firmware libvirt (and sevqemu) choose. */
+static void parse_firmware_features(struct parser *p, const xmlNode *n)
+{
+	struct os *os = &p->dom->os;
+	static const char *const none[] = { NULL };
+	if (!known_attrs(p, n, none))
+		return;
+	static const char *const names[] = { "secure-boot", "enrolled-keys", NULL };
+	static const char *const known[] = { "enabled", "name", NULL };
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (!xml_is(c, "feature")) {
+			unexpected(p, c, n, "<feature>");
+			return;
+		}
+		if (!known_attrs(p, c, known) || !attr_required(p, c, "name") ||
+		    !attr_required(p, c, "enabled"))
+			return;
+		int name = attr_choice(p, c, "name", names);
+		enum tristate on = attr_yesno(p, c, "enabled");
+		if (name < 0 || on == TRI_DEFAULT)
+			return;
+		*(name == 0 ? &os->fw_secure_boot : &os->fw_enrolled_keys) = on;
+	}
+	if (os->fw_enrolled_keys == TRI_ON && os->fw_secure_boot == TRI_OFF)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "enrolled-keys without secure-boot; expected secure-boot enabled, or enrolled-keys disabled");
 }
 
 static void parse_boot(struct parser *p, const xmlNode *n)
@@ -151,18 +189,18 @@ static void finish_os(struct parser *p)
 	struct os *os = &p->dom->os;
 	if (os->loader && os->loader_type == LOADER_NONE) {
 		/* libvirt's reading: a variable store means flash. */
-		os->loader_type = os->nvram ? LOADER_PFLASH : LOADER_ROM;
+		os->loader_type = os->nvram_line ? LOADER_PFLASH : LOADER_ROM;
 		diag_note(p->d, os->loader_line, "<loader>",
-			  "no type=: %s", os->nvram ? "pflash, since there is an <nvram>"
-						    : "rom (-bios), since there is no <nvram>");
+			  "no type=: %s", os->nvram_line ? "pflash, since there is an <nvram>"
+							 : "rom (-bios), since there is no <nvram>");
 	}
-	if (os->nvram && os->loader_type != LOADER_PFLASH && os->loader)
+	if (os->nvram_line && os->loader_type != LOADER_PFLASH && os->loader)
 		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
 			   "goes with a pflash loader; expected <loader type='pflash'>");
-	else if (os->nvram && !os->loader && !os->firmware_efi)
+	else if (os->nvram_line && !os->loader && !os->firmware_efi)
 		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
 			   "without a <loader>; expected <loader type='pflash' readonly='yes'>OVMF_CODE...</loader>");
-	else if (os->nvram && os->loader_stateless == TRI_ON)
+	else if (os->nvram_line && os->loader_stateless == TRI_ON)
 		diag_error(p->d, EXIT_DATAERR, os->nvram_line, "<nvram>",
 			   "with a stateless='yes' loader; a stateless firmware has no variable store");
 	else if (!os->kernel && (os->initrd || os->cmdline))
@@ -202,6 +240,8 @@ void parse_os(struct parser *p, const xmlNode *n)
 			parse_loader(p, c);
 		} else if (xml_is(c, "nvram")) {
 			parse_nvram(p, c);
+		} else if (xml_is(c, "firmware")) {
+			parse_firmware_features(p, c);
 		} else if (xml_is(c, "boot")) {
 			parse_boot(p, c);
 		} else if (xml_is(c, "kernel")) {
@@ -270,6 +310,10 @@ void check_os(struct parser *p)
 	if (dom->os.uefi && !dom->features.acpi)
 		diag_error(p->d, EXIT_DATAERR, dom->os.line, "<os>",
 			   "UEFI firmware needs ACPI; expected <features><acpi/></features>");
+	else if (dom->os.loader && dom->os.loader_secure == TRI_ON &&
+		 dom->features.smm != TRI_ON)
+		diag_error(p->d, EXIT_DATAERR, dom->os.loader_line, "<loader>",
+			   "secure='yes' needs SMM, which protects the flash; expected <features><smm state='on'/></features>");
 }
 
 void free_os(struct domain *dom)

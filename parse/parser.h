@@ -179,6 +179,12 @@ void free_tpm(struct domain *dom);
 void parse_filesystem(struct parser *p, const xmlNode *n);
 void check_filesystems(struct parser *p);
 void free_filesystems(struct domain *dom);
+/* spice.c: <graphics type='spice'> (from graphics.c), <sound>, <redirdev> */
+void parse_spice(struct parser *p, const xmlNode *n);
+void parse_sound(struct parser *p, const xmlNode *n);
+void parse_redirdev(struct parser *p, const xmlNode *n);
+void check_desktop(struct parser *p);
+void free_desktop(struct domain *dom);
 /* qemu_ns.c: <qemu:commandline> */
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);

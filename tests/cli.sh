@@ -181,4 +181,14 @@ check "an invalid value after refusals: 69, the refusals and the error listed" \
 $q -q -n -d "$t/r" --ignore-unsupported "$t/r3.xml" >/dev/null 2>&1
 check "--ignore-unsupported drops all three" [ $? = 0 ]
 
+$q -n --network-bridge=nobridge testdata/net-network.xml >/dev/null 2>&1
+check "--network-bridge without NAME=BRIDGE is a usage error (64)" [ $? = 64 ]
+$q -n -f args --network-bridge=default=br9 --network-bridge=lan=br7 testdata/net-network.xml >"$t/nb.out" 2>/dev/null
+check "--network-bridge maps each network, none read from a definition" \
+	grep -qx 'bridge,id=net1,br=br7' "$t/nb.out"
+# SPICE autoport: the first free TCP port from 5900, as libvirt allocates.
+sed "s/port='5901' autoport='no'/autoport='yes'/" testdata/shaped-virt-manager.xml >"$t/autoport.xml"
+$q -n -f args "$t/autoport.xml" >"$t/autoport.out" 2>/dev/null
+check "SPICE autoport takes a port from 5900" grep -Eq '^port=(59[0-9][0-9]|[6-9][0-9]{3}|[1-6][0-9]{4}),addr=127.0.0.1,' "$t/autoport.out"
+
 finish

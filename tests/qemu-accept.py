@@ -246,6 +246,9 @@ class Run:
                 kv = kv_split(val)          # vnc= holds unix:PATH
                 kv_set(kv, 'vnc', 'unix:' + self.socket_path(kv_get(kv, 'vnc')[5:]))
                 o[1] = kv_join(kv)
+            elif name == '-spice' and kv_get(kv, 'unix') == 'on':
+                kv_set(kv, 'addr', self.socket_path(kv_get(kv, 'addr')))
+                o[1] = kv_join(kv)
             elif name in ('-qmp', '-monitor', '-serial') and val.startswith('unix:'):
                 kv = kv_split(val[5:])      # QemuOpts with implied key "path"
                 kv[0][1] = self.socket_path(kv[0][1])
