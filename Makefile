@@ -47,6 +47,17 @@ $(BUILD)/%.o: %.c $(HEADERS)
 $(PROG): $(BUILD)/sevqemu.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+# The test build: the same objects, and a main that obeys the test hooks
+# (SEVQEMU_TEST_CPUID, SEVQEMU_TEST_HOST_ROOT).  The shipped sevqemu has
+# none: tests/cmdline.sh checks that it ignores them.
+TEST_PROG ?= $(BUILD)/sevqemu-test
+$(BUILD)/sevqemu-hooks.o: sevqemu.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSEVQEMU_TEST_HOOKS -c -o $@ sevqemu.c
+
+$(TEST_PROG): $(BUILD)/sevqemu-hooks.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
 # Installs what is missing (root + apt-get only); says what it does.
 deps:
 	@sh tests/deps.sh $(DEPS_BUILD)
@@ -61,7 +72,7 @@ demo: deps
 check: deps-test
 	@$(MAKE) --no-print-directory test
 
-test: sevqemu build/unit-tests
+test: sevqemu $(TEST_PROG) build/unit-tests
 	./build/unit-tests
 	sh tests/golden.sh
 	sh tests/bad.sh
@@ -144,12 +155,14 @@ ASAN_DIR := build-asan
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) PROG=$(ASAN_DIR)/sevqemu \
-		CC=gcc CFLAGS="-O1 -g $(SAN_FLAGS)" $(ASAN_DIR)/sevqemu $(ASAN_DIR)/unit-tests
+		CC=gcc CFLAGS="-O1 -g $(SAN_FLAGS)" $(ASAN_DIR)/sevqemu \
+		$(ASAN_DIR)/sevqemu-test $(ASAN_DIR)/unit-tests
 	@rm -rf $(ASAN_DIR)/logs && mkdir -p $(ASAN_DIR)/logs
 	@logs=$(CURDIR)/$(ASAN_DIR)/logs; fail=0; \
 	ASAN_OPTIONS=detect_leaks=1:log_path=$$logs/asan; \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$$logs/ubsan; \
-	SEVQEMU=$(ASAN_DIR)/sevqemu; export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU; \
+	SEVQEMU=$(ASAN_DIR)/sevqemu; SEVQEMU_HOOKS_BIN=$(ASAN_DIR)/sevqemu-test; \
+	export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU SEVQEMU_HOOKS_BIN; \
 	./$(ASAN_DIR)/unit-tests || fail=1; \
 	sh tests/golden.sh || fail=1; \
 	sh tests/bad.sh || fail=1; \

@@ -174,8 +174,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* Host facts: recorded CPUID for tests (SEVQEMU_TEST_CPUID=EAX:EBX), else
- * this CPU's. */
+/*
+ * Test hooks exist only in the test build (make build/sevqemu-test, compiled
+ * with -DSEVQEMU_TEST_HOOKS): SEVQEMU_TEST_CPUID=EAX:EBX stands for this
+ * CPU's SEV leaf, SEVQEMU_TEST_HOST_ROOT for "/" in the pre-flight.  The
+ * shipped sevqemu has no trace of them: it reads its own host, always.
+ */
+#ifdef SEVQEMU_TEST_HOOKS
+#define HOST_ROOT getenv("SEVQEMU_TEST_HOST_ROOT")
+#else
+#define HOST_ROOT NULL
+#endif
+
+/* Host facts: --domcaps, and this CPU's SEV leaf (or a recorded one in the
+ * test build). */
 static bool read_host(const struct options *o, struct host_facts *host,
 		      struct diag *d)
 {
@@ -184,16 +196,17 @@ static bool read_host(const struct options *o, struct host_facts *host,
 			return false;
 		host->have_domcaps = true;
 	}
+#ifdef SEVQEMU_TEST_HOOKS
 	const char *recorded = getenv("SEVQEMU_TEST_CPUID");
 	if (recorded) {
-		if (!host_parse_cpuid(recorded, host)) {
-			diag_path_error(d, EXIT_USAGE, "SEVQEMU_TEST_CPUID",
-					"'%s' is not EAX:EBX in hex", recorded);
-			return false;
-		}
-	} else {
-		host_read_cpuid(host);
+		if (host_parse_cpuid(recorded, host))
+			return true;
+		diag_path_error(d, EXIT_USAGE, "SEVQEMU_TEST_CPUID",
+				"'%s' is not EAX:EBX in hex", recorded);
+		return false;
 	}
+#endif
+	host_read_cpuid(host);
 	return true;
 }
 
@@ -279,7 +292,7 @@ static int run(const struct options *o, struct diag *d)
 	struct plan plan = PLAN_INIT;
 	struct host_facts host = { 0 };
 	struct host_paths paths;
-	host_paths_init(&paths, getenv("SEVQEMU_TEST_HOST_ROOT"));
+	host_paths_init(&paths, HOST_ROOT);
 	struct plan_options plan_opts = o->plan;
 	plan_opts.host = &host;
 	size_t len = 0;

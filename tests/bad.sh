@@ -19,7 +19,8 @@
 # Prints "ok NAME" or "FAIL NAME" with what differed, then
 # "bad: N passed, M failed"; exits 1 when anything failed.
 
-BIN=${SEVQEMU:-./sevqemu}
+# The test build: SEVQEMU_TEST_CPUID below is a test hook.
+BIN=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 # A recorded CPUID without SEV, so a missing cbitpos fails the same way on
 # every machine, an SEV host included.
 SEVQEMU_TEST_CPUID=0:0
@@ -29,7 +30,7 @@ STATE=build/bad-state
 OUT=build/bad-out
 
 if [ ! -x "$BIN" ]; then
-	printf '%s\n' "bad: $BIN is not built (run make)" >&2
+	printf '%s\n' "bad: $BIN is not built (run make build/sevqemu-test)" >&2
 	exit 1
 fi
 if [ ! -d "$DATA" ]; then

@@ -83,23 +83,25 @@ echo Y >"$h/sys/module/kvm_amd/parameters/sev"
 printf 'CapEff:\t0000003fffffffff\n' >"$h/proc/self/status"
 SEVQEMU_TEST_HOST_ROOT=$h
 export SEVQEMU_TEST_HOST_ROOT
+# That variable is a test hook: --exec runs use the test build.
+qh=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 cat >"$t/fake-qemu" <<'FAKE'
 #!/bin/sh
 for a in "$0" "$@"; do printf '%s\n' "$a"; done >"$FAKE_OUT"
 FAKE
 chmod +x "$t/fake-qemu"
-FAKE_OUT=$t/exec.args $q -q -x --emulator "$t/fake-qemu" -d "$t/xs" "$t/demo.xml" >"$t/exec.out"
+FAKE_OUT=$t/exec.args $qh -q -x --emulator "$t/fake-qemu" -d "$t/xs" "$t/demo.xml" >"$t/exec.out"
 check "--exec runs the emulator" [ $? = 0 ]
 $q -q -n --emulator "$t/fake-qemu" -d "$t/xs" -f args "$t/demo.xml" >"$t/exec.expect" 2>/dev/null
 check "--exec passes exactly the printed argv" cmp -s "$t/exec.args" "$t/exec.expect"
 check "--exec prints nothing on stdout" [ ! -s "$t/exec.out" ]
 check "--exec wrote the blob files first" [ -f "$t/xs/dh_cert.base64" ]
-$q -q -x --emulator "$t/missing-qemu" -d "$t/xm" "$t/demo.xml" 2>"$t/xm.err"
+$qh -q -x --emulator "$t/missing-qemu" -d "$t/xm" "$t/demo.xml" 2>"$t/xm.err"
 check "--exec with a missing emulator exits 69" [ $? = 69 ]
 check "--exec with a missing emulator writes nothing" [ ! -e "$t/xm" ]
 printf '\177ELF garbage' >"$t/bad-qemu"
 chmod +x "$t/bad-qemu"
-$q -q -x --emulator "$t/bad-qemu" -d "$t/xb" "$t/demo.xml" 2>"$t/xb.err"
+$qh -q -x --emulator "$t/bad-qemu" -d "$t/xb" "$t/demo.xml" 2>"$t/xb.err"
 check "a failed exec exits 71" [ $? = 71 ]
 check "a failed exec removes the files it wrote" [ ! -e "$t/xb/dh_cert.base64" ]
 check "a failed exec says why" grep -q "cannot execute" "$t/xb.err"
@@ -111,7 +113,7 @@ printf '%s|%s\n' "$QEMU_AUDIO_DRV" "$SEVQEMU_NOTE" >"$FAKE_OUT"
 FAKE
 chmod +x "$t/env-qemu"
 sed "s|/var/lib/sevqemu/qemu-commandline_VARS.fd|$t/nvram/qc_VARS.fd|" testdata/qemu-commandline.xml >"$t/qc.xml"
-FAKE_OUT=$t/env.out $q -q -x --emulator "$t/env-qemu" -d "$t/qcs" "$t/qc.xml" >/dev/null 2>&1
+FAKE_OUT=$t/env.out $qh -q -x --emulator "$t/env-qemu" -d "$t/qcs" "$t/qc.xml" >/dev/null 2>&1
 check "--exec sets <qemu:env> for QEMU" [ "$(cat "$t/env.out" 2>/dev/null)" = "none|a b,c" ]
 eval "set -- $($q -q -n -d "$t/qcs" "$t/qc.xml" 2>/dev/null)"
 check "shell form starts with env NAME=VALUE" [ "$1 $2 $3" = "env QEMU_AUDIO_DRV=none SEVQEMU_NOTE=a b,c" ]

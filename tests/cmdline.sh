@@ -13,9 +13,10 @@
 # or "FAIL NAME" with what differed, then "cmdline: N passed, M failed";
 # exits 1 when anything failed.
 
-BIN=${SEVQEMU:-./sevqemu}
+# The test build: SEVQEMU_TEST_CPUID below is a test hook.
+BIN=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 if [ ! -x "$BIN" ]; then
-	printf '%s\n' "cmdline: $BIN is not built (run make)" >&2
+	printf '%s\n' "cmdline: $BIN is not built (run make build/sevqemu-test)" >&2
 	exit 1
 fi
 if [ ! -f testdata/demo.xml ]; then
@@ -270,6 +271,30 @@ sed 's|<policy>0x30000</policy>|<policy>0x20000</policy>|' testdata/snp.xml >"$T
 check snp-policy-smt-clear 0 "" "$BIN" -n -d "$T/st" "$T/snp-nosmt.xml"
 need "no SMT warning" grep -q "bit 16 (SMT) is clear: Linux 6.11's KVM refuses such a policy" "$T/$name.err"
 done_check
+
+# ---- the shipped sevqemu has no test hooks --------------------------------
+# The test build obeys SEVQEMU_TEST_CPUID and SEVQEMU_TEST_HOST_ROOT; the
+# product must not even hold their names, and must read its own host.
+PRODUCT=${SEVQEMU:-./sevqemu}
+case $PRODUCT in /*) ;; *) PRODUCT=$top/$PRODUCT ;; esac
+name=product-has-no-hooks
+why=
+need "$PRODUCT holds the name SEVQEMU_TEST_" sh -c '! grep -q SEVQEMU_TEST_ "$1"' sh "$PRODUCT"
+env SEVQEMU_TEST_CPUID=zz "$PRODUCT" -n -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out" 2>"$T/$name.err"
+status=$?
+need "SEVQEMU_TEST_CPUID=zz was obeyed (exit $status)" [ "$status" != 64 ]
+need "stderr names SEVQEMU_TEST_CPUID" sh -c '! grep -q SEVQEMU_TEST_CPUID "$1"' sh "$T/$name.err"
+env SEVQEMU_TEST_CPUID=0x1b:0x2f "$PRODUCT" -n -f args -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out2" 2>/dev/null
+if grep -q '^sev-guest,id=sev0,cbitpos=47,' "$T/$name.out2"; then
+	# Only right if this very host reports SEV with C-bit 47.
+	need "the recorded CPUID was used, not this host's" grep -q 'sev' /proc/cpuinfo
+fi
+mkdir -p "$T/fakehost/dev" && : >"$T/fakehost/dev/sev"
+env SEVQEMU_TEST_HOST_ROOT="$top/$T/fakehost" "$PRODUCT" -x --emulator /bin/false \
+	-d "$T/hook-state" "$T/demo.xml" </dev/null >/dev/null 2>"$T/$name.err3"
+need "SEVQEMU_TEST_HOST_ROOT was obeyed" sh -c '! grep -q fakehost "$1"' sh "$T/$name.err3"
+done_check
+rm -rf "$T/hook-state" "$nvram"
 
 printf '%s\n' "cmdline: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,7 +4,8 @@
 # against this machine's real QEMU.  Each check: status, exact error line,
 # and nothing written on a refusal.
 set -u
-SEVQEMU=${SEVQEMU:-./sevqemu}
+# The test build: SEVQEMU_TEST_HOST_ROOT is a test hook.
+SEVQEMU=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 top=$(pwd)
 t=$top/build/host
 rm -rf "$t"

@@ -7,10 +7,13 @@
 # under build/hostile/area/ is as it was (names, sizes, modes, mtimes).
 # The billion-laughs and 17 MiB runs also have their peak RSS measured,
 # which must stay under HOSTILE_RSS_MAX_KB (default 200000).
-# Run from the repository root after `make`.  SEVQEMU=path runs another build.
+# Run from the repository root after `make build/sevqemu-test` (the test
+# build: SEVQEMU_TEST_CPUID is a test hook).  SEVQEMU_HOOKS_BIN=path runs
+# another build.
 set -u
 top=$(pwd)
-q=${SEVQEMU:-./sevqemu}
+# The test build: SEVQEMU_TEST_CPUID below is a test hook.
+q=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 case $q in /*) ;; *) q=$top/$q ;; esac
 t=$top/build/hostile
 rm -rf "$t"
