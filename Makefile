@@ -83,6 +83,7 @@ test: sevqemu $(TEST_PROG) build/unit-tests
 	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
+	python3 tests/worstcase.py
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 

@@ -23,6 +23,7 @@
 #include "emit/plan.h"
 #include "act/preflight.h"
 #include "act/probe.h"
+#include "lib/xalloc.h"
 #include "parse/parse.h"
 #include "parse/policy.h"
 #include "parse/xml.h"
@@ -115,10 +116,11 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("sevqemu: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'sevqemu --help'.\n", stderr);
+	diag_line(stderr, "%s", text);
+	diag_line(stderr, "%s", "try 'sevqemu --help'");
+	free(text);
 	return EXIT_USAGE;
 }
 
@@ -224,23 +226,23 @@ static int policy_main(int argc, char **argv)
 	uint64_t value = 0;
 	switch (policy_parse(argv[i], snp, &value)) {
 	case POLICY_TOO_WIDE:
-		fprintf(stderr, "sevqemu: policy: '%s' does not fit in 32 bits; SEV-SNP policies are 64-bit (--snp)\n",
-			argv[i]);
+		diag_line(stderr, "policy: '%s' does not fit in 32 bits; SEV-SNP policies are 64-bit (--snp)",
+			  argv[i]);
 		return EXIT_DATAERR;
 	case POLICY_NOT_HEX:
-		fprintf(stderr, "sevqemu: policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x\n",
-			argv[i], snp ? 64 : 32);
+		diag_line(stderr, "policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x",
+			  argv[i], snp ? 64 : 32);
 		return EXIT_DATAERR;
 	case POLICY_RESERVED:
 		policy_explain(stdout, value, snp);
-		fprintf(stderr, "sevqemu: policy: 0x%llx sets reserved bits 0x%llx; expected them clear\n",
-			(unsigned long long)value,
-			(unsigned long long)policy_reserved(value, snp));
+		diag_line(stderr, "policy: 0x%llx sets reserved bits 0x%llx; expected them clear",
+			  (unsigned long long)value,
+			  (unsigned long long)policy_reserved(value, snp));
 		return EXIT_DATAERR;
 	case POLICY_SNP_BIT17:
 		policy_explain(stdout, value, snp);
-		fprintf(stderr, "sevqemu: policy: 0x%llx leaves bit 17 clear; the SNP ABI requires it set\n",
-			(unsigned long long)value);
+		diag_line(stderr, "policy: 0x%llx leaves bit 17 clear; the SNP ABI requires it set",
+			  (unsigned long long)value);
 		return EXIT_DATAERR;
 	case POLICY_OK:
 		break;
@@ -270,8 +272,8 @@ static void act(const struct options *o, const struct plan *plan,
 {
 	if (o->mode == MODE_DRY_RUN) {
 		for (size_t i = 0; i < plan->nfiles; i++)
-			fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
-				plan->files[i].path, plan->files[i].size);
+			diag_line(stderr, "would write %s (%zu bytes)",
+				  plan->files[i].path, plan->files[i].size);
 	} else if (files_write(plan, d)) {
 		for (size_t i = 0; i < plan->nfiles; i++)
 			diag_path_note(d, plan->files[i].path,
@@ -333,7 +335,7 @@ int main(int argc, char **argv)
 	diag_release(&d);
 	xmlCleanupParser();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "sevqemu: standard output: %s\n", strerror(errno));
+		diag_line(stderr, "standard output: %s", strerror(errno));
 		return status ? status : EXIT_OSERR;
 	}
 	return status;

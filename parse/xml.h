@@ -32,8 +32,28 @@ char *xml_slurp(const char *path, size_t *len, struct diag *d);
 char *slurp_text(const char *path, size_t *len, const char *what,
 		 struct diag *d);
 
-/* Parses BUF; on error reports it (65) and returns NULL. */
+/*
+ * Parses BUF; on error reports it (65; out of memory: 71) and returns NULL.
+ * libxml2 prints nothing itself: its errors become sevqemu's messages.
+ */
 xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d);
+
+/* Routes libxml2's own error channels away from stderr (xml_parse does it;
+ * callers of other libxml2 functions may too). */
+void xml_quiet(void);
+
+/*
+ * The pre-scan: one linear pass over BUF before libxml2 sees it, refusing
+ * (65) an element with more than XML_MAX_ATTRS attributes and a document of
+ * more than XML_MAX_NODES nodes (elements, attributes, comments, PIs and
+ * CDATA sections), where libxml2's work would grow faster than the input
+ * (its duplicate-attribute check is quadratic) or its tree would take
+ * hundreds of MB, or its dictionary of names would grow with the square of
+ * their number.  2,000 disks are some 20,000 nodes.
+ */
+#define XML_MAX_ATTRS 64
+#define XML_MAX_NODES 100000
+bool xml_prescan(const char *buf, size_t len, struct diag *d);
 
 static inline unsigned xml_line(const xmlNode *n)
 {
