@@ -272,6 +272,24 @@ check snp-policy-smt-clear 0 "" "$BIN" -n -d "$T/st" "$T/snp-nosmt.xml"
 need "no SMT warning" grep -q "bit 16 (SMT) is clear: Linux 6.11's KVM refuses such a policy" "$T/$name.err"
 done_check
 
+# ---- as root, PATH's empty and relative entries are never searched -------
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$T/cwd/bin"
+	for d in "$T/cwd" "$T/cwd/bin"; do
+		printf '#!/bin/sh\n' >"$d/qemu-system-x86_64"
+		chmod +x "$d/qemu-system-x86_64"
+	done
+	sed '/<emulator>/d' "$T/demo.xml" >"$T/noemu-elem.xml"
+	for p in : bin .:bin; do
+		check "root-path-'$p'" 0 "" \
+			sh -c 'cd "$1" && PATH=$2 "$3" -n -f args -d st "$4"' sh \
+			"$T/cwd" "$p" "$BIN" "$top/$T/noemu-elem.xml"
+		need "argv[0] is $(head -1 "$T/$name.out"), not the bare name" \
+			[ "$(head -1 "$T/$name.out")" = qemu-system-x86_64 ]
+		done_check
+	done
+fi
+
 # ---- the shipped sevqemu has no test hooks --------------------------------
 # The test build obeys SEVQEMU_TEST_CPUID and SEVQEMU_TEST_HOST_ROOT; the
 # product must not even hold their names, and must read its own host.
