@@ -19,6 +19,7 @@
 
 #include "act/files.h"
 #include "act/host.h"
+#include "act/launch.h"
 #include "act/output.h"
 #include "emit/plan.h"
 #include "act/preflight.h"
@@ -251,41 +252,24 @@ static int policy_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Becomes QEMU.  Returns only on failure, having removed the files. */
-static int become_qemu(const struct plan *plan, struct diag *d)
-{
-	for (size_t i = 0; i < plan->env.n; i++)
-		putenv(plan->env.v[i]);
-	fflush(NULL);
-	/* execv, not execvp or a shell: argv[0] is already a resolved path. */
-	execv(plan->argv.v[0], plan->argv.v);
-	int err = errno;
-	files_remove(plan);
-	diag_path_error(d, EXIT_OSERR, plan->argv.v[0], "cannot execute: %s",
-			strerror(err));
-	return EXIT_OSERR;
-}
-
-/* The act: write the files, then print, or become QEMU. */
+/* The act: a dry run prints; a real run writes the files, then prints or
+ * becomes QEMU (act/launch.c). */
 static void act(const struct options *o, const struct plan *plan,
-		struct diag *d)
+		const struct domain *dom, struct diag *d)
 {
-	if (o->mode == MODE_DRY_RUN) {
-		for (size_t i = 0; i < plan->nfiles; i++)
-			diag_line(stderr, "would write %s (%zu bytes)",
-				  plan->files[i].path, plan->files[i].size);
-	} else if (files_write(plan, d)) {
-		for (size_t i = 0; i < plan->nfiles; i++)
-			diag_path_note(d, plan->files[i].path,
-				       "written (%zu bytes, mode 0600)",
-				       plan->files[i].size);
-	}
-	if (diag_failed(d))
+	struct launch l = {
+		.exec = o->mode == MODE_EXEC,
+		.format = o->format,
+		.state_dir = o->plan.state_dir,
+	};
+	if (o->mode != MODE_DRY_RUN) {
+		launch(&l, plan, dom, d);
 		return;
-	if (o->mode == MODE_EXEC)
-		become_qemu(plan, d);
-	else
-		output_write(stdout, plan, o->format, d);
+	}
+	for (size_t i = 0; i < plan->nfiles; i++)
+		diag_line(stderr, "would write %s (%zu bytes)",
+			  plan->files[i].path, plan->files[i].size);
+	output_write(stdout, plan, o->format, d);
 }
 
 static int run(const struct options *o, struct diag *d)
@@ -308,12 +292,15 @@ static int run(const struct options *o, struct diag *d)
 		policy_explain(stderr, dom.launch.policy,
 			       dom.launch.type == LAUNCH_SEV_SNP);
 	/* Everything that can fail is asked before anything is written. */
+	struct launch l = { .exec = o->mode == MODE_EXEC,
+			    .state_dir = o->plan.state_dir };
 	bool ready = parsed && plan_build(&dom, &plan_opts, &plan, d) &&
 		     output_check(&plan, o->format, d) && files_check(&plan, d) &&
+		     launch_check_running(&l, &plan, &dom, o->mode == MODE_DRY_RUN, d) &&
 		     (!o->probe || probe_emulator(&plan, &dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&dom, &paths, d));
 	if (ready)
-		act(o, &plan, d);
+		act(o, &plan, &dom, d);
 	free(xml);
 	plan_free(&plan);
 	domain_free(&dom);

@@ -24,6 +24,8 @@ enum exit_status {
 	EXIT_UNAVAILABLE = 69, /* valid, but sevqemu or the host cannot do it */
 	EXIT_OSERR = 71,       /* exec failed, out of memory, stdout failed */
 	EXIT_CANTCREAT = 73,   /* state dir or file cannot be created safely */
+	EXIT_TEMPFAIL = 75,    /* the guest is already running (its lock is held) */
+	EXIT_NOPERM = 77,      /* the XML asks for what only --trust-xml allows */
 };
 
 enum verbosity { VERB_QUIET = -1, VERB_NORMAL = 0, VERB_VERBOSE = 1 };
