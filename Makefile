@@ -83,6 +83,7 @@ test: sevqemu $(TEST_PROG) build/unit-tests
 	sh tests/e2e.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
+	sh tests/trust.sh
 	python3 tests/worstcase.py
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
@@ -172,6 +173,7 @@ check-sanitize:
 	sh tests/firmware.sh || fail=1; \
 	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
+	sh tests/trust.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "check-sanitize: clean"; [ $$fail = 0 ]

@@ -24,6 +24,7 @@
 #include "emit/plan.h"
 #include "act/preflight.h"
 #include "act/probe.h"
+#include "act/trust.h"
 #include "lib/xalloc.h"
 #include "parse/parse.h"
 #include "parse/policy.h"
@@ -46,6 +47,7 @@ struct options {
 	const char *session;
 	const char *domcaps;
 	bool probe;
+	const char *nvram_dir;
 	struct parse_options parse;
 	struct plan_options plan;
 };
@@ -80,15 +82,21 @@ static const char usage_text[] =
 	"      --paused           start QEMU stopped (-S)\n"
 	"      --ignore-unsupported  drop untranslatable elements, warning each\n"
 	"\n"
+	"Trust (the XML may be less trusted than you):\n"
+	"      --nvram-dir DIR    where an <nvram> may be (default /var/lib/sevqemu)\n"
+	"      --trust-xml        let the XML put an nvram anywhere, name any\n"
+	"                         emulator, and pass <qemu:commandline>\n"
+	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
 	"\n"
 	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
-	"71 exec failed, 73 state dir or file unsafe.  See sevqemu(1).\n";
+	"71 exec or output failed, 73 state dir or file unsafe, 75 guest\n"
+	"already running, 77 needs --trust-xml.  See sevqemu(1).\n";
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
-	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE,
+	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_TRUST_XML, OPT_NVRAM_DIR,
 };
 
 static const struct option long_options[] = {
@@ -109,6 +117,8 @@ static const struct option long_options[] = {
 	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "trust-xml", no_argument, NULL, OPT_TRUST_XML },
+	{ "nvram-dir", required_argument, NULL, OPT_NVRAM_DIR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,6 +169,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_QMP: o->plan.qmp = optarg; break;
 		case OPT_PAUSED: o->plan.paused = true; break;
 		case OPT_PROBE: o->probe = true; break;
+		case OPT_TRUST_XML: o->parse.trust_xml = true; break;
+		case OPT_NVRAM_DIR:
+			if (!*optarg)
+				return usage_error("%s", "--nvram-dir is empty; expected a directory");
+			o->nvram_dir = optarg;
+			break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -294,8 +310,16 @@ static int run(const struct options *o, struct diag *d)
 	/* Everything that can fail is asked before anything is written. */
 	struct launch l = { .exec = o->mode == MODE_EXEC,
 			    .state_dir = o->plan.state_dir };
+	struct trust trust = {
+		.trust_xml = o->parse.trust_xml,
+		.nvram_dir = o->nvram_dir,
+		.state_dir = o->plan.state_dir,
+		.runs_emulator = o->mode == MODE_EXEC || o->probe,
+		.emulator_given = o->plan.emulator != NULL,
+	};
 	bool ready = parsed && plan_build(&dom, &plan_opts, &plan, d) &&
 		     output_check(&plan, o->format, d) && files_check(&plan, d) &&
+		     trust_check(&dom, &plan, &trust, d) &&
 		     launch_check_running(&l, &plan, &dom, o->mode == MODE_DRY_RUN, d) &&
 		     (!o->probe || probe_emulator(&plan, &dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&dom, &paths, d));

@@ -31,6 +31,15 @@ esac
 T=build/cmdline
 rm -rf "$T"
 mkdir -p "$T" || exit 1
+# The guests' nvram lives under $T/nvram (nothing is written elsewhere):
+# the operator says so with --nvram-dir, which this wrapper adds.
+cat >"$T/sevqemu" <<EOF
+#!/bin/sh
+[ "\$1" = policy ] || set -- --nvram-dir "$top/$T/nvram" "\$@"
+exec "$BIN" "\$@"
+EOF
+chmod +x "$T/sevqemu"
+BIN=$top/$T/sevqemu
 
 # Unless a check says otherwise: a CPU without SEV, the same on every host.
 SEVQEMU_TEST_CPUID=0:0
@@ -298,17 +307,18 @@ case $PRODUCT in /*) ;; *) PRODUCT=$top/$PRODUCT ;; esac
 name=product-has-no-hooks
 why=
 need "$PRODUCT holds the name SEVQEMU_TEST_" sh -c '! grep -q SEVQEMU_TEST_ "$1"' sh "$PRODUCT"
-env SEVQEMU_TEST_CPUID=zz "$PRODUCT" -n -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out" 2>"$T/$name.err"
+env SEVQEMU_TEST_CPUID=zz "$PRODUCT" --nvram-dir "$top/$T/nvram" -n -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out" 2>"$T/$name.err"
 status=$?
 need "SEVQEMU_TEST_CPUID=zz was obeyed (exit $status)" [ "$status" != 64 ]
 need "stderr names SEVQEMU_TEST_CPUID" sh -c '! grep -q SEVQEMU_TEST_CPUID "$1"' sh "$T/$name.err"
-env SEVQEMU_TEST_CPUID=0x1b:0x2f "$PRODUCT" -n -f args -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out2" 2>/dev/null
+env SEVQEMU_TEST_CPUID=0x1b:0x2f "$PRODUCT" --nvram-dir "$top/$T/nvram" -n -f args -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out2" 2>/dev/null
 if grep -q '^sev-guest,id=sev0,cbitpos=47,' "$T/$name.out2"; then
 	# Only right if this very host reports SEV with C-bit 47.
 	need "the recorded CPUID was used, not this host's" grep -q 'sev' /proc/cpuinfo
 fi
 mkdir -p "$T/fakehost/dev" && : >"$T/fakehost/dev/sev"
-env SEVQEMU_TEST_HOST_ROOT="$top/$T/fakehost" "$PRODUCT" -x --emulator /bin/false \
+env SEVQEMU_TEST_HOST_ROOT="$top/$T/fakehost" "$PRODUCT" --nvram-dir "$top/$T/nvram" \
+	-x --emulator /bin/false \
 	-d "$T/hook-state" "$T/demo.xml" </dev/null >/dev/null 2>"$T/$name.err3"
 need "SEVQEMU_TEST_HOST_ROOT was obeyed" sh -c '! grep -q fakehost "$1"' sh "$T/$name.err3"
 done_check

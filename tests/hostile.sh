@@ -269,7 +269,7 @@ touch -d '2001-01-01' "$area/planted-target"
 ln -s ../planted-target "$area/planted/dh_cert.base64"
 ln -s ../planted-missing "$area/planted/session.base64"
 stamp=$(stat -c '%s %Y %a' "$area/planted-target")
-timeout 5 "$q" -q -d "$area/planted" "$in/demo.xml" >"$t/out/planted.out" 2>"$t/out/planted.err"
+timeout 5 "$q" -q --nvram-dir "$area/nvram" -d "$area/planted" "$in/demo.xml" >"$t/out/planted.out" 2>"$t/out/planted.err"
 status=$?
 if [ "$(cat "$area/planted-target")" = keep ] &&
 	[ "$(stat -c '%s %Y %a' "$area/planted-target")" = "$stamp" ] &&

@@ -71,8 +71,8 @@ done
 # template are written (files_write's paths, which a dry run skips).
 sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$(pwd)/$out/nvram/demo_VARS.fd|" \
 	testdata/demo.xml >"$out/demo-real.xml"
-vg real-run /dev/null "$q" -q -d "$out/real-state" "$out/demo-real.xml"
-vg real-run-json /dev/null "$q" -q -f json -d "$out/real-state" "$out/demo-real.xml"
+vg real-run /dev/null "$q" -q --nvram-dir "$out/nvram" -d "$out/real-state" "$out/demo-real.xml"
+vg real-run-json /dev/null "$q" -q --nvram-dir "$out/nvram" -f json -d "$out/real-state" "$out/demo-real.xml"
 
 vg unit-tests /dev/null ./build/unit-tests
 
