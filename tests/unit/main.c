@@ -13,7 +13,8 @@ int main(void)
 		{ "base64 (parse/base64.h)", run_base64_tests },
 		{ "argv (emit/argv.h)", run_argv_tests },
 		{ "output (emit/output.h)", run_output_tests },
-		{ "files (emit/files.h)", run_files_tests },
+		{ "files (act/files.h)", run_files_tests },
+		{ "fileset (act/files.h, act/guard.h, parse/xml.h)", run_fileset_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
 		{ "host (parse/policy.h, emit/host.h)", run_host_tests },
 	};
