@@ -11,7 +11,7 @@ _sevqemu()
 
     local long_opts='--dry-run --exec --state-dir= --format= --quiet --verbose
         --emulator= --domcaps= --dh-cert= --session= --cgs --ignore-unsupported
-        --probe --qmp= --paused --help --version'
+        --probe --qmp= --paused --trust-xml --nvram-dir= --help --version'
     local short_opts='-n -x -d -f -q -v -h -V'
     local formats='shell args nul json'
 
@@ -35,7 +35,7 @@ _sevqemu()
         case $opt in
             --format)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -W "$formats" -- "$val") ;;
-            --state-dir)
+            --state-dir|--nvram-dir)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -d -- "$val") ;;
             --dh-cert|--session|--domcaps|--emulator|--qmp)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -f -- "$val") ;;
@@ -57,7 +57,7 @@ _sevqemu()
         -f|--format)
             mapfile -t COMPREPLY < <(compgen -W "$formats" -- "$cur")
             return 0 ;;
-        -d|--state-dir)
+        -d|--state-dir|--nvram-dir)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")
             return 0 ;;
