@@ -81,6 +81,8 @@ static int attempt(struct guest_lock *l, int dirfd, const char *guest,
 	bool made = fd >= 0;
 	if (fd < 0 && errno == EEXIST)
 		fd = openat(dirfd, LOCK_NAME, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* the dir was switched away meanwhile: open it afresh */
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag_path_error(d, EXIT_CANTCREAT, l->state_dir,

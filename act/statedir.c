@@ -159,7 +159,8 @@ void files_unmake_dirs(const char *dir, const char *missing)
 	while (len > 1 && p[len - 1] == '/')
 		p[--len] = '\0';
 	while (strlen(p) >= stop) {
-		if (rmdir(p) != 0)
+		/* Gone already (a rolled-back set took it): go on upwards. */
+		if (rmdir(p) != 0 && errno != ENOENT)
 			break;
 		char *slash = strrchr(p, '/');
 		if (!slash)

@@ -162,38 +162,45 @@ static void other_entries_are_carried_over(void **state)
 }
 
 /* A run killed after it made an nvram elsewhere and before its switch
- * leaves a set beside the state dir whose journal names that nvram: the
- * next run's cleaning removes both, and old sevqemu's temporaries. */
+ * leaves a set beside the state dir whose journal names that nvram and the
+ * directories made for it: the next run's cleaning removes the set, the
+ * empty directories (only those still the journal's) and old sevqemu's
+ * temporaries, and keeps the whole nvram, which that run uses. */
 static void cleanup_undoes_what_a_killed_run_left(void **state)
 {
 	struct fx *fx = *state;
 	blobs(fx, "A1\n", "A2\n");
 	assert_true(files_write(&fx->plan, &fx->d));
 	char *snap = in(fx, ".state.sevqemu-0123456789ab");
-	char *nvram = in(fx, "nv_VARS.fd"), *kept = in(fx, "kept_VARS.fd");
+	char *nvram = in(fx, "nv_VARS.fd"), *empty = in(fx, "made"), *other_dir = in(fx, "theirs");
 	char *residue = in(fx, "state/.dh_cert.base64.old-a1b2c3d4e5f6");
 	assert_int_equal(mkdir(snap, 0700), 0);
+	assert_int_equal(mkdir(empty, 0700), 0);
+	assert_int_equal(mkdir(other_dir, 0700), 0);
 	assert_true(tu_write(nvram, "made\n", 5));
-	assert_true(tu_write(kept, "someone's\n", 10));
 	assert_true(tu_write(residue, "old\n", 4));
 	int dfd = open(snap, O_RDONLY | O_DIRECTORY), jfd = -1;
-	struct stat st, other;
+	struct stat st, dst, other;
 	assert_int_equal(stat(nvram, &st), 0);
-	assert_int_equal(stat(kept, &other), 0);
-	other.st_ino++; /* the journal's kept_VARS.fd is not this file */
+	assert_int_equal(stat(empty, &dst), 0);
+	assert_int_equal(stat(other_dir, &other), 0);
+	other.st_ino++; /* the journal's "theirs" is not this directory */
+	assert_true(journal_add(dfd, &jfd, 'd', &dst, empty));
+	assert_true(journal_add(dfd, &jfd, 'd', &other, other_dir));
 	assert_true(journal_add(dfd, &jfd, 'f', &st, nvram));
-	assert_true(journal_add(dfd, &jfd, 'f', &other, kept));
 	close(jfd);
 	close(dfd);
 	files_cleanup(&fx->plan);
-	assert_int_equal(access(nvram, F_OK), -1);
-	tu_expect_content(kept, "someone's\n");
+	tu_expect_content(nvram, "made\n");
+	assert_int_equal(access(empty, F_OK), -1);
+	assert_int_equal(access(other_dir, F_OK), 0);
 	assert_int_equal(siblings(fx), 0);
 	tu_expect_no_hidden(fx->state);
 	tu_expect_content(fx->plan.files[0].path, "A1\n");
 	free(snap);
 	free(nvram);
-	free(kept);
+	free(empty);
+	free(other_dir);
 	free(residue);
 }
 
@@ -302,6 +309,24 @@ static void messages_escape_control_characters(void **state)
 	free(buf);
 }
 
+/* A failed first install removes the directories it made: the state dir's
+ * missing parents and the nvram's. */
+static void a_failed_first_install_leaves_nothing(void **state)
+{
+	struct fx *fx = *state;
+	free(fx->state);
+	fx->state = in(fx, "p/q/state");
+	blobs(fx, "A1\n", "A2\n");
+	struct plan_file *f = plan_add_file(&fx->plan);
+	f->dir = in(fx, "nv/a");
+	f->name = xstrdup("VARS.fd");
+	f->path = in(fx, "nv/a/VARS.fd");
+	f->template = in(fx, "no-such-template");
+	assert_false(files_write(&fx->plan, &fx->d));
+	assert_int_equal(fx->d.status, 66);
+	assert_int_equal(tu_count_entries(fx->tmp), 0);
+}
+
 #define T(f) UNIT_TEST_FIXTURE("fileset", f, setup, teardown)
 
 int run_fileset_tests(void)
@@ -312,6 +337,7 @@ int run_fileset_tests(void)
 		T(other_entries_are_carried_over),
 		T(cleanup_undoes_what_a_killed_run_left),
 		T(a_pending_signal_rolls_the_install_back),
+		T(a_failed_first_install_leaves_nothing),
 		T(templates_must_be_small_regular_files),
 		T(residue_names),
 		T(prescan_counts_attributes_and_nodes),
