@@ -93,7 +93,8 @@ static bool check_state_dir(const struct plan *plan, bool writes,
 	if (!files_safe_dir(&st, dir, d))
 		return false;
 	if (access(dir, W_OK | X_OK) != 0) {
-		diag_path_error(d, EXIT_CANTCREAT, dir, "is not writable");
+		diag_path_error(d, EXIT_CANTCREAT, dir, "is not writable: %s",
+				strerror(errno));
 		return false;
 	}
 	if (!writes)
@@ -193,8 +194,8 @@ static void sweep(int dirfd, const char *base, const char *name)
 			int fd = openat(dirfd, n, O_RDONLY | O_DIRECTORY |
 					O_NOFOLLOW | O_CLOEXEC);
 			if (fd >= 0) {
-				/* Never switched in (or switched back): what it
-				 * made outside goes with it. */
+				/* Never switched in (or switched back): the
+				 * empty directories it made outside go with it. */
 				journal_undo(fd);
 				close(fd);
 			}

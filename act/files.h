@@ -17,10 +17,13 @@
  * fails after the switch (standard output cannot be written, exec fails).
  * Files outside the state dir (an nvram made from its template elsewhere)
  * are created whole or not at all (O_TMPFILE, then linkat, which never
- * replaces), just before the switch, and recorded first in the new set's
- * journal, so that the next run can remove them if this one was killed
- * before its switch.  Rollback removes only what this run created: each
- * outside file and directory is checked by device and inode first.
+ * replaces), just before the switch, and recorded first, with the
+ * directories made for them, in the new set's journal.  Rollback removes
+ * only what this run created: each outside file and directory is checked
+ * by device and inode first.  A run killed between such a file and the
+ * switch leaves a whole copy of the template that no guest has used; the
+ * next run finds it there and uses it as the guest's nvram, and removes
+ * the journal's empty directories.
  *
  * The caller holds the guest's lock (lock.h) around files_cleanup(),
  * files_install() and the commit or rollback.

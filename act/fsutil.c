@@ -217,9 +217,9 @@ void journal_undo(int dirfd)
 		unsigned long long dev, ino;
 		int at = 0;
 		if (sscanf(buf + start, "%c %llu %llu %n", &kind, &dev, &ino, &at) == 3 &&
-		    at > 0)
+		    at > 0 && kind == 'd')
 			fs_remove_if_same(buf + start + at, (dev_t)dev, (ino_t)ino,
-					  kind == 'd');
+					  true);
 		end = start;
 	}
 }

@@ -53,8 +53,13 @@ void fs_remove_dir(int parent, const char *name);
 bool journal_add(int dirfd, int *jfd, char kind, const struct stat *st,
 		 const char *path);
 
-/* Removes, newest first, what the journal in DIRFD lists, each only if its
- * device and inode still match (a file someone replaced stays). */
+/*
+ * Removes, newest first, the directories the journal in DIRFD lists, each
+ * only if it is empty and its device and inode still match.  The files it
+ * lists stay: each is a whole copy of its template that no guest has used
+ * (it was named only once complete), and the run that finds it has already
+ * planned to use it as the guest's nvram.
+ */
 void journal_undo(int dirfd);
 
 /* Removes PATH if it is still (DEV, INO): a file (DIR false) or an empty
