@@ -34,7 +34,7 @@ HEADERS := $(foreach d,$(FLOW_DIRS),$(wildcard $(d)/*.h))
 # Debian 12 packages the build, the tests and the demo need.
 DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
-	mandoc valgrind python3 clang libclang-rt-14-dev
+	mandoc valgrind python3 clang libclang-rt-14-dev strace
 
 .PHONY: all deps deps-test demo check test clean install bench
 
@@ -109,7 +109,7 @@ clean:
 
 # --- Hardening (DESIGN §7): fuzzing, sanitizers, valgrind -----------------
 
-.PHONY: fuzz fuzz-run fuzz-regress check-sanitize check-valgrind hostile clean-hardening
+.PHONY: fuzz fuzz-run fuzz-regress check-sanitize check-valgrind check-faults hostile clean-hardening
 
 # libFuzzer + ASan + UBSan, compiled from the sources (not build/'s objects).
 FUZZ_CC ?= clang
@@ -184,6 +184,13 @@ check-valgrind: sevqemu build/unit-tests
 
 hostile: sevqemu
 	sh tests/hostile.sh
+
+# Crashes, concurrency and hostile machines against the file set (kill -9
+# before every file system call, signals, parallel launches, a running
+# guest, full and read-only mounts, ulimit -f).  Needs root and strace;
+# what it cannot do it counts as skipped.
+check-faults: sevqemu $(TEST_PROG)
+	sh tests/faults.sh
 
 FORCE:
 
