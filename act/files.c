@@ -201,7 +201,8 @@ static bool make_snapshot(struct files_txn *t, mode_t mode, struct diag *d)
 		}
 	}
 	struct stat st;
-	t->stage = ST_BUILT;
+	if (t->snap)
+		t->stage = ST_BUILT;
 	t->snap_fd = t->snap ? openat(t->parent, t->snap, O_RDONLY | O_DIRECTORY |
 				      O_NOFOLLOW | O_CLOEXEC) : -1;
 	if (t->snap_fd < 0 || fstat(t->snap_fd, &st) != 0 ||
@@ -516,7 +517,7 @@ void files_rollback(struct files_txn *t)
 	for (size_t i = t->nmade; i-- > 0;)
 		fs_remove_if_same(t->made[i].path, t->made[i].dev, t->made[i].ino,
 				  t->made[i].dir);
-	if (t->stage == ST_BUILT)
+	if (t->stage == ST_BUILT && t->snap)
 		fs_remove_dir(t->parent, t->snap); /* the set that was not to be */
 	if (t->parent >= 0)
 		fsync(t->parent);
