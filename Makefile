@@ -63,6 +63,17 @@ $(BUILD)/%.o: %.c $(HEADERS)
 $(PROG): $(BUILD)/sevqemu.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+# The test build: the same objects, and a main that obeys the test hooks
+# (SEVQEMU_TEST_CPUID, SEVQEMU_TEST_HOST_ROOT).  The shipped sevqemu has
+# none: tests/cmdline.sh checks that it ignores them.
+TEST_PROG ?= $(BUILD)/sevqemu-test
+$(BUILD)/sevqemu-hooks.o: sevqemu.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSEVQEMU_TEST_HOOKS -c -o $@ sevqemu.c
+
+$(TEST_PROG): $(BUILD)/sevqemu-hooks.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
 # Installs what is missing (root + apt-get only); says what it does.
 deps:
 	@sh tests/deps.sh $(DEPS_BUILD) $(DEPS_DEMO)
@@ -81,7 +92,7 @@ check:
 		echo "check: all passed in $$(($$(date +%s) - start)) s"; \
 	else echo "check: FAILED after $$(($$(date +%s) - start)) s"; exit 1; fi
 
-test: sevqemu build/unit-tests
+test: sevqemu $(TEST_PROG) build/unit-tests
 	./build/unit-tests
 	python3 tests/cases.py
 	sh tests/cmdline.sh
@@ -95,6 +106,8 @@ test: sevqemu build/unit-tests
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	sh tests/measure.sh
+	sh tests/trust.sh
+	python3 tests/worstcase.py
 	python3 tests/qemu-accept.py --cpu-host-as-max build/golden/*.args
 	mandoc -Tlint -W warning man/sevqemu.1
 	python3 tests/layout.py
@@ -121,7 +134,7 @@ clean:
 
 # --- Hardening (DESIGN §7): fuzzing, sanitizers, valgrind -----------------
 
-.PHONY: fuzz fuzz-run fuzz-regress check-sanitize check-valgrind hostile clean-hardening
+.PHONY: fuzz fuzz-run fuzz-regress check-sanitize check-valgrind check-faults hostile clean-hardening
 
 # libFuzzer + ASan + UBSan, compiled from the sources (not build/'s objects).
 FUZZ_CC ?= clang
@@ -169,12 +182,14 @@ ASAN_DIR := build-asan
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) PROG=$(ASAN_DIR)/sevqemu \
-		CC=gcc CFLAGS="-O1 -g $(SAN_FLAGS)" $(ASAN_DIR)/sevqemu $(ASAN_DIR)/unit-tests
+		CC=gcc CFLAGS="-O1 -g $(SAN_FLAGS)" $(ASAN_DIR)/sevqemu \
+		$(ASAN_DIR)/sevqemu-test $(ASAN_DIR)/unit-tests
 	@rm -rf $(ASAN_DIR)/logs && mkdir -p $(ASAN_DIR)/logs
 	@logs=$(CURDIR)/$(ASAN_DIR)/logs; fail=0; \
 	ASAN_OPTIONS=detect_leaks=1:log_path=$$logs/asan; \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$$logs/ubsan; \
-	SEVQEMU=$(ASAN_DIR)/sevqemu; export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU; \
+	SEVQEMU=$(ASAN_DIR)/sevqemu; SEVQEMU_HOOKS_BIN=$(ASAN_DIR)/sevqemu-test; \
+	export ASAN_OPTIONS UBSAN_OPTIONS SEVQEMU SEVQEMU_HOOKS_BIN; \
 	./$(ASAN_DIR)/unit-tests || fail=1; \
 	python3 tests/cases.py || fail=1; \
 	sh tests/cli.sh || fail=1; \
@@ -183,16 +198,24 @@ check-sanitize:
 	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \
 	sh tests/measure.sh || fail=1; \
+	sh tests/trust.sh || fail=1; \
 	if [ -n "$$(ls -A $$logs)" ]; then cat $$logs/*; \
 		echo "check-sanitize: sanitizer reports above (in $$logs)"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "check-sanitize: clean"; [ $$fail = 0 ]
 	@$(MAKE) --no-print-directory fuzz-regress
 
-check-valgrind: sevqemu build/unit-tests
+check-valgrind: sevqemu $(TEST_PROG) build/unit-tests
 	sh tests/valgrind.sh
 
 hostile: sevqemu
 	sh tests/hostile.sh
+
+# Crashes, concurrency and hostile machines against the file set (kill -9
+# before every file system call, signals, parallel launches, a running
+# guest, full and read-only mounts, ulimit -f).  Needs root and strace;
+# what it cannot do it counts as skipped.
+check-faults: sevqemu $(TEST_PROG)
+	sh tests/faults.sh
 
 FORCE:
 

@@ -20,11 +20,14 @@
 #include "act/attest.h"
 #include "act/files.h"
 #include "act/helpers.h"
+#include "act/launch.h"
 #include "act/output.h"
 #include "act/preflight.h"
 #include "act/probe.h"
 #include "act/translate.h"
 #include "measure/cli.h"
+#include "act/trust.h"
+#include "lib/xalloc.h"
 #include "parse/policy.h"
 
 #ifndef SEVQEMU_VERSION
@@ -43,6 +46,7 @@ struct options {
 	bool probe;
 	struct translate_options translate;
 	struct helper_options helpers;
+	const char *nvram_dir;      /* --nvram-dir, or NULL */
 };
 
 static const char usage_text[] =
@@ -86,17 +90,22 @@ static const char usage_text[] =
 	"      --helper-wait SECONDS  stop a helper (swtpm, virtiofsd) that QEMU\n"
 	"                         has not connected to by then (default 30; 0: never)\n"
 	"\n"
+	"Trust (the XML may be less trusted than you):\n"
+	"      --nvram-dir DIR    where an <nvram> may be (default /var/lib/sevqemu)\n"
+	"      --trust-xml        let the XML put an nvram anywhere, name any\n"
+	"                         emulator, and pass <qemu:commandline>\n"
+	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
 	"\n"
 	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
-	"71 exec or a helper failed, 73 state dir or file unsafe, 75 the\n"
-	"guest's helpers already run.  See sevqemu(1).\n";
+	"71 exec, output or a helper failed, 73 state dir or file unsafe,\n"
+	"75 guest already running, 77 needs --trust-xml.  See sevqemu(1).\n";
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
 	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_HELPER_WAIT,
-	OPT_NETWORK_BRIDGE, OPT_NETWORK_DIR,
+	OPT_NETWORK_BRIDGE, OPT_NETWORK_DIR, OPT_TRUST_XML, OPT_NVRAM_DIR,
 };
 
 static const struct option long_options[] = {
@@ -120,6 +129,8 @@ static const struct option long_options[] = {
 	{ "helper-wait", required_argument, NULL, OPT_HELPER_WAIT },
 	{ "network-bridge", required_argument, NULL, OPT_NETWORK_BRIDGE },
 	{ "network-dir", required_argument, NULL, OPT_NETWORK_DIR },
+	{ "trust-xml", no_argument, NULL, OPT_TRUST_XML },
+	{ "nvram-dir", required_argument, NULL, OPT_NVRAM_DIR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -128,10 +139,11 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("sevqemu: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'sevqemu --help'.\n", stderr);
+	diag_line(stderr, "%s", text);
+	diag_line(stderr, "%s", "try 'sevqemu --help'");
+	free(text);
 	return EXIT_USAGE;
 }
 
@@ -190,6 +202,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("--network-bridge '%s' is not NAME=BRIDGE; expected e.g. default=virbr0", optarg);
 			break;
 		case OPT_NETWORK_DIR: o->translate.network.dir = optarg; break;
+		case OPT_TRUST_XML: o->translate.parse.trust_xml = true; break;
+		case OPT_NVRAM_DIR:
+			if (!*optarg)
+				return usage_error("%s", "--nvram-dir is empty; expected a directory");
+			o->nvram_dir = optarg;
+			break;
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -206,10 +224,25 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->input = argv[optind];
 	o->translate.exec = o->mode == MODE_EXEC;
 	o->helpers.exec = o->mode == MODE_EXEC;
+#ifdef SEVQEMU_TEST_HOOKS
 	/* Recorded CPUID registers, so that tests behave alike on every host. */
 	o->translate.recorded_cpuid = getenv("SEVQEMU_TEST_CPUID");
+	o->translate.recorded_cpuid_from = "SEVQEMU_TEST_CPUID";
+#endif
 	return -1;
 }
+
+/*
+ * Test hooks exist only in the test build (make build/sevqemu-test, compiled
+ * with -DSEVQEMU_TEST_HOOKS): SEVQEMU_TEST_CPUID=EAX:EBX stands for this
+ * CPU's SEV leaf, SEVQEMU_TEST_HOST_ROOT for "/" in the pre-flight.  The
+ * shipped sevqemu has no trace of them: it reads its own host, always.
+ */
+#ifdef SEVQEMU_TEST_HOOKS
+#define HOST_ROOT getenv("SEVQEMU_TEST_HOST_ROOT")
+#else
+#define HOST_ROOT NULL
+#endif
 
 /* sevqemu policy [--snp] VALUE */
 static int policy_main(int argc, char **argv)
@@ -225,23 +258,23 @@ static int policy_main(int argc, char **argv)
 	uint64_t value = 0;
 	switch (policy_parse(argv[i], snp, &value)) {
 	case POLICY_TOO_WIDE:
-		fprintf(stderr, "sevqemu: policy: '%s' does not fit in 32 bits; SEV-SNP policies are 64-bit (--snp)\n",
-			argv[i]);
+		diag_line(stderr, "policy: '%s' does not fit in 32 bits; SEV-SNP policies are 64-bit (--snp)",
+			  argv[i]);
 		return EXIT_DATAERR;
 	case POLICY_NOT_HEX:
-		fprintf(stderr, "sevqemu: policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x\n",
-			argv[i], snp ? 64 : 32);
+		diag_line(stderr, "policy: '%s' is not a %d-bit hexadecimal value; expected hex digits with or without 0x",
+			  argv[i], snp ? 64 : 32);
 		return EXIT_DATAERR;
 	case POLICY_RESERVED:
 		policy_explain(stdout, value, snp);
-		fprintf(stderr, "sevqemu: policy: 0x%llx sets reserved bits 0x%llx; expected them clear\n",
-			(unsigned long long)value,
-			(unsigned long long)policy_reserved(value, snp));
+		diag_line(stderr, "policy: 0x%llx sets reserved bits 0x%llx; expected them clear",
+			  (unsigned long long)value,
+			  (unsigned long long)policy_reserved(value, snp));
 		return EXIT_DATAERR;
 	case POLICY_SNP_BIT17:
 		policy_explain(stdout, value, snp);
-		fprintf(stderr, "sevqemu: policy: 0x%llx leaves bit 17 clear; the SNP ABI requires it set\n",
-			(unsigned long long)value);
+		diag_line(stderr, "policy: 0x%llx leaves bit 17 clear; the SNP ABI requires it set",
+			  (unsigned long long)value);
 		return EXIT_DATAERR;
 	case POLICY_OK:
 		break;
@@ -250,64 +283,56 @@ static int policy_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Becomes QEMU.  Returns only on failure, having removed the files. */
-static int become_qemu(const struct plan *plan, struct diag *d)
-{
-	for (size_t i = 0; i < plan->env.n; i++)
-		putenv(plan->env.v[i]);
-	fflush(NULL);
-	/* execv, not execvp or a shell: argv[0] is already a resolved path. */
-	execv(plan->argv.v[0], plan->argv.v);
-	int err = errno;
-	files_remove(plan);
-	diag_path_error(d, EXIT_OSERR, plan->argv.v[0], "cannot execute: %s",
-			strerror(err));
-	return EXIT_OSERR;
-}
-
-/* The act: write the files, then print, or become QEMU. */
+/* The act: a dry run prints; a real run writes the files, then prints or
+ * becomes QEMU (act/launch.c). */
 static void act(const struct options *o, const struct plan *plan,
-		struct diag *d)
+		const struct domain *dom, struct diag *d)
 {
-	if (o->mode == MODE_DRY_RUN) {
-		for (size_t i = 0; i < plan->nfiles; i++)
-			fprintf(stderr, "sevqemu: would write %s (%zu bytes)\n",
-				plan->files[i].path, plan->files[i].size);
-		helpers_describe(stderr, plan);
-	} else if (files_write(plan, d)) {
-		for (size_t i = 0; i < plan->nfiles; i++)
-			diag_path_note(d, plan->files[i].path,
-				       "written (%zu bytes, mode 0600)",
-				       plan->files[i].size);
-		/* Last of all, right before QEMU: the processes beside it. */
-		if (!helpers_start(plan, &o->helpers, d))
-			files_remove(plan);
-	}
-	if (diag_failed(d))
+	struct launch l = {
+		.exec = o->mode == MODE_EXEC,
+		.format = o->format,
+		.state_dir = o->translate.state_dir,
+		.helpers = &o->helpers,
+	};
+	if (o->mode != MODE_DRY_RUN) {
+		launch(&l, plan, dom, d);
 		return;
-	if (o->mode == MODE_EXEC)
-		become_qemu(plan, d);
-	else
-		output_write(stdout, plan, o->format, d);
+	}
+	for (size_t i = 0; i < plan->nfiles; i++)
+		diag_line(stderr, "would write %s (%zu bytes)",
+			  plan->files[i].path, plan->files[i].size);
+	helpers_describe(stderr, plan);
+	output_write(stdout, plan, o->format, d);
 }
 
 static int run(const struct options *o, struct diag *d)
 {
 	struct translation t = TRANSLATION_INIT;
 	struct host_paths paths;
-	host_paths_init(&paths, getenv("SEVQEMU_TEST_HOST_ROOT"));
+	host_paths_init(&paths, HOST_ROOT);
 	bool planned = translate_file(o->input, &o->translate, &t, d);
 	if (t.parsed && o->mode == MODE_DRY_RUN && o->verbosity == VERB_VERBOSE &&
 	    t.dom.launch.type != LAUNCH_NONE)
 		policy_explain(stderr, t.dom.launch.policy,
 			       t.dom.launch.type == LAUNCH_SEV_SNP);
 	/* Everything that can fail is asked before anything is written. */
+	struct launch l = { .exec = o->mode == MODE_EXEC,
+			    .state_dir = o->translate.state_dir };
+	struct trust trust = {
+		.trust_xml = o->translate.parse.trust_xml,
+		.nvram_dir = o->nvram_dir,
+		.state_dir = o->translate.state_dir,
+		.runs_emulator = o->mode == MODE_EXEC || o->probe,
+		.emulator_given = o->translate.emulator != NULL,
+	};
 	bool ready = planned && output_check(&t.plan, o->format, d) &&
 		     files_check(&t.plan, d) && helpers_check(&t.plan, d) &&
+		     trust_check(&t.dom, &t.plan, &trust, d) &&
+		     launch_check_running(&l, &t.plan, &t.dom, o->mode == MODE_DRY_RUN, d) &&
 		     (!o->probe || probe_emulator(&t.plan, &t.dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&t.dom, &paths, d));
 	if (ready)
-		act(o, &t.plan, d);
+		act(o, &t.plan, &t.dom, d);
 	translation_free(&t);
 	return d->status;
 }
@@ -333,7 +358,7 @@ int main(int argc, char **argv)
 	diag_release(&d);
 	xmlCleanupParser();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "sevqemu: standard output: %s\n", strerror(errno));
+		diag_line(stderr, "standard output: %s", strerror(errno));
 		return status ? status : EXIT_OSERR;
 	}
 	return status;

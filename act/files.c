@@ -1,407 +1,536 @@
+/*
+ * The file set, installed as one unit (files.h): checked, built as a new
+ * state dir beside the old one, exchanged with it in one rename, then
+ * committed or rolled back.
+ */
 #define _GNU_SOURCE
 #include "act/files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "act/fileset.h"
+#include "act/fsutil.h"
+#include "act/guard.h"
 #include "lib/xalloc.h"
 
-/* The state dir's own checks, on a descriptor or a stat of it. */
-static bool safe_dir(const struct stat *st, const char *dir, struct diag *d)
+/* Something this run made outside the new set. */
+struct made {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	bool dir;
+};
+
+enum stage { ST_NONE, ST_BUILT, ST_EXCHANGED, ST_PLACED };
+
+struct files_txn {
+	const struct plan *plan;
+	enum where *where;
+	int parent;            /* the state dir's parent, while a set is built */
+	char *parent_path, *base;
+	char *snap;            /* the sibling: new set, then (exchanged) the old */
+	int snap_fd, journal_fd;
+	enum stage stage;
+	char *state_missing;   /* the first ancestor this run created, if any */
+	struct made *made;
+	size_t nmade, made_alloc;
+};
+
+/* The blob names a set replaces whether or not this plan has them: an old
+ * session must not outlive the dh-cert it went with. */
+static const char *const set_names[] = { "dh_cert.base64", "session.base64", NULL };
+
+static bool is_set_name(const struct files_txn *t, const char *name)
 {
-	if (!S_ISDIR(st->st_mode)) {
-		diag_path_error(d, EXIT_CANTCREAT, dir,
-				"is not a directory; expected the state dir");
-		return false;
-	}
-	if (st->st_uid != geteuid()) {
-		diag_path_error(d, EXIT_CANTCREAT, dir,
-				"belongs to uid %u, not to you (uid %u); the state dir holds secrets, pass a --state-dir of your own",
-				(unsigned)st->st_uid, (unsigned)geteuid());
-		return false;
-	}
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		diag_path_error(d, EXIT_CANTCREAT, dir,
-				"is writable by %s (mode %04o); the state dir must be writable only by you (chmod 700)",
-				(st->st_mode & S_IWOTH) ? "others" : "its group",
-				(unsigned)(st->st_mode & 07777));
-		return false;
-	}
-	return true;
+	for (size_t i = 0; set_names[i]; i++)
+		if (strcmp(name, set_names[i]) == 0)
+			return true;
+	for (size_t i = 0; i < t->plan->nfiles; i++)
+		if (t->where[i] == W_SET && strcmp(name, t->plan->files[i].name) == 0)
+			return true;
+	return false;
 }
 
-/* The nearest existing ancestor of PATH must be a directory we can write. */
-static bool creatable(const char *path, struct diag *d)
+static bool interrupted(struct diag *d)
 {
-	char *p = xstrdup(path);
-	bool ok = false;
-	for (;;) {
-		char *slash = strrchr(p, '/');
-		if (!slash)
-			strcpy(p, ".");
-		else if (slash == p)
-			p[1] = '\0';
-		else
-			*slash = '\0';
-		struct stat st;
-		if (stat(p, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
-				diag_path_error(d, EXIT_CANTCREAT, p,
-						"is not a directory; cannot create %s in it", path);
-			else if (access(p, W_OK | X_OK) != 0)
-				diag_path_error(d, EXIT_CANTCREAT, p,
-						"is not writable; cannot create %s", path);
-			else
-				ok = true;
-			break;
-		}
-		if (errno != ENOENT) {
-			diag_path_error(d, EXIT_CANTCREAT, p, "%s", strerror(errno));
-			break;
-		}
-		if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
-			break;
+	int sig = guard_pending();
+	if (sig)
+		diag_path_error(d, 128 + sig, NULL,
+				"interrupted by signal %d (%s); the previous files are left as they were",
+				sig, strsignal(sig));
+	return sig != 0;
+}
+
+static bool writes_state_dir(const struct files_txn *t)
+{
+	for (size_t i = 0; i < t->plan->nfiles; i++)
+		if (t->where[i] != W_OUTSIDE)
+			return true;
+	return false;
+}
+
+/* --- building the new set --------------------------------------------------- */
+
+/* A file of the set, written whole into DIRFD. */
+static bool write_file(int dirfd, const struct plan_file *f, struct diag *d)
+{
+	int fd = openat(dirfd, f->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0600);
+	/* 0600 whatever the umask: the blobs are the guest owner's secrets. */
+	bool ok = fd >= 0 && fchmod(fd, 0600) == 0 &&
+		  fs_write_all(fd, f->content, f->size) && fsync(fd) == 0;
+	int err = errno;
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
 	}
-	free(p);
+	if (!ok)
+		diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot write: %s",
+				strerror(err));
 	return ok;
 }
 
-bool files_check(const struct plan *plan, struct diag *d)
+static bool note_made(struct files_txn *t, const char *path,
+		      const struct stat *st, bool dir, struct diag *d);
+
+/*
+ * A file copied whole from its template into DIRFD under F's name, never
+ * replacing anything.  The template is opened once and read from that
+ * descriptor.  OUTSIDE: the file is noted as made (journal first) before
+ * it gets its name.
+ */
+static bool copy_new(struct files_txn *t, int dirfd, const struct plan_file *f,
+		     bool outside, struct diag *d)
 {
-	if (plan->state_dir_used) {
-		struct stat st;
-		if (lstat(plan->state_dir, &st) == 0) {
-			if (S_ISLNK(st.st_mode)) {
-				diag_path_error(d, EXIT_CANTCREAT, plan->state_dir,
-						"is a symbolic link; the state dir must be a real directory");
-				return false;
-			}
-			if (!safe_dir(&st, plan->state_dir, d))
-				return false;
-			if (access(plan->state_dir, W_OK | X_OK) != 0) {
-				diag_path_error(d, EXIT_CANTCREAT, plan->state_dir,
-						"is not writable");
-				return false;
-			}
-		} else if (errno != ENOENT) {
-			diag_path_error(d, EXIT_CANTCREAT, plan->state_dir, "%s",
-					strerror(errno));
-			return false;
-		} else if (!creatable(plan->state_dir, d)) {
-			return false;
-		}
+	struct stat tst, st;
+	int in = files_open_template(f->template, &tst, d);
+	if (in < 0)
+		return false;
+	char *temp = NULL;
+	int out = fs_new_unnamed(dirfd, f->name, &temp);
+	int got = out < 0 ? -1 : fs_copy(in, out, tst.st_size);
+	bool ok = got == 0 && fsync(out) == 0 && fstat(out, &st) == 0;
+	if (!ok && got > 0)
+		interrupted(d);
+	else if (!ok)
+		diag_path_error(d, EXIT_CANTCREAT, f->path,
+				"cannot write from %s: %s", f->template, strerror(errno));
+	ok = ok && (!outside || note_made(t, f->path, &st, false, d));
+	if (ok && !fs_name_new(out, temp, dirfd, f->name)) {
+		diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot create: %s",
+				strerror(errno));
+		ok = false;
 	}
-	for (size_t i = 0; i < plan->nfiles; i++) {
-		const struct plan_file *f = &plan->files[i];
-		if (f->in_state_dir)
-			continue;
-		struct stat st;
-		if (stat(f->dir, &st) != 0) {
-			/* Missing: created like the state dir's parents. */
-			if (!creatable(f->dir, d))
-				return false;
-		} else if (!S_ISDIR(st.st_mode)) {
-			diag_path_error(d, EXIT_CANTCREAT, f->dir,
-					"is not a directory; cannot create %s there", f->name);
-			return false;
-		} else if (access(f->dir, W_OK | X_OK) != 0) {
-			diag_path_error(d, EXIT_CANTCREAT, f->dir,
-					"is not writable; cannot create %s", f->name);
-			return false;
-		}
-	}
-	return true;
+	if (!ok && temp)
+		unlinkat(dirfd, temp, 0);
+	if (out >= 0)
+		close(out);
+	close(in);
+	free(temp);
+	return ok;
 }
 
-/* mkdir -p for the parents of DIR (mode 0700), following their links. */
-static bool make_parents(const char *dir, struct diag *d)
+/* The existing state dir's other entries, hard-linked into the new set. */
+static bool carry_over(struct files_txn *t, int old, struct diag *d)
 {
-	char *p = xstrdup(dir);
+	DIR *dh = fdopendir(dup(old));
+	if (!dh) {
+		diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir, "%s",
+				strerror(errno));
+		return false;
+	}
 	bool ok = true;
-	for (char *s = p + 1; *s && ok; s++) {
-		if (*s != '/')
+	for (struct dirent *e; ok && (e = readdir(dh));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    strcmp(n, JOURNAL_NAME) == 0 || fs_is_residue(n))
 			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) == 0) {
-			/* mkdir's mode went through the umask; ours does not. */
-			chmod(p, 0700);
-		} else if (errno != EEXIST) {
-			diag_path_error(d, EXIT_CANTCREAT, p, "cannot create: %s",
+		struct stat st;
+		bool dir = fstatat(old, n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			   S_ISDIR(st.st_mode);
+		if (dir || is_set_name(t, n)) {
+			if (!dir)
+				continue; /* replaced by the new set's */
+			char *path = xasprintf("%s/%s", t->plan->state_dir, n);
+			diag_path_error(d, EXIT_CANTCREAT, path, "%s", is_set_name(t, n)
+					? "is in the way and is not a file; expected a file sevqemu may replace"
+					: "is a directory; the state dir holds only the files sevqemu puts there, and a new set cannot carry a directory");
+			free(path);
+			ok = false;
+		} else if (linkat(old, n, t->snap_fd, n, 0) != 0) {
+			diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir,
+					"cannot keep %s in the new set: %s", n,
 					strerror(errno));
 			ok = false;
+		} else {
+			ok = !interrupted(d);
 		}
-		*s = '/';
+	}
+	closedir(dh);
+	return ok;
+}
+
+/* The new set's directory, beside the state dir: ".NAME.sevqemu-HEX12". */
+static bool make_snapshot(struct files_txn *t, mode_t mode, struct diag *d)
+{
+	for (int tries = 0; tries < 16 && !t->snap; tries++) {
+		char hex[13];
+		if (!fs_random_hex(hex)) {
+			diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir,
+					"no random bytes for a temporary name (getrandom and /dev/urandom both failed)");
+			return false;
+		}
+		char *name = xasprintf(".%s" SNAPSHOT_TAG "%s", t->base, hex);
+		if (mkdirat(t->parent, name, 0700) == 0)
+			t->snap = name;
+		else if (errno != EEXIST) {
+			diag_path_error(d, EXIT_CANTCREAT, t->parent_path,
+					"cannot create the new state dir beside %s: %s",
+					t->base, strerror(errno));
+			free(name);
+			return false;
+		} else {
+			free(name);
+		}
+	}
+	struct stat st;
+	if (t->snap)
+		t->stage = ST_BUILT;
+	t->snap_fd = t->snap ? openat(t->parent, t->snap, O_RDONLY | O_DIRECTORY |
+				      O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (t->snap_fd < 0 || fstat(t->snap_fd, &st) != 0 ||
+	    st.st_uid != geteuid() || fchmod(t->snap_fd, mode) != 0) {
+		diag_path_error(d, EXIT_CANTCREAT, t->parent_path,
+				"cannot make the new state dir beside %s safely",
+				t->base);
+		return false;
+	}
+	return true;
+}
+
+/* PARENT_PATH and BASE from the state dir's path (73 when it has no name
+ * of its own, as "." has not). */
+static bool split_state_dir(struct files_txn *t, struct diag *d)
+{
+	char *p = xstrdup(t->plan->state_dir);
+	size_t len = strlen(p);
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+	char *slash = strrchr(p, '/');
+	const char *base = slash ? slash + 1 : p;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir,
+				"cannot be replaced whole, in one rename: name the state dir by a path ending in its own name");
+		free(p);
+		return false;
+	}
+	t->base = xstrdup(base);
+	if (!slash)
+		t->parent_path = xstrdup(".");
+	else if (slash == p)
+		t->parent_path = xstrdup("/");
+	else
+		t->parent_path = xstrndup(p, (size_t)(slash - p));
+	free(p);
+	return true;
+}
+
+/* Opens the existing state dir in T->parent: its descriptor, -1 when it
+ * does not exist (*ST untouched), -2 after an error. */
+static int open_old(struct files_txn *t, struct stat *st, struct diag *d)
+{
+	int old = openat(t->parent, t->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			 O_CLOEXEC);
+	if (old < 0 && errno == ENOENT)
+		return -1;
+	if (old < 0) {
+		diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir, "%s",
+				errno == ELOOP || errno == ENOTDIR
+					? "is a symbolic link or not a directory; the state dir must be a real directory"
+					: strerror(errno));
+		return -2;
+	}
+	if (fstat(old, st) != 0 || !files_safe_dir(st, t->plan->state_dir, d)) {
+		close(old);
+		return -2;
+	}
+	return old;
+}
+
+/* The new set, complete and fsync'd, beside the state dir. */
+static bool build_set(struct files_txn *t, bool *existed, struct diag *d)
+{
+	const struct plan *plan = t->plan;
+	if (!split_state_dir(t, d))
+		return false;
+	t->state_missing = files_first_missing(plan->state_dir);
+	if (!files_make_dirs(t->parent_path, d))
+		return false;
+	t->parent = open(t->parent_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->parent < 0) {
+		diag_path_error(d, EXIT_CANTCREAT, t->parent_path, "%s",
+				strerror(errno));
+		return false;
+	}
+	struct stat st;
+	int old = open_old(t, &st, d);
+	if (old == -2)
+		return false;
+	*existed = old >= 0;
+	bool ok = make_snapshot(t, old >= 0 ? st.st_mode & 0777 : 0700, d) &&
+		  (old < 0 || carry_over(t, old, d));
+	if (old >= 0)
+		close(old);
+	for (size_t i = 0; ok && i < plan->nfiles; i++) {
+		const struct plan_file *f = &plan->files[i];
+		if (t->where[i] == W_SET)
+			ok = write_file(t->snap_fd, f, d) && !interrupted(d);
+		else if (t->where[i] == W_STATE_NEW)
+			ok = copy_new(t, t->snap_fd, f, false, d);
+	}
+	if (ok && fsync(t->snap_fd) != 0) {
+		diag_path_error(d, EXIT_CANTCREAT, plan->state_dir,
+				"cannot write the new set: %s", strerror(errno));
+		ok = false;
+	}
+	return ok;
+}
+
+static void add_made(struct files_txn *t, const char *path,
+		     const struct stat *st, bool dir)
+{
+	XGROW(t->made, t->nmade, t->made_alloc);
+	t->made[t->nmade++] = (struct made){
+		xstrdup(path), st->st_dev, st->st_ino, dir,
+	};
+}
+
+/* PATH made absolute, for the journal a later run reads from elsewhere. */
+static char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	char *cwd = getcwd(NULL, 0);
+	char *abs = xasprintf("%s/%s", cwd ? cwd : ".", path);
+	free(cwd);
+	return abs;
+}
+
+/* Notes something this run made outside the set: in memory for a
+ * rollback, in the new set's journal for a next run. */
+static bool note_made(struct files_txn *t, const char *path,
+		      const struct stat *st, bool dir, struct diag *d)
+{
+	add_made(t, path, st, dir);
+	if (t->snap_fd < 0)
+		return true;
+	char *abs = absolute(path);
+	bool ok = journal_add(t->snap_fd, &t->journal_fd, dir ? 'd' : 'f', st, abs);
+	free(abs);
+	if (!ok)
+		diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir,
+				"cannot record what this run creates: %s",
+				strerror(errno));
+	return ok;
+}
+
+/* The directories from MISSING down to DIR, which this run just made. */
+static bool note_dirs(struct files_txn *t, const char *dir, const char *missing,
+		      struct diag *d)
+{
+	if (!missing)
+		return true;
+	char *p = xstrdup(dir);
+	size_t stop = strlen(missing);
+	bool ok = true;
+	/* Top down: undone bottom up, newest first. */
+	for (size_t at = stop; ok; at++) {
+		char keep = p[at];
+		if (keep != '/' && keep != '\0')
+			continue;
+		p[at] = '\0';
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			ok = note_made(t, p, &st, true, d);
+		p[at] = keep;
+		if (!keep)
+			break;
 	}
 	free(p);
 	return ok;
 }
 
-/* Opens the state dir (creating it 0700), refusing links and unsafe dirs. */
-static int open_state_dir(const char *dir, struct diag *d)
+/* A file outside the state dir (an nvram elsewhere), with the directories
+ * it needs. */
+static bool create_outside(struct files_txn *t, const struct plan_file *f,
+			   struct diag *d)
 {
-	if (!make_parents(dir, d))
-		return -1;
-	bool created = mkdir(dir, 0700) == 0;
-	if (created)
-		chmod(dir, 0700); /* before opening: a umask may have taken u+rx */
-	if (!created && errno != EEXIST) {
-		diag_path_error(d, EXIT_CANTCREAT, dir, "cannot create: %s",
-				strerror(errno));
-		return -1;
+	char *missing = files_first_missing(f->dir);
+	bool ok = files_make_dirs(f->dir, d);
+	ok = note_dirs(t, f->dir, missing, d) && ok;
+	free(missing);
+	int dirfd = ok ? open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (ok && dirfd < 0) {
+		diag_path_error(d, EXIT_CANTCREAT, f->dir, "%s", strerror(errno));
+		ok = false;
 	}
+	ok = ok && copy_new(t, dirfd, f, true, d);
+	if (ok && fsync(dirfd) != 0) {
+		diag_path_error(d, EXIT_CANTCREAT, f->dir, "%s", strerror(errno));
+		ok = false;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	return ok;
+}
+
+/* A state dir that nothing is written into (sockets go there): made, and
+ * checked like one that is. */
+static bool plain_state_dir(struct files_txn *t, struct diag *d)
+{
+	const char *dir = t->plan->state_dir;
+	t->state_missing = files_first_missing(dir);
+	if (!files_make_dirs(dir, d))
+		return false;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 	if (fd < 0) {
 		diag_path_error(d, EXIT_CANTCREAT, dir, "%s",
 				errno == ELOOP || errno == ENOTDIR
 					? "is a symbolic link or not a directory; the state dir must be a real directory"
 					: strerror(errno));
-		return -1;
+		return false;
 	}
-	struct stat st;
-	if (created)
-		fchmod(fd, 0700);
-	if (fstat(fd, &st) != 0 || !safe_dir(&st, dir, d)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	bool ok = fstat(fd, &st) == 0 && files_safe_dir(&st, dir, d);
+	close(fd);
+	return ok;
 }
 
-static char *temp_name(const char *name, const char *kind)
+/* The one step: the new set takes the state dir's place. */
+static bool switch_set(struct files_txn *t, bool existed, struct diag *d)
 {
-	unsigned char r[6];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		memset(r, (int)getpid(), sizeof(r));
-	return xasprintf(".%s.%s-%02x%02x%02x%02x%02x%02x", name, kind, r[0],
-			 r[1], r[2], r[3], r[4], r[5]);
-}
-
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
+	if (interrupted(d))
+		return false;
+	if (renameat2(t->parent, t->snap, t->parent, t->base,
+		      existed ? RENAME_EXCHANGE : RENAME_NOREPLACE) != 0) {
+		int err = errno;
+		diag_path_error(d, EXIT_CANTCREAT, t->plan->state_dir,
+				"cannot switch to the new set: %s%s", strerror(err),
+				err == EINVAL ? " (this file system cannot exchange two directories in one rename, as sevqemu needs: use ext4, xfs, btrfs or tmpfs)"
+				: err == EBUSY ? " (is the state dir a mount point? mount at its parent)"
+				: "");
+		return false;
 	}
+	t->stage = existed ? ST_EXCHANGED : ST_PLACED;
+	fsync(t->parent);
 	return true;
 }
 
-static bool copy_into(int out, const char *template, struct diag *d)
+static void txn_free(struct files_txn *t)
 {
-	int in = open(template, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		diag_path_error(d, EXIT_NOINPUT, template, "cannot open: %s",
-				strerror(errno));
-		return false;
-	}
-	char buf[65536];
-	bool ok = true;
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_path_error(d, EXIT_NOINPUT, template, "cannot read: %s",
-					strerror(errno));
-			ok = false;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (!write_all(out, buf, (size_t)n)) {
-			diag_path_error(d, EXIT_CANTCREAT, template,
-					"cannot copy: %s", strerror(errno));
-			ok = false;
-			break;
-		}
-	}
-	close(in);
-	return ok;
+	if (t->journal_fd >= 0)
+		close(t->journal_fd);
+	if (t->snap_fd >= 0)
+		close(t->snap_fd);
+	if (t->parent >= 0)
+		close(t->parent);
+	for (size_t i = 0; i < t->nmade; i++)
+		free(t->made[i].path);
+	free(t->made);
+	free(t->where);
+	free(t->parent_path);
+	free(t->base);
+	free(t->snap);
+	free(t->state_missing);
+	free(t);
 }
 
-/* One file's progress through write, rename, and (on failure) rollback. */
-struct staged {
-	int dirfd;
-	char *temp;      /* the new content, until renamed */
-	char *backup;    /* the earlier file, moved aside */
-	bool placed;
-};
-
-static bool stage(const struct plan_file *f, struct staged *s, struct diag *d)
+struct files_txn *files_install(const struct plan *plan, struct diag *d)
 {
-	/* Only a file (or a link, replaced, never followed) may be in the way:
-	 * a directory there would be moved aside, not replaced. */
-	struct stat st;
-	if (fstatat(s->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		diag_path_error(d, EXIT_CANTCREAT, f->path,
-				"is in the way and is not a file; expected a file sevqemu may replace");
-		return false;
+	struct files_txn *t = xcalloc(1, sizeof(*t));
+	t->plan = plan;
+	t->parent = t->snap_fd = t->journal_fd = -1;
+	t->where = xcalloc(plan->nfiles ? plan->nfiles : 1, sizeof(*t->where));
+	for (size_t i = 0; i < plan->nfiles; i++)
+		t->where[i] = where_of(plan, &plan->files[i]);
+	bool ok = true, existed = false;
+	if (writes_state_dir(t))
+		ok = build_set(t, &existed, d);
+	else if (plan->state_dir_used && plan->state_dir)
+		ok = plain_state_dir(t, d);
+	for (size_t i = 0; ok && i < plan->nfiles; i++)
+		if (t->where[i] == W_OUTSIDE)
+			ok = create_outside(t, &plan->files[i], d) && !interrupted(d);
+	if (ok && t->stage == ST_BUILT)
+		ok = switch_set(t, existed, d);
+	if (!ok) {
+		files_rollback(t);
+		return NULL;
 	}
-	s->temp = temp_name(f->name, "new");
-	int fd = openat(s->dirfd, s->temp,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		diag_path_error(d, EXIT_CANTCREAT, f->dir, "cannot create a file: %s",
-				strerror(errno));
-		free(s->temp);
-		s->temp = NULL;
-		return false;
-	}
-	/* 0600 whatever the umask: the blobs are the guest owner's secrets. */
-	bool ok = fchmod(fd, 0600) == 0;
-	if (ok && f->content)
-		ok = write_all(fd, f->content, f->size);
-	else if (ok)
-		ok = copy_into(fd, f->template, d);
-	if (ok && fsync(fd) != 0)
-		ok = false;
-	if (close(fd) != 0)
-		ok = false;
-	if (!ok && !diag_failed(d))
-		diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot write: %s",
-				strerror(errno));
-	return ok;
+	return t;
 }
 
-/* The part of DIR that does not exist yet: its first missing ancestor. */
-static char *first_missing(const char *dir)
+/* The journal in the (new) state dir: the set it describes is in place. */
+static void drop_journal(struct files_txn *t)
 {
-	char *p = xstrdup(dir), *missing = NULL;
-	struct stat st;
-	while (lstat(p, &st) != 0 && errno == ENOENT) {
-		free(missing);
-		missing = xstrdup(p);
-		char *slash = strrchr(p, '/');
-		if (!slash || slash == p)
-			break;
-		*slash = '\0';
-	}
-	free(p);
-	return missing;
-}
-
-/* After a failure: removes the directories this run created (if empty). */
-static void remove_created(const char *dir, const char *missing)
-{
-	if (!missing)
+	int fd = openat(t->parent, t->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+	if (fd < 0)
 		return;
-	char *p = xstrdup(dir);
-	size_t stop = strlen(missing);
-	while (strlen(p) >= stop) {
-		if (rmdir(p) != 0)
-			break;
-		char *slash = strrchr(p, '/');
-		if (!slash)
-			break;
-		*slash = '\0';
+	if (unlinkat(fd, JOURNAL_NAME, 0) == 0)
+		fsync(fd);
+	close(fd);
+}
+
+void files_commit(struct files_txn *t)
+{
+	if (t->stage == ST_EXCHANGED)
+		fs_remove_dir(t->parent, t->snap); /* the previous set */
+	if (t->stage == ST_EXCHANGED || t->stage == ST_PLACED) {
+		drop_journal(t);
+		fsync(t->parent);
 	}
-	free(p);
+	txn_free(t);
+}
+
+void files_keep(struct files_txn *t)
+{
+	txn_free(t);
+}
+
+void files_rollback(struct files_txn *t)
+{
+	if (t->stage == ST_EXCHANGED &&
+	    renameat2(t->parent, t->snap, t->parent, t->base, RENAME_EXCHANGE) == 0)
+		t->stage = ST_BUILT;
+	else if (t->stage == ST_PLACED &&
+		 renameat(t->parent, t->base, t->parent, t->snap) == 0)
+		t->stage = ST_BUILT;
+	/* Newest first: a file before the directories made for it. */
+	for (size_t i = t->nmade; i-- > 0;)
+		fs_remove_if_same(t->made[i].path, t->made[i].dev, t->made[i].ino,
+				  t->made[i].dir);
+	if (t->stage == ST_BUILT && t->snap)
+		fs_remove_dir(t->parent, t->snap); /* the set that was not to be */
+	if (t->parent >= 0)
+		fsync(t->parent);
+	if (t->state_missing && t->stage != ST_EXCHANGED && t->stage != ST_PLACED)
+		files_unmake_dirs(t->plan->state_dir, t->state_missing);
+	txn_free(t);
 }
 
 bool files_write(const struct plan *plan, struct diag *d)
 {
-	if (!plan->nfiles && !plan->state_dir_used)
-		return true;
-	char *state_missing = plan->state_dir ? first_missing(plan->state_dir) : NULL;
-	struct staged *st = xcalloc(plan->nfiles ? plan->nfiles : 1, sizeof(*st));
-	/* Made even with no file to write: sockets may be created there. */
-	int state_fd = plan->state_dir_used ? open_state_dir(plan->state_dir, d) : -1;
-	bool ok = !plan->state_dir_used || state_fd >= 0;
-	size_t i;
-	for (i = 0; i < plan->nfiles; i++)
-		st[i].dirfd = -1;
-	for (i = 0; ok && i < plan->nfiles; i++) {
-		const struct plan_file *f = &plan->files[i];
-		if (f->in_state_dir) {
-			st[i].dirfd = state_fd < 0 ? -1 : dup(state_fd);
-		} else {
-			char *probe = xasprintf("%s/", f->dir);
-			bool made = make_parents(probe, d);
-			free(probe);
-			st[i].dirfd = made ? open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-			if (st[i].dirfd < 0 && !diag_failed(d))
-				diag_path_error(d, EXIT_CANTCREAT, f->dir, "%s",
-						strerror(errno));
-		}
-		ok = st[i].dirfd >= 0 && stage(f, &st[i], d);
-	}
-	/* Everything is written: now move it into place, all or none. */
-	for (i = 0; ok && i < plan->nfiles; i++) {
-		const struct plan_file *f = &plan->files[i];
-		if (!f->in_state_dir || f->keep_existing) {
-			/* An nvram is only ever created, never replaced. */
-			if (renameat2(st[i].dirfd, st[i].temp, st[i].dirfd, f->name,
-				      RENAME_NOREPLACE) != 0) {
-				diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot create: %s",
-						strerror(errno));
-				ok = false;
-			} else {
-				st[i].placed = true;
-			}
-			continue;
-		}
-		char *backup = temp_name(f->name, "old");
-		if (renameat(st[i].dirfd, f->name, st[i].dirfd, backup) == 0) {
-			st[i].backup = backup;
-		} else {
-			free(backup);
-			if (errno != ENOENT) {
-				diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot replace: %s",
-						strerror(errno));
-				ok = false;
-				continue;
-			}
-		}
-		if (renameat(st[i].dirfd, st[i].temp, st[i].dirfd, f->name) != 0) {
-			diag_path_error(d, EXIT_CANTCREAT, f->path, "cannot create: %s",
-					strerror(errno));
-			ok = false;
-		} else {
-			st[i].placed = true;
-		}
-	}
-	for (i = 0; i < plan->nfiles; i++) {
-		const struct plan_file *f = &plan->files[i];
-		if (st[i].dirfd < 0)
-			continue;
-		if (!ok && st[i].placed)
-			unlinkat(st[i].dirfd, f->name, 0);
-		if (st[i].backup) {
-			if (ok)
-				unlinkat(st[i].dirfd, st[i].backup, 0);
-			else
-				renameat(st[i].dirfd, st[i].backup, st[i].dirfd, f->name);
-		}
-		if (st[i].temp && !st[i].placed)
-			unlinkat(st[i].dirfd, st[i].temp, 0);
-		fsync(st[i].dirfd);
-		close(st[i].dirfd);
-		free(st[i].temp);
-		free(st[i].backup);
-	}
-	if (state_fd >= 0)
-		close(state_fd);
-	if (!ok && plan->state_dir)
-		remove_created(plan->state_dir, state_missing);
-	free(state_missing);
-	free(st);
-	return ok;
-}
-
-void files_remove(const struct plan *plan)
-{
-	for (size_t i = 0; i < plan->nfiles; i++)
-		unlink(plan->files[i].path);
+	struct files_txn *t = files_install(plan, d);
+	if (!t)
+		return false;
+	files_commit(t);
+	return true;
 }

@@ -62,15 +62,20 @@ char *host_find_in_path(const char *name)
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
+	/* An empty PATH entry means the current directory; a relative one is
+	 * relative to it.  As root, where the command is run from must not
+	 * choose what root runs: such entries are skipped. */
+	bool root = geteuid() == 0;
 	for (const char *p = path;; ) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		/* An empty PATH entry means the current directory. */
-		char *candidate = len ? xasprintf("%.*s/%s", (int)len, p, name)
-				      : xasprintf("./%s", name);
-		if (access(candidate, X_OK) == 0)
-			return candidate;
-		free(candidate);
+		if (!root || (len && p[0] == '/')) {
+			char *candidate = len ? xasprintf("%.*s/%s", (int)len, p, name)
+					      : xasprintf("./%s", name);
+			if (access(candidate, X_OK) == 0)
+				return candidate;
+			free(candidate);
+		}
 		if (!colon)
 			break;
 		p = colon + 1;

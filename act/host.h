@@ -33,7 +33,8 @@ bool host_parse_cpuid(const char *s, struct sev_cpuid *h);
 /* The C-bit position when the CPU reports SEV; false otherwise. */
 bool host_cbitpos(const struct sev_cpuid *h, unsigned *cbitpos);
 
-/* NAME looked up in $PATH (new string), or NULL. */
+/* NAME looked up in $PATH (new string), or NULL.  As root, empty and
+ * relative PATH entries are never searched. */
 char *host_find_in_path(const char *name);
 
 /*

@@ -22,7 +22,7 @@ static bool gather_host(const struct translate_options *o,
 	if (!o->recorded_cpuid) {
 		host_read_cpuid(&cpuid);
 	} else if (!host_parse_cpuid(o->recorded_cpuid, &cpuid)) {
-		diag_path_error(d, EXIT_USAGE, "SEVQEMU_TEST_CPUID",
+		diag_path_error(d, EXIT_USAGE, o->recorded_cpuid_from,
 				"'%s' is not EAX:EBX in hex", o->recorded_cpuid);
 		return false;
 	}

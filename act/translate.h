@@ -25,6 +25,7 @@ struct translate_options {
 	const char *state_dir;     /* --state-dir DIR, or NULL: the default */
 	bool exec;                 /* --exec: the emulator must be there */
 	const char *recorded_cpuid; /* "EAX:EBX" instead of this CPU's, or NULL */
+	const char *recorded_cpuid_from; /* where it came from, for messages */
 	struct network_options network; /* --network-bridge, --network-dir */
 };
 

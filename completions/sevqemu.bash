@@ -63,7 +63,7 @@ _sevqemu()
 
     local long_opts='--dry-run --exec --state-dir= --format= --quiet --verbose
         --emulator= --domcaps= --dh-cert= --session= --cgs --ignore-unsupported
-        --probe --qmp= --paused --helper-wait= --network-bridge= --network-dir= --help --version'
+        --probe --qmp= --paused --helper-wait= --network-bridge= --network-dir= --trust-xml --nvram-dir= --help --version'
     local short_opts='-n -x -d -f -q -v -h -V'
     local formats='shell args nul json'
 
@@ -92,7 +92,7 @@ _sevqemu()
         case $opt in
             --format)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -W "$formats" -- "$val") ;;
-            --state-dir|--network-dir)
+            --state-dir|--network-dir|--nvram-dir)
                 mapfile -t COMPREPLY < <(compgen -P "$opt=" -d -- "$val") ;;
             --network-bridge)
                 # NAME=BRIDGE: the host's bridges after the '='.
@@ -123,7 +123,7 @@ _sevqemu()
             return 0 ;;
         --network-bridge)
             return 0 ;;
-        -d|--state-dir|--network-dir)
+        -d|--state-dir|--network-dir|--nvram-dir)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")
             return 0 ;;

@@ -26,6 +26,43 @@ void diag_release(struct diag *d)
 	d->nwarnings = 0;
 }
 
+/*
+ * Writes S with its control characters escaped, so that a name or a path
+ * from the XML (or libxml2's own text) can neither start a second line that
+ * looks like sevqemu's nor drive the terminal: \n, \r, \t, \xHH for the
+ * other C0 bytes and DEL, \uHHHH for the C1 controls in UTF-8.  Other bytes,
+ * the rest of UTF-8 included, pass as they are.
+ */
+void diag_put_escaped(FILE *stream, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(stream, "\\u%04x", *++p); /* a C1 control */
+		else if (*p >= 0x20 && *p != 0x7f)
+			putc(*p, stream);
+		else if (*p == '\n')
+			fputs("\\n", stream);
+		else if (*p == '\r')
+			fputs("\\r", stream);
+		else if (*p == '\t')
+			fputs("\\t", stream);
+		else
+			fprintf(stream, "\\x%02x", *p);
+	}
+}
+
+void diag_line(FILE *stream, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	fputs("sevqemu: ", stream);
+	diag_put_escaped(stream, text);
+	putc('\n', stream);
+	free(text);
+}
+
 enum kind { KIND_ERROR, KIND_WARNING, KIND_NOTE, KIND_REFUSAL };
 
 /* Formats "FILE:LINE: <element>: " or "PATH: " then the text. */
@@ -59,7 +96,7 @@ static void emit(struct diag *d, enum kind kind, const char *where,
 	/* Errors are never silenced; -q only hides warnings and notes. */
 	bool loud = kind == KIND_ERROR || kind == KIND_REFUSAL;
 	if (d->stream && (loud || d->verbosity > VERB_QUIET))
-		fprintf(d->stream, "sevqemu: %s\n", msg);
+		diag_line(d->stream, "%s", msg);
 	if (kind == KIND_REFUSAL && d->error) {
 		free(msg);
 	} else if (loud) {

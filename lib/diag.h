@@ -22,8 +22,10 @@ enum exit_status {
 	EXIT_DATAERR = 65,     /* invalid domain XML: syntax or value */
 	EXIT_NOINPUT = 66,     /* input missing or unreadable */
 	EXIT_UNAVAILABLE = 69, /* valid, but sevqemu or the host cannot do it */
-	EXIT_OSERR = 71,       /* exec failed */
+	EXIT_OSERR = 71,       /* exec failed, out of memory, stdout failed */
 	EXIT_CANTCREAT = 73,   /* state dir or file cannot be created safely */
+	EXIT_TEMPFAIL = 75,    /* the guest is already running (its lock is held) */
+	EXIT_NOPERM = 77,      /* the XML asks for what only --trust-xml allows */
 };
 
 enum verbosity { VERB_QUIET = -1, VERB_NORMAL = 0, VERB_VERBOSE = 1 };
@@ -80,6 +82,16 @@ void diag_path_warn(struct diag *d, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_path_note(struct diag *d, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * One line of sevqemu's own on STREAM: "sevqemu: " and the formatted text
+ * with its control characters escaped (\n, \t, \xHH...).  Every message
+ * goes through here, so that no byte from the XML or a path can make a line
+ * that sevqemu did not write.
+ */
+void diag_line(FILE *stream, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void diag_put_escaped(FILE *stream, const char *s);
 
 static inline int diag_failed(const struct diag *d) { return d->status != 0; }
 

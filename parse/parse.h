@@ -13,6 +13,7 @@
 
 struct parse_options {
 	bool ignore_unsupported; /* drop untranslatable elements, warning each */
+	bool trust_xml;          /* --trust-xml: <qemu:commandline> is allowed */
 };
 
 /*

@@ -1,7 +1,9 @@
 /*
  * <qemu:commandline> (namespace http://libvirt.org/schemas/domain/qemu/1.0):
  * <qemu:arg value=.../> is appended to the command line as written;
- * <qemu:env name=... value=.../> is set for QEMU.
+ * <qemu:env name=... value=.../> is set for QEMU.  Only with --trust-xml:
+ * otherwise a valid block is refused (77), since arguments and variables
+ * (LD_PRELOAD) can make QEMU run anything.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,16 @@ void parse_qemu_commandline(struct parser *p, const xmlNode *n)
 		} else {
 			unexpected(p, c, n, "<qemu:arg> or <qemu:env>");
 		}
+	}
+	if (diag_failed(p->d) || (!q->nargs && !q->nenv))
+		return;
+	/* Valid, but the XML may not choose what QEMU is told (trust.h). */
+	if (!p->opts->trust_xml) {
+		diag_error(p->d, EXIT_NOPERM, xml_line(n), XML_TAG(n),
+			   "passes %s to QEMU as written; the XML may not choose them (QEMU arguments and LD_PRELOAD can run anything): pass --trust-xml if the XML is yours",
+			   q->nargs && q->nenv ? "arguments and environment variables"
+			   : q->nargs ? "arguments" : "environment variables");
+		return;
 	}
 	if (q->nargs)
 		diag_note(p->d, xml_line(n), XML_TAG(n),

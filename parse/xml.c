@@ -1,6 +1,9 @@
+#include "parse/prescan.h"
 #include "parse/xml.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,15 +83,24 @@ struct parse_state {
 	bool doctype;
 	unsigned doctype_line;
 	bool have_error;
+	bool oom;
 	unsigned error_line;
 	char error[256];
 };
 
-static void on_error(void *data, xmlErrorPtr err)
+/* The parse in progress, for libxml2's handlers that get no context. */
+static struct parse_state *current;
+
+static void keep_error(struct parse_state *ps, const xmlError *err)
 {
-	struct parse_state *ps = ((xmlParserCtxtPtr)data)->_private;
-	if (ps->have_error || err->level < XML_ERR_ERROR)
+	if (ps->have_error || ps->oom || err->level < XML_ERR_ERROR)
 		return; /* keep the first: later ones tend to follow from it */
+	/* libxml2 also says "no memory" for a text node over its 10 MB limit. */
+	if (err->code == XML_ERR_NO_MEMORY &&
+	    !(err->message && strstr(err->message, "huge"))) {
+		ps->oom = true;
+		return;
+	}
 	ps->have_error = true;
 	ps->error_line = err->line > 0 ? (unsigned)err->line : 0;
 	snprintf(ps->error, sizeof(ps->error), "%s",
@@ -100,6 +112,42 @@ static void on_error(void *data, xmlErrorPtr err)
 	size_t l = strlen(ps->error);
 	while (l && (ps->error[l - 1] == '\n' || ps->error[l - 1] == ' '))
 		ps->error[--l] = '\0';
+}
+
+static void on_error(void *data, xmlErrorPtr err)
+{
+	keep_error(((xmlParserCtxtPtr)data)->_private, err);
+}
+
+/* Errors libxml2 raises outside a parser context (its dictionary, its
+ * allocator): kept like the parser's, never printed by libxml2 itself. */
+static void on_global_error(void *data, xmlErrorPtr err)
+{
+	(void)data;
+	if (current)
+		keep_error(current, err);
+}
+
+/* libxml2's printf-style channel ("error : out of memory error"): its text
+ * never reaches stderr; what it says is kept, if a parse is running. */
+static void on_generic(void *data, const char *fmt, ...)
+{
+	(void)data;
+	if (!current)
+		return;
+	char text[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (strstr(text, "memory"))
+		current->oom = true;
+}
+
+void xml_quiet(void)
+{
+	xmlSetGenericErrorFunc(NULL, on_generic);
+	xmlSetStructuredErrorFunc(NULL, on_global_error);
 }
 
 /*
@@ -120,6 +168,24 @@ static void refuse_doctype(void *data, const xmlChar *name,
 	xmlStopParser(ctxt);
 }
 
+/* What libxml2 said, as the first error (or none). */
+static void report(const struct parse_state *ps, const xmlDoc *doc,
+		   struct diag *d)
+{
+	if (ps->oom)
+		diag_path_error(d, EXIT_OSERR, NULL,
+				"out of memory while reading the domain XML");
+	else if (ps->doctype)
+		diag_error(d, EXIT_DATAERR, ps->doctype_line, NULL,
+			   "a DOCTYPE is not allowed: sevqemu expands no entities and loads no DTD");
+	else if (ps->have_error || !doc)
+		diag_error(d, EXIT_DATAERR, ps->error_line, NULL,
+			   "XML syntax: %s",
+			   ps->have_error ? ps->error : "malformed document");
+	else if (doc->intSubset || doc->extSubset)
+		diag_error(d, EXIT_DATAERR, 0, NULL, "a DOCTYPE is not allowed");
+}
+
 xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d)
 {
 	const char *nul = memchr(buf, '\0', len);
@@ -137,12 +203,18 @@ xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d)
 			   "input is empty, expected a <domain> document");
 		return NULL;
 	}
+	if (!xml_prescan(buf, len, d))
+		return NULL;
+	xml_quiet();
+	struct parse_state ps = { .d = d };
+	current = &ps;
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
-		fputs("sevqemu: out of memory\n", stderr);
-		exit(EXIT_OSERR);
+		current = NULL;
+		diag_path_error(d, EXIT_OSERR, NULL,
+				"out of memory while reading the domain XML");
+		return NULL;
 	}
-	struct parse_state ps = { .d = d };
 	ctxt->_private = &ps;
 	ctxt->sax->internalSubset = refuse_doctype;
 	ctxt->sax->serror = on_error;
@@ -153,17 +225,9 @@ xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d)
 		      XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL,
 					  options);
-	if (ps.doctype) {
-		diag_error(d, EXIT_DATAERR, ps.doctype_line, NULL,
-			   "a DOCTYPE is not allowed: sevqemu expands no entities and loads no DTD");
-	} else if (ps.have_error || !doc) {
-		diag_error(d, EXIT_DATAERR, ps.error_line, NULL,
-			   "XML syntax: %s",
-			   ps.have_error ? ps.error : "malformed document");
-	} else if (doc->intSubset || doc->extSubset) {
-		diag_error(d, EXIT_DATAERR, 0, NULL, "a DOCTYPE is not allowed");
-	}
+	report(&ps, doc, d);
 	xmlFreeParserCtxt(ctxt);
+	current = NULL;
 	if (diag_failed(d)) {
 		xmlFreeDoc(doc);
 		return NULL;

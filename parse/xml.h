@@ -32,8 +32,15 @@ char *xml_slurp(const char *path, size_t *len, struct diag *d);
 char *slurp_text(const char *path, size_t *len, const char *what,
 		 struct diag *d);
 
-/* Parses BUF; on error reports it (65) and returns NULL. */
+/*
+ * Parses BUF; on error reports it (65; out of memory: 71) and returns NULL.
+ * libxml2 prints nothing itself: its errors become sevqemu's messages.
+ */
 xmlDocPtr xml_parse(const char *buf, size_t len, struct diag *d);
+
+/* Routes libxml2's own error channels away from stderr (xml_parse does it;
+ * callers of other libxml2 functions may too). */
+void xml_quiet(void);
 
 static inline unsigned xml_line(const xmlNode *n)
 {

@@ -318,7 +318,8 @@ def main():
     families = [s for s in a.select if s in ('golden', 'bad')] or ['golden', 'bad']
     globs = [s for s in a.select if s not in ('golden', 'bad')] or ['*']
 
-    binary = os.environ.get('SEVQEMU', os.path.join(TOP, 'sevqemu'))
+    # The test build: SEVQEMU_TEST_CPUID is a test hook the shipped binary lacks.
+    binary = os.environ.get('SEVQEMU_HOOKS_BIN', os.environ.get('SEVQEMU', os.path.join(TOP, 'build', 'sevqemu-test')))
     binary = os.path.abspath(binary)
     os.chdir(TOP)
     if not os.access(binary, os.X_OK):

@@ -11,11 +11,12 @@ scratch "$t"
 mode() { stat -c %a "$1"; }
 q=$SEVQEMU
 
-# A guest whose nvram lives under $t, so a real run can create it.
+# A guest whose nvram lives under $t, so a real run can create it; the
+# operator allows that place with --nvram-dir.
 sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$t/nvram/demo_VARS.fd|" testdata/demo.xml >"$t/demo.xml"
 
 # --- a real run --------------------------------------------------------
-(umask 0; $q -q -d "$t/state" "$t/demo.xml" >"$t/real.out" 2>"$t/real.err")
+(umask 0; $q --nvram-dir "$t/nvram" -q -d "$t/state" "$t/demo.xml" >"$t/real.out" 2>"$t/real.err")
 check "real run exits 0" [ $? = 0 ]
 check "state dir is 0700 under umask 0" [ "$(mode "$t/state")" = 700 ]
 check "dh_cert.base64 is 0600 under umask 0" [ "$(mode "$t/state/dh_cert.base64")" = 600 ]
@@ -27,18 +28,18 @@ check "nvram created from its template" cmp -s "$t/nvram/demo_VARS.fd" /usr/shar
 check "nvram is 0600" [ "$(mode "$t/nvram/demo_VARS.fd")" = 600 ]
 check "no temporary files left" [ -z "$(ls -A "$t/state" | grep '^\.')" ]
 echo changed >"$t/nvram/demo_VARS.fd"
-$q -q -d "$t/state" "$t/demo.xml" >/dev/null 2>&1
+$q --nvram-dir "$t/nvram" -q -d "$t/state" "$t/demo.xml" >/dev/null 2>&1
 check "an existing nvram is never replaced" [ "$(cat "$t/nvram/demo_VARS.fd")" = changed ]
-(umask 077; $q -q -d "$t/state2" "$t/demo.xml" >/dev/null 2>&1)
+(umask 077; $q --nvram-dir "$t/nvram" -q -d "$t/state2" "$t/demo.xml" >/dev/null 2>&1)
 check "files 0600 under umask 077" [ "$(mode "$t/state2/dh_cert.base64")" = 600 ]
 
 # Secrets never reach stdout or stderr, even verbose, even as JSON.
 secret=$(head -c 40 "$t/state/session.base64")
-$q -v -f json -d "$t/state" "$t/demo.xml" >"$t/v.out" 2>"$t/v.err"
+$q --nvram-dir "$t/nvram" -v -f json -d "$t/state" "$t/demo.xml" >"$t/v.out" 2>"$t/v.err"
 check "secrets absent from stdout and stderr" sh -c "! grep -qF '$secret' '$t/v.out' '$t/v.err'"
 
 # --- dry run ------------------------------------------------------------
-$q -q --dry-run -d "$t/dry" "$t/demo.xml" >"$t/dry.out" 2>"$t/dry.err"
+$q --nvram-dir "$t/nvram" -q --dry-run -d "$t/dry" "$t/demo.xml" >"$t/dry.out" 2>"$t/dry.err"
 check "dry run exits 0" [ $? = 0 ]
 check "dry run creates no state dir" [ ! -e "$t/dry" ]
 check "dry run prints what a real run prints" sh -c "sed 's|$t/dry|$t/state|g' '$t/dry.out' | cmp -s - '$t/real.out'"
@@ -78,39 +79,42 @@ echo Y >"$h/sys/module/kvm_amd/parameters/sev"
 printf 'CapEff:\t0000003fffffffff\n' >"$h/proc/self/status"
 SEVQEMU_TEST_HOST_ROOT=$h
 export SEVQEMU_TEST_HOST_ROOT
+# That variable is a test hook: --exec runs use the test build.
+qh=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 cat >"$t/fake-qemu" <<'FAKE'
 #!/bin/sh
 for a in "$0" "$@"; do printf '%s\n' "$a"; done >"$FAKE_OUT"
 FAKE
 chmod +x "$t/fake-qemu"
-FAKE_OUT=$t/exec.args $q -q -x --emulator "$t/fake-qemu" -d "$t/xs" "$t/demo.xml" >"$t/exec.out"
+FAKE_OUT=$t/exec.args $qh --nvram-dir "$t/nvram" -q -x --emulator "$t/fake-qemu" -d "$t/xs" "$t/demo.xml" >"$t/exec.out"
 check "--exec runs the emulator" [ $? = 0 ]
-$q -q -n --emulator "$t/fake-qemu" -d "$t/xs" -f args "$t/demo.xml" >"$t/exec.expect" 2>/dev/null
+$q --nvram-dir "$t/nvram" -q -n --emulator "$t/fake-qemu" -d "$t/xs" -f args "$t/demo.xml" >"$t/exec.expect" 2>/dev/null
 check "--exec passes exactly the printed argv" cmp -s "$t/exec.args" "$t/exec.expect"
 check "--exec prints nothing on stdout" [ ! -s "$t/exec.out" ]
 check "--exec wrote the blob files first" [ -f "$t/xs/dh_cert.base64" ]
-$q -q -x --emulator "$t/missing-qemu" -d "$t/xm" "$t/demo.xml" 2>"$t/xm.err"
+$qh --nvram-dir "$t/nvram" -q -x --emulator "$t/missing-qemu" -d "$t/xm" "$t/demo.xml" 2>"$t/xm.err"
 check "--exec with a missing emulator exits 69" [ $? = 69 ]
 check "--exec with a missing emulator writes nothing" [ ! -e "$t/xm" ]
 printf '\177ELF garbage' >"$t/bad-qemu"
 chmod +x "$t/bad-qemu"
-$q -q -x --emulator "$t/bad-qemu" -d "$t/xb" "$t/demo.xml" 2>"$t/xb.err"
+$qh --nvram-dir "$t/nvram" -q -x --emulator "$t/bad-qemu" -d "$t/xb" "$t/demo.xml" 2>"$t/xb.err"
 check "a failed exec exits 71" [ $? = 71 ]
 check "a failed exec removes the files it wrote" [ ! -e "$t/xb/dh_cert.base64" ]
 check "a failed exec says why" grep -q "cannot execute" "$t/xb.err"
 
-# <qemu:env>: set for QEMU by --exec, an env prefix in shell form, an object in JSON
+# <qemu:env>: set for QEMU by --exec, an env prefix in shell form, an object in
+# JSON; only with --trust-xml (tests/trust.sh checks the refusal)
 cat >"$t/env-qemu" <<'FAKE'
 #!/bin/sh
 printf '%s|%s\n' "$QEMU_AUDIO_DRV" "$SEVQEMU_NOTE" >"$FAKE_OUT"
 FAKE
 chmod +x "$t/env-qemu"
 sed "s|/var/lib/sevqemu/qemu-commandline_VARS.fd|$t/nvram/qc_VARS.fd|" testdata/qemu-commandline.xml >"$t/qc.xml"
-FAKE_OUT=$t/env.out $q -q -x --emulator "$t/env-qemu" -d "$t/qcs" "$t/qc.xml" >/dev/null 2>&1
+FAKE_OUT=$t/env.out $qh --nvram-dir "$t/nvram" --trust-xml -q -x --emulator "$t/env-qemu" -d "$t/qcs" "$t/qc.xml" >/dev/null 2>&1
 check "--exec sets <qemu:env> for QEMU" [ "$(cat "$t/env.out" 2>/dev/null)" = "none|a b,c" ]
-eval "set -- $($q -q -n -d "$t/qcs" "$t/qc.xml" 2>/dev/null)"
+eval "set -- $($q --nvram-dir "$t/nvram" --trust-xml -q -n -d "$t/qcs" "$t/qc.xml" 2>/dev/null)"
 check "shell form starts with env NAME=VALUE" [ "$1 $2 $3" = "env QEMU_AUDIO_DRV=none SEVQEMU_NOTE=a b,c" ]
-$q -q -n -f json -d "$t/qcs" "$t/qc.xml" 2>/dev/null | python3 -c '
+$q --nvram-dir "$t/nvram" --trust-xml -q -n -f json -d "$t/qcs" "$t/qc.xml" 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["env"] == {"QEMU_AUDIO_DRV": "none", "SEVQEMU_NOTE": "a b,c"}, d["env"]
@@ -120,30 +124,30 @@ check "json carries env as an object, qemu:arg last" [ $? = 0 ]
 # --- blob files from sevctl ---------------------------------------------
 head -c 2084 /dev/urandom | base64 >"$t/vm_godh.b64"
 head -c 128 /dev/urandom | base64 >"$t/vm_session.b64"
-$q -q -d "$t/sc" --dh-cert "$t/vm_godh.b64" --session "$t/vm_session.b64" "$t/demo.xml" >/dev/null
+$q --nvram-dir "$t/nvram" -q -d "$t/sc" --dh-cert "$t/vm_godh.b64" --session "$t/vm_session.b64" "$t/demo.xml" >/dev/null
 same_blob() { [ "$(base64 -d "$1" | md5sum)" = "$(base64 -d "$2" | md5sum)" ]; }
 check "--dh-cert content lands in the state dir" same_blob "$t/vm_godh.b64" "$t/sc/dh_cert.base64"
 check "--session content lands in the state dir" same_blob "$t/vm_session.b64" "$t/sc/session.base64"
 
 # --- state dir safety ----------------------------------------------------
 mkdir -m 0770 "$t/gw"
-$q -q -d "$t/gw" "$t/demo.xml" >/dev/null 2>"$t/gw.err"
+$q --nvram-dir "$t/nvram" -q -d "$t/gw" "$t/demo.xml" >/dev/null 2>"$t/gw.err"
 check "group-writable state dir exits 73" [ $? = 73 ]
 check "group-writable state dir gets nothing" [ -z "$(ls -A "$t/gw")" ]
 mkdir -m 0700 "$t/real-target"
 ln -s "$t/real-target" "$t/link"
-$q -q -d "$t/link" "$t/demo.xml" >/dev/null 2>"$t/link.err"
+$q --nvram-dir "$t/nvram" -q -d "$t/link" "$t/demo.xml" >/dev/null 2>"$t/link.err"
 check "symlinked state dir exits 73" [ $? = 73 ]
 check "nothing written through the symlink" [ -z "$(ls -A "$t/real-target")" ]
-$q -q -n -d "$t/link" "$t/demo.xml" >/dev/null 2>&1
+$q --nvram-dir "$t/nvram" -q -n -d "$t/link" "$t/demo.xml" >/dev/null 2>&1
 check "dry run also refuses the symlinked state dir (73)" [ $? = 73 ]
 mkdir -m 0700 "$t/planted"
 echo keep >"$t/planted-target"
 ln -s "$t/planted-target" "$t/planted/dh_cert.base64"
-$q -q -d "$t/planted" "$t/demo.xml" >/dev/null 2>&1
+$q --nvram-dir "$t/nvram" -q -d "$t/planted" "$t/demo.xml" >/dev/null 2>&1
 check "a planted symlink never redirects the write" [ "$(cat "$t/planted-target")" = keep ]
 check "the planted symlink is replaced by a file" [ -f "$t/planted/dh_cert.base64" ] && [ ! -L "$t/planted/dh_cert.base64" ]
-XDG_RUNTIME_DIR=$t/xdg $q -q "$t/demo.xml" >/dev/null
+XDG_RUNTIME_DIR=$t/xdg $q --nvram-dir "$t/nvram" -q "$t/demo.xml" >/dev/null
 check "default state dir is \$XDG_RUNTIME_DIR/sevqemu/UUID" [ -f "$t/xdg/sevqemu/5b1f6a0e-3c1d-4f44-9d7e-2a64c0f1b7a3/session.base64" ]
 check "its missing parents are 0700" [ "$(mode "$t/xdg/sevqemu")" = 700 ]
 
@@ -178,7 +182,7 @@ $q -q -n -d "$t/r" "$t/r3bad.xml" >/dev/null 2>"$t/r3bad.err"
 # (an invalid value before the refusals stops the parse there: 65)
 check "an invalid value after refusals: 69, the refusals and the error listed" \
 	sh -c "[ $? = 69 ] && [ \$(wc -l <'$t/r3bad.err') = 4 ]"
-$q -q -n -d "$t/r" --ignore-unsupported "$t/r3.xml" >/dev/null 2>&1
+$q -q -n -d "$t/r" --nvram-dir "$t/nvram" --ignore-unsupported "$t/r3.xml" >/dev/null 2>&1
 check "--ignore-unsupported drops all three" [ $? = 0 ]
 
 $q -n --network-bridge=nobridge testdata/net-network.xml >/dev/null 2>&1

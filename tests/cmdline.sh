@@ -16,13 +16,29 @@
 
 SUITE=cmdline
 . tests/lib.sh
-BIN=$SEVQEMU # absolute: one check runs from another directory
+# The test build: SEVQEMU_TEST_CPUID below is a test hook.  Absolute: one
+# check runs from another directory.
+BIN=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
+case $BIN in /*) ;; *) BIN=$top/$BIN ;; esac
+if [ ! -x "$BIN" ]; then
+	printf '%s\n' "cmdline: $BIN is not built (run make build/sevqemu-test)" >&2
+	exit 1
+fi
 if [ ! -f testdata/demo.xml ]; then
 	printf '%s\n' "cmdline: no testdata/demo.xml (run from the repository root)" >&2
 	exit 1
 fi
 T=build/cmdline
 scratch "$T"
+# The guests' nvram lives under $T/nvram (nothing is written elsewhere):
+# the operator says so with --nvram-dir, which this wrapper adds.
+cat >"$T/sevqemu" <<EOF
+#!/bin/sh
+[ "\$1" = policy ] || set -- --nvram-dir "$top/$T/nvram" "\$@"
+exec "$BIN" "\$@"
+EOF
+chmod +x "$T/sevqemu"
+BIN=$top/$T/sevqemu
 
 # Unless a check says otherwise: a CPU without SEV, the same on every host.
 SEVQEMU_TEST_CPUID=0:0
@@ -249,5 +265,48 @@ sed 's|<policy>0x30000</policy>|<policy>0x20000</policy>|' testdata/snp.xml >"$T
 run_case snp-policy-smt-clear 0 "" "$BIN" -n -d "$T/st" "$T/snp-nosmt.xml"
 need "no SMT warning" grep -q "bit 16 (SMT) is clear: Linux 6.11's KVM refuses such a policy" "$T/$name.err"
 done_check
+
+# ---- as root, PATH's empty and relative entries are never searched -------
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$T/cwd/bin"
+	for d in "$T/cwd" "$T/cwd/bin"; do
+		printf '#!/bin/sh\n' >"$d/qemu-system-x86_64"
+		chmod +x "$d/qemu-system-x86_64"
+	done
+	sed '/<emulator>/d' "$T/demo.xml" >"$T/noemu-elem.xml"
+	for p in : bin .:bin; do
+		run_case "root-path-'$p'" 0 "" \
+			sh -c 'cd "$1" && PATH=$2 "$3" -n -f args -d st "$4"' sh \
+			"$T/cwd" "$p" "$BIN" "$top/$T/noemu-elem.xml"
+		need "argv[0] is $(head -1 "$T/$name.out"), not the bare name" \
+			[ "$(head -1 "$T/$name.out")" = qemu-system-x86_64 ]
+		done_check
+	done
+fi
+
+# ---- the shipped sevqemu has no test hooks --------------------------------
+# The test build obeys SEVQEMU_TEST_CPUID and SEVQEMU_TEST_HOST_ROOT; the
+# product must not even hold their names, and must read its own host.
+PRODUCT=${SEVQEMU:-./sevqemu}
+case $PRODUCT in /*) ;; *) PRODUCT=$top/$PRODUCT ;; esac
+name=product-has-no-hooks
+why=
+need "$PRODUCT holds the name SEVQEMU_TEST_" sh -c '! grep -q SEVQEMU_TEST_ "$1"' sh "$PRODUCT"
+env SEVQEMU_TEST_CPUID=zz "$PRODUCT" --nvram-dir "$top/$T/nvram" -n -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out" 2>"$T/$name.err"
+status=$?
+need "SEVQEMU_TEST_CPUID=zz was obeyed (exit $status)" [ "$status" != 64 ]
+need "stderr names SEVQEMU_TEST_CPUID" sh -c '! grep -q SEVQEMU_TEST_CPUID "$1"' sh "$T/$name.err"
+env SEVQEMU_TEST_CPUID=0x1b:0x2f "$PRODUCT" --nvram-dir "$top/$T/nvram" -n -f args -d "$T/st" "$T/nocbit.xml" </dev/null >"$T/$name.out2" 2>/dev/null
+if grep -q '^sev-guest,id=sev0,cbitpos=47,' "$T/$name.out2"; then
+	# Only right if this very host reports SEV with C-bit 47.
+	need "the recorded CPUID was used, not this host's" grep -q 'sev' /proc/cpuinfo
+fi
+mkdir -p "$T/fakehost/dev" && : >"$T/fakehost/dev/sev"
+env SEVQEMU_TEST_HOST_ROOT="$top/$T/fakehost" "$PRODUCT" --nvram-dir "$top/$T/nvram" \
+	-x --emulator /bin/false \
+	-d "$T/hook-state" "$T/demo.xml" </dev/null >/dev/null 2>"$T/$name.err3"
+need "SEVQEMU_TEST_HOST_ROOT was obeyed" sh -c '! grep -q fakehost "$1"' sh "$T/$name.err3"
+done_check
+rm -rf "$T/hook-state" "$nvram"
 
 finish

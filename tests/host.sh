@@ -6,6 +6,9 @@
 set -u
 SUITE=host
 . tests/lib.sh
+# The test build: SEVQEMU_TEST_HOST_ROOT is a test hook.
+SEVQEMU=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
+case $SEVQEMU in /*) ;; *) SEVQEMU=$top/$SEVQEMU ;; esac
 t=$top/build/host
 scratch "$t"
 
@@ -39,7 +42,8 @@ exec_case() {
 	(
 		eval "$limits"
 		SEVQEMU_TEST_HOST_ROOT=$root FAKE_OUT=$t/limit \
-			"$SEVQEMU" -q -x --emulator "$t/fake-qemu" -d "$t/state" "$xml" \
+			"$SEVQEMU" -q -x --emulator "$t/fake-qemu" --nvram-dir "$t/nvram" \
+			-d "$t/state" "$xml" \
 			>"$out.out" 2>"$out.err"
 	)
 	status=$?
@@ -78,12 +82,12 @@ exec_case "memlock soft low, hard enough: raised" "$t/nocap" "$t/small.xml" 0 ""
 if [ "$(cat "$t/limit" 2>/dev/null)" = 8192 ]; then ok "QEMU inherits the raised limit"; else no "raised limit" "QEMU saw $(cat "$t/limit" 2>/dev/null)"; fi
 exec_case "CAP_IPC_LOCK needs no limit" "$t/good" "$t/sev.xml" 0 "" "ulimit -l 1024"
 rm -rf "$t/state"
-SEVQEMU_TEST_HOST_ROOT=$t/nosev "$SEVQEMU" -q -n -d "$t/state" "$t/sev.xml" >/dev/null 2>&1
+SEVQEMU_TEST_HOST_ROOT=$t/nosev "$SEVQEMU" -q -n --nvram-dir "$t/nvram" -d "$t/state" "$t/sev.xml" >/dev/null 2>&1
 if [ $? = 0 ]; then ok "a dry run makes no pre-flight"; else no "dry run" "refused"; fi
 
 # --probe against the real emulator
 probe_case() { # NAME XML STATUS LINE
-	"$SEVQEMU" -q -n --probe -d "$t/probe-state" "$2" >/dev/null 2>"$t/probe.err"
+	"$SEVQEMU" -q -n --probe --nvram-dir "$t/nvram" -d "$t/probe-state" "$2" >/dev/null 2>"$t/probe.err"
 	status=$?
 	got=$(grep -v 'would write' "$t/probe.err" | head -1)
 	if [ "$status" = "$3" ] && { [ "$3" = 0 ] || [ "$got" = "$4" ]; }; then ok "$1"; else no "$1" "exit $status: $got"; fi

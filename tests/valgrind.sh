@@ -23,7 +23,7 @@ memcheck="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,poss
 	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 
 # The cases: their verdicts count here, their closing lines are taken in.
-SEVQEMU=$q python3 tests/cases.py --timeout 300 --wrap "$memcheck --log-fd=2" |
+SEVQEMU_HOOKS_BIN=${SEVQEMU_HOOKS_BIN:-$top/build/sevqemu-test} python3 tests/cases.py --timeout 300 --wrap "$memcheck --log-fd=2" |
 	tee "$out/cases.log" | grep -Ev '^(golden|bad): '
 tally golden "$out/cases.log"
 tally bad "$out/cases.log"
@@ -50,8 +50,8 @@ vg() {
 # template are written (files_write's paths, which a dry run skips).
 sed "s|/var/lib/sevqemu/demo-sev_VARS.fd|$top/$out/nvram/demo_VARS.fd|" \
 	testdata/demo.xml >"$out/demo-real.xml"
-vg real-run "$q" -q -d "$out/real-state" "$out/demo-real.xml"
-vg real-run-json "$q" -q -f json -d "$out/real-state" "$out/demo-real.xml"
+vg real-run "$q" -q --nvram-dir "$out/nvram" -d "$out/real-state" "$out/demo-real.xml"
+vg real-run-json "$q" -q --nvram-dir "$out/nvram" -f json -d "$out/real-state" "$out/demo-real.xml"
 
 vg unit-tests ./build/unit-tests
 

@@ -16,6 +16,7 @@ int main(void)
 		{ "argv (emit/argv.h)", run_argv_tests },
 		{ "output (act/output.h)", run_output_tests },
 		{ "files (act/files.h)", run_files_tests },
+		{ "fileset (act/files.h, act/guard.h, parse/xml.h)", run_fileset_tests },
 		{ "parse (parse/parse.h)", run_parse_tests },
 		{ "host (parse/policy.h, act/host.h)", run_host_tests },
 		{ "translate (act/translate.h)", run_translate_tests },

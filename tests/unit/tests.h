@@ -23,6 +23,7 @@ int run_base64_tests(void);
 int run_argv_tests(void);
 int run_output_tests(void);
 int run_files_tests(void);
+int run_fileset_tests(void);
 int run_parse_tests(void);
 int run_host_tests(void);
 int run_translate_tests(void);
