@@ -24,7 +24,7 @@ memcheck="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,poss
 
 # The cases: their verdicts count here, their closing lines are taken in.
 SEVQEMU_HOOKS_BIN=${SEVQEMU_HOOKS_BIN:-$top/build/sevqemu-test} python3 tests/cases.py --timeout 300 --wrap "$memcheck --log-fd=2" |
-	tee "$out/cases.log" | grep -Ev '^(golden|bad): '
+	tee "$out/cases.log" | grep --line-buffered -Ev '^(golden|bad): '
 tally golden "$out/cases.log"
 tally bad "$out/cases.log"
 
