@@ -4,6 +4,7 @@
 
 #include "act/domcaps.h"
 #include "act/host.h"
+#include "act/hostsmbios.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
 
@@ -30,6 +31,8 @@ static bool gather_host(const struct translate_options *o,
 	if (!host->emulator)
 		return false;
 	state_dir_choose(dom, o->state_dir, &host->state_dir);
+	if (dom->sysinfo.mode == SMBIOS_HOST)
+		host_read_smbios(host);
 	return true;
 }
 
@@ -57,6 +60,7 @@ void translation_free(struct translation *t)
 {
 	free(t->xml);
 	plan_free(&t->plan);
+	host_smbios_release(&t->host);
 	host_facts_release(&t->host);
 	domain_free(&t->dom);
 }

@@ -120,6 +120,9 @@ void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 
+/* sysinfo.c: -smbios, -fw_cfg */
+void build_sysinfo(struct build *b);
+
 /* state.c */
 struct plan_file *plan_add_file(struct plan *plan);
 /* The state dir, chosen (and reported if unusable) on first use; NULL after

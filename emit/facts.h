@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "parse/domain.h"
+
 /* The <sev> feature of libvirt's domain capabilities (--domcaps). */
 struct domcaps {
 	bool sev_supported;
@@ -35,6 +37,10 @@ struct host_facts {
 	struct domcaps domcaps;
 	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
 	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+	/* <smbios mode='host'>: this host's SMBIOS type 0 and 1 fields, in
+	 * struct sysinfo's places (read only for such a guest). */
+	bool have_smbios;
+	char *smbios[SMBIOS_SYSTEM + 1][SMBIOS_FIELDS];
 };
 
 #endif

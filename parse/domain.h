@@ -359,6 +359,38 @@ struct devices_misc {
 	bool audio_none;
 };
 
+/* --- <sysinfo>, <os><smbios>: parse/sysinfo.c, emit/sysinfo.c --------- */
+
+enum smbios_mode { SMBIOS_NONE = 0, SMBIOS_EMULATE, SMBIOS_HOST, SMBIOS_SYSINFO };
+
+/* The SMBIOS tables libvirt fills, in QEMU's type numbers; each field has
+ * its fixed place (SMBIOS_FIELDS) so that options come out in libvirt's
+ * order whatever the XML's. */
+enum smbios_table { SMBIOS_BIOS, SMBIOS_SYSTEM, SMBIOS_BOARD, SMBIOS_CHASSIS,
+		    SMBIOS_TABLES };
+#define SMBIOS_FIELDS 7
+
+struct fwcfg_entry {
+	unsigned line;
+	char *name;              /* opt/... */
+	char *value;             /* the string, or NULL */
+	char *file;              /* a host file, or NULL */
+};
+
+struct sysinfo {
+	unsigned line;           /* <sysinfo type='smbios'>; 0: none */
+	enum smbios_mode mode;   /* <os><smbios mode> */
+	unsigned mode_line;
+	bool has_table[SMBIOS_TABLES];
+	char *fields[SMBIOS_TABLES][SMBIOS_FIELDS]; /* NULL: not given */
+	unsigned system_uuid_line;
+	char **oem;              /* <oemStrings> entries, type 11 */
+	size_t noem, oem_alloc;
+	struct fwcfg_entry *fwcfg; /* <sysinfo type='fwcfg'> */
+	size_t nfwcfg, fwcfg_alloc;
+	unsigned fwcfg_line;
+};
+
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */
 
 struct qemu_passthrough {
@@ -406,6 +438,7 @@ struct domain {
 	size_t nchardevs, chardevs_alloc;
 	struct devices_misc misc;
 	struct qemu_passthrough qemu;
+	struct sysinfo sysinfo;
 
 	struct launch_security launch;
 };

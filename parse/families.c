@@ -52,12 +52,13 @@ static const struct element_row rows[] = {
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
+	{ "sysinfo",       NULL, IN_DOMAIN,  parse_sysinfo,         check_sysinfo,     free_sysinfo },
 	{ "commandline", QEMU_NS, IN_DOMAIN, parse_qemu_commandline, NULL,             free_qemu },
 	/* Host-side management data: nothing to give QEMU. */
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
 	HOST_SIDE("cputune"), HOST_SIDE("numatune"), HOST_SIDE("pm"),
-	HOST_SIDE("sysinfo"), HOST_SIDE("genid"),
+	HOST_SIDE("genid"),
 };
 
 #define NROWS (sizeof(rows) / sizeof(*rows))

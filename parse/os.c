@@ -212,7 +212,9 @@ void parse_os(struct parser *p, const xmlNode *n)
 			text_once(p, c, &os->initrd);
 		} else if (xml_is(c, "cmdline")) {
 			text_once(p, c, &os->cmdline);
-		} else if (xml_is(c, "smbios") || xml_is(c, "bios") ||
+		} else if (xml_is(c, "smbios")) {
+			parse_os_smbios(p, c);
+		} else if (xml_is(c, "bios") ||
 			   xml_is(c, "bootmenu")) {
 			ignored(p, c);
 		} else {

@@ -160,5 +160,10 @@ void parse_display_device(struct parser *p, const xmlNode *n);
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);
 void free_qemu(struct domain *dom);
+/* sysinfo.c: <sysinfo type='smbios|fwcfg'>, <os><smbios mode> */
+void parse_sysinfo(struct parser *p, const xmlNode *n);
+void parse_os_smbios(struct parser *p, const xmlNode *n);
+void check_sysinfo(struct parser *p);
+void free_sysinfo(struct domain *dom);
 
 #endif
