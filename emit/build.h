@@ -93,6 +93,13 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 void virtio_options(struct build *b, struct keyval *device,
 		    enum tristate iommu, bool has_legacy);
 
+/* virtio.c: a <driver>'s other virtio options (ats, packed, queues,
+ * iothread...), those given only. */
+void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd);
+
+/* iothreads.c: -object iothread and main-loop */
+void build_iothreads(struct build *b);
+
 /* boot.c */
 struct boot_plan boot_plan(const struct domain *dom);
 unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,

@@ -15,6 +15,7 @@ static builder *const builders[] = {
 	build_launch_security,
 	build_cpu,
 	build_memory_cpus,
+	build_iothreads,
 	build_memory_backing,
 	build_firmware,
 	build_sysinfo,

@@ -20,6 +20,43 @@ enum tristate { TRI_DEFAULT = 0, TRI_ON, TRI_OFF };
 
 enum virt_type { VIRT_KVM, VIRT_QEMU };
 
+/* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
+
+/* What a virtio device's <driver> may ask beyond iommu=, for the devices
+ * that take it (disks, virtio-scsi controllers, NICs). */
+struct virtio_driver {
+	enum tristate ats, packed, page_per_vq;  /* every virtio device */
+	enum tristate ioeventfd, event_idx;      /* disk, net, scsi (no event_idx) */
+	unsigned iothread;       /* disk, scsi: <driver iothread>; 0: none */
+	unsigned queues;         /* disk: num-queues; 0: not given */
+	unsigned queue_size;     /* disk: queue-size; 0: not given */
+	unsigned rx_queue_size, tx_queue_size; /* net; 0: not given */
+	enum tristate rss, rss_hash_report;    /* net */
+	const char *txmode;      /* net: QEMU's tx= ("bh", "timer"), or NULL */
+	unsigned cmd_per_lun, max_sectors;     /* scsi; 0: not given */
+	unsigned line;           /* the <driver>, for messages */
+};
+
+/* --- <iothreads>, <iothreadids>, <defaultiothread>: parse/iothreads.c,
+ *     emit/iothreads.c ------------------------------------------------- */
+
+struct iothread {
+	unsigned id;             /* 1 and up; object "iothread<id>" */
+	unsigned line;
+	int64_t pool_min, pool_max;            /* -1: not given */
+	int64_t poll_max, poll_grow, poll_shrink; /* -1: not given */
+};
+
+struct iothreads {
+	unsigned line;           /* <iothreads>; 0: none */
+	unsigned count;
+	struct iothread *ids;    /* in libvirt's order: <iothreadids> first,
+				  * then the ones the count adds */
+	size_t n, alloc;
+	unsigned default_line;   /* <defaultiothread>; 0: none */
+	int64_t default_min, default_max;
+};
+
 /* --- launch security --------------------------------------------------- */
 
 enum launch_type { LAUNCH_NONE = 0, LAUNCH_SEV, LAUNCH_SEV_SNP };
@@ -158,6 +195,7 @@ struct disk {
 	 * 256, lun index / 256); parse/controller.c checks the controller. */
 	unsigned scsi_controller, scsi_target, scsi_unit;
 	unsigned address_line;   /* 0: no <address type='drive'> */
+	struct virtio_driver virtio; /* <driver> virtio options (bus virtio) */
 };
 
 /*
@@ -225,6 +263,7 @@ struct controller {
 	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
 	int vectors;             /* virtio-serial; -1: not given */
 	bool auto_index;         /* no index=: the lowest free one, as libvirt */
+	struct virtio_driver virtio; /* <driver> virtio options (scsi) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -248,6 +287,7 @@ struct interface {
 	unsigned queues;         /* <driver queues>; 0: not given */
 	unsigned boot_order;     /* <boot order>; 0: none */
 	unsigned boot_line;
+	struct virtio_driver virtio; /* <driver> virtio options */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
@@ -439,6 +479,7 @@ struct domain {
 	struct devices_misc misc;
 	struct qemu_passthrough qemu;
 	struct sysinfo sysinfo;
+	struct iothreads iothreads;
 
 	struct launch_security launch;
 };

@@ -52,6 +52,9 @@ static const struct element_row rows[] = {
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
+	{ "iothreads",     NULL, IN_DOMAIN,  parse_iothreads,       check_iothreads,   free_iothreads },
+	{ "iothreadids",   NULL, IN_DOMAIN,  parse_iothreads,       NULL,              NULL },
+	{ "defaultiothread", NULL, IN_DOMAIN, parse_iothreads,      NULL,              NULL },
 	{ "sysinfo",       NULL, IN_DOMAIN,  parse_sysinfo,         check_sysinfo,     free_sysinfo },
 	{ "commandline", QEMU_NS, IN_DOMAIN, parse_qemu_commandline, NULL,             free_qemu },
 	/* Host-side management data: nothing to give QEMU. */

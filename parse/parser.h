@@ -160,6 +160,16 @@ void parse_display_device(struct parser *p, const xmlNode *n);
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);
 void free_qemu(struct domain *dom);
+/* virtio.c: a <driver>'s virtio options, for the device kinds given. */
+enum { VD_COMMON = 1, VD_DISK = 2, VD_NET = 4, VD_SCSI = 8 };
+/* Whether attribute NAME is a virtio option of a device of KINDS. */
+bool virtio_driver_attr(const char *name, unsigned kinds);
+void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
+			 struct virtio_driver *vd);
+/* iothreads.c: <iothreads>, <iothreadids>, <defaultiothread> */
+void parse_iothreads(struct parser *p, const xmlNode *n);
+void check_iothreads(struct parser *p);
+void free_iothreads(struct domain *dom);
 /* sysinfo.c: <sysinfo type='smbios|fwcfg'>, <os><smbios mode> */
 void parse_sysinfo(struct parser *p, const xmlNode *n);
 void parse_os_smbios(struct parser *p, const xmlNode *n);
