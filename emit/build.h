@@ -72,6 +72,20 @@ void build_memory_cpus(struct build *b);
 void build_memory_backing(struct build *b);
 /* The memory backend's id when <memoryBacking> asks for one, else NULL. */
 const char *memory_backend_id(const struct domain *dom);
+/* What one memory backend (the guest's RAM, a NUMA cell's) is made of. */
+struct backend_spec {
+	bool hugepages;
+	uint64_t hugepage_kib;       /* 0: the default size */
+	enum tristate shared;
+	bool discard;
+	enum numa_mode mode;
+	const struct idset *host_nodes; /* NULL: none */
+};
+void memory_backend(struct build *b, const char *id, uint64_t bytes,
+		    const struct backend_spec *spec);
+
+/* numa.c: a backend and -numa node per cell, -numa dist */
+void build_numa(struct build *b);
 
 /* loader.c: -bios or pflash, the nvram from its template, -kernel */
 void build_firmware(struct build *b);

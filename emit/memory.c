@@ -12,6 +12,8 @@ uint64_t guest_ram_mib(const struct domain *dom)
 const char *memory_backend_id(const struct domain *dom)
 {
 	const struct memory_backing *mb = &dom->memory_backing;
+	if (dom->numa.ncells) /* each cell has its own (emit/numa.c) */
+		return NULL;
 	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ? "ram0"
 								      : NULL;
 }
@@ -51,6 +53,63 @@ void build_memory_cpus(struct build *b)
 	kv_push(&kv, b->argv, "-smp");
 }
 
+/* QEMU's policy= for a <numatune> mode; NULL: none (restrictive leaves
+ * the nodes to cgroups, as libvirt does). */
+static const char *policy(enum numa_mode mode)
+{
+	static const char *const names[] = {
+		[NUMA_MODE_STRICT] = "bind", [NUMA_MODE_PREFERRED] = "preferred",
+		[NUMA_MODE_INTERLEAVE] = "interleave",
+	};
+	return mode < sizeof(names) / sizeof(*names) ? names[mode] : NULL;
+}
+
+void memory_backend(struct build *b, const char *id, uint64_t bytes,
+		    const struct backend_spec *spec)
+{
+	const struct memory_backing *mb = &b->dom->memory_backing;
+	/* Explicit huge page sizes go through memfd, which needs no hugetlbfs
+	 * mount for the size; shared anonymous memory is memfd, as libvirt's. */
+	bool huge = spec->hugepages;
+	bool memfd = mb->memfd || (huge && spec->hugepage_kib) ||
+		     (!huge && spec->shared != TRI_DEFAULT);
+	bool file = huge && !memfd;
+	struct keyval kv;
+	kv_begin(&kv, memfd ? "memory-backend-memfd" : file ? "memory-backend-file"
+							   : "memory-backend-ram");
+	kv_str(&kv, "id", id);
+	kv_u64(&kv, "size", bytes);
+	if (memfd && huge) {
+		kv_bool(&kv, "hugetlb", true);
+		if (spec->hugepage_kib)
+			kv_u64(&kv, "hugetlbsize", spec->hugepage_kib << 10);
+	}
+	if (spec->shared != TRI_DEFAULT)
+		kv_bool(&kv, "share", spec->shared == TRI_ON);
+	if (file) {
+		kv_str(&kv, "mem-path", "/dev/hugepages");
+		kv_bool(&kv, "prealloc", true);
+		if (spec->discard)
+			kv_bool(&kv, "discard-data", true);
+	}
+	const char *pol = spec->host_nodes ? policy(spec->mode) : NULL;
+	if (pol) {
+		for (unsigned i = 0; i < IDSET_MAX; i++) {
+			if (!idset_has(spec->host_nodes, i))
+				continue;
+			unsigned j = i;
+			while (j + 1 < IDSET_MAX && idset_has(spec->host_nodes, j + 1))
+				j++;
+			char range[24];
+			snprintf(range, sizeof(range), j > i ? "%u-%u" : "%u", i, j);
+			kv_str(&kv, "host-nodes", range);
+			i = j;
+		}
+		kv_str(&kv, "policy", pol);
+	}
+	build_push(b, &kv, "-object");
+}
+
 void build_memory_backing(struct build *b)
 {
 	const struct memory_backing *mb = &b->dom->memory_backing;
@@ -59,19 +118,11 @@ void build_memory_backing(struct build *b)
 	const char *id = memory_backend_id(b->dom);
 	if (!id)
 		return;
-	struct keyval kv;
-	/* Shared anonymous memory needs a backend too: memfd is libvirt's. */
-	bool memfd = mb->memfd || !mb->hugepages;
-	kv_begin(&kv, memfd ? "memory-backend-memfd" : "memory-backend-file");
-	kv_str(&kv, "id", id);
-	kv_u64(&kv, "size", guest_ram_mib(b->dom) << 20);
-	if (memfd && mb->hugepages)
-		kv_bool(&kv, "hugetlb", true);
-	if (mb->shared != TRI_DEFAULT)
-		kv_bool(&kv, "share", mb->shared == TRI_ON);
-	if (!memfd) {
-		kv_str(&kv, "mem-path", "/dev/hugepages");
-		kv_bool(&kv, "prealloc", true);
-	}
-	build_push(b, &kv, "-object");
+	struct backend_spec spec = {
+		.hugepages = mb->hugepages,
+		.hugepage_kib = mb->npages ? mb->pages[0].size_kib : 0,
+		.shared = mb->shared,
+		.discard = mb->discard,
+	};
+	memory_backend(b, id, guest_ram_mib(b->dom) << 20, &spec);
 }

@@ -17,6 +17,7 @@ static builder *const builders[] = {
 	build_memory_cpus,
 	build_iothreads,
 	build_memory_backing,
+	build_numa,
 	build_firmware,
 	build_sysinfo,
 	build_defaults,

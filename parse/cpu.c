@@ -123,6 +123,8 @@ void parse_cpu(struct parser *p, const xmlNode *n)
 			parse_cpu_feature(p, c);
 		else if (xml_is(c, "topology"))
 			parse_topology(p, c);
+		else if (xml_is(c, "numa"))
+			parse_numa(p, c);
 		else if (xml_is(c, "vendor"))
 			diag_note(p->d, xml_line(c), XML_TAG(c),
 				  "ignored: the model decides the vendor");
@@ -201,8 +203,9 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 		if (xml_is(c, "locked")) {
 			mb->locked = true;
 		} else if (xml_is(c, "hugepages")) {
-			if (xml_first_element(c))
-				unsupported(p, c, "per-node <page> sizes are not supported by sevqemu; the default huge page size is used");
+			for (xmlNode *k = xml_first_element(c); k && !diag_failed(p->d);
+			     k = xml_next_element(k))
+				parse_hugepage_size(p, k);
 			mb->hugepages = true;
 		} else if (xml_is(c, "source")) {
 			const char *type = xml_attr(c, "type");

@@ -236,6 +236,9 @@ struct memory_backing {
 	bool hugepages;
 	bool memfd;              /* <source type='memfd'/> */
 	enum tristate shared;    /* <access mode='shared|private'/> */
+	struct hugepage_size *pages; /* <hugepages><page>, see NUMA below */
+	size_t npages, pages_alloc;
+	bool discard;            /* <discard/> */
 };
 
 /* --- controllers: parse/controller.c, emit/controller.c ---------------- */
@@ -399,6 +402,68 @@ struct devices_misc {
 	bool audio_none;
 };
 
+/* --- NUMA: <cpu><numa>, <numatune>, per-node <hugepages><page>:
+ *     parse/numa.c, emit/numa.c ---------------------------------------- */
+
+/* A set of small numbers (vCPUs, host NUMA nodes), as libvirt writes it:
+ * "0-3,^2,8". */
+#define IDSET_MAX 4096
+struct idset {
+	uint64_t bits[IDSET_MAX / 64];
+};
+
+static inline bool idset_has(const struct idset *s, unsigned i)
+{
+	return i < IDSET_MAX && (s->bits[i / 64] >> (i % 64)) & 1;
+}
+
+enum numa_mode { NUMA_MODE_NONE = 0, NUMA_MODE_STRICT, NUMA_MODE_PREFERRED,
+		 NUMA_MODE_INTERLEAVE, NUMA_MODE_RESTRICTIVE };
+
+struct numa_cell {
+	unsigned id, line;
+	bool has_cpus;           /* no cpus=: a memory-only node */
+	struct idset cpus;
+	uint64_t memory_bytes;   /* rounded up to whole MiB, as QEMU sizes RAM */
+	enum tristate shared;    /* memAccess='shared|private' */
+	enum tristate discard;   /* discard='yes|no' */
+	unsigned *distances;     /* per sibling id; 0: not given */
+	size_t ndistances;
+	/* from <numatune><memnode> (or <memory>) by check_numa(): */
+	enum numa_mode mode;
+	bool has_host_nodes;
+	struct idset host_nodes;
+	/* from <hugepages><page nodeset> by check_numa(): */
+	bool hugepages;
+	uint64_t hugepage_kib;   /* 0: the default size */
+};
+
+struct numa_memnode {
+	unsigned cellid, line;
+	enum numa_mode mode;
+	struct idset nodes;
+};
+
+struct numa {
+	unsigned line;           /* <numa>; 0: none */
+	struct numa_cell *cells;
+	size_t ncells, cells_alloc;
+	unsigned tune_line;      /* <numatune>; 0: none */
+	enum numa_mode mode;     /* <numatune><memory> */
+	bool has_nodes;          /* its nodeset= (placement='auto' has none) */
+	struct idset nodes;
+	struct numa_memnode *memnodes;
+	size_t nmemnodes, memnodes_alloc;
+};
+
+/* <memoryBacking><hugepages><page size= nodeset=>. */
+struct hugepage_size {
+	unsigned line;
+	uint64_t size_kib;
+	bool has_nodes;
+	struct idset nodes;
+};
+
 /* --- <sysinfo>, <os><smbios>: parse/sysinfo.c, emit/sysinfo.c --------- */
 
 enum smbios_mode { SMBIOS_NONE = 0, SMBIOS_EMULATE, SMBIOS_HOST, SMBIOS_SYSINFO };
@@ -480,6 +545,7 @@ struct domain {
 	struct qemu_passthrough qemu;
 	struct sysinfo sysinfo;
 	struct iothreads iothreads;
+	struct numa numa;
 
 	struct launch_security launch;
 };

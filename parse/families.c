@@ -52,6 +52,7 @@ static const struct element_row rows[] = {
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
+	{ "numatune",      NULL, IN_DOMAIN,  parse_numatune,        check_numa,        free_numa },
 	{ "iothreads",     NULL, IN_DOMAIN,  parse_iothreads,       check_iothreads,   free_iothreads },
 	{ "iothreadids",   NULL, IN_DOMAIN,  parse_iothreads,       NULL,              NULL },
 	{ "defaultiothread", NULL, IN_DOMAIN, parse_iothreads,      NULL,              NULL },
@@ -60,7 +61,7 @@ static const struct element_row rows[] = {
 	/* Host-side management data: nothing to give QEMU. */
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
-	HOST_SIDE("cputune"), HOST_SIDE("numatune"), HOST_SIDE("pm"),
+	HOST_SIDE("cputune"), HOST_SIDE("pm"),
 	HOST_SIDE("genid"),
 };
 

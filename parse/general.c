@@ -188,7 +188,7 @@ void check_general(struct parser *p)
 	if (!dom->name)
 		diag_error(d, EXIT_DATAERR, dom->line, "<domain>",
 			   "has no <name>; expected the guest's name");
-	else if (!dom->memory_line)
+	else if (!dom->memory_line && !dom->numa.line) /* NUMA cells size it */
 		diag_error(d, EXIT_DATAERR, dom->line, "<domain>",
 			   "has no <memory>; expected the guest's memory size, e.g. <memory unit='GiB'>4</memory>");
 	else if (!dom->os.line)

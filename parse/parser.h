@@ -170,6 +170,12 @@ void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
 void parse_iothreads(struct parser *p, const xmlNode *n);
 void check_iothreads(struct parser *p);
 void free_iothreads(struct domain *dom);
+/* numa.c: <cpu><numa> (from cpu.c), <numatune>, <hugepages><page> */
+void parse_numa(struct parser *p, const xmlNode *n);
+void parse_numatune(struct parser *p, const xmlNode *n);
+void parse_hugepage_size(struct parser *p, const xmlNode *n);
+void check_numa(struct parser *p);
+void free_numa(struct domain *dom);
 /* sysinfo.c: <sysinfo type='smbios|fwcfg'>, <os><smbios mode> */
 void parse_sysinfo(struct parser *p, const xmlNode *n);
 void parse_os_smbios(struct parser *p, const xmlNode *n);
