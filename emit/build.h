@@ -80,12 +80,15 @@ struct backend_spec {
 	bool discard;
 	enum numa_mode mode;
 	const struct idset *host_nodes; /* NULL: none */
+	bool no_reserve;             /* virtio-mem: reserve=off */
 };
 void memory_backend(struct build *b, const char *id, uint64_t bytes,
 		    const struct backend_spec *spec);
 
 /* numa.c: a backend and -numa node per cell, -numa dist */
 void build_numa(struct build *b);
+/* memdev.c: pc-dimm and virtio-mem devices with their backends */
+void build_memory_devices(struct build *b);
 
 /* loader.c: -bios or pflash, the nvram from its template, -kernel */
 void build_firmware(struct build *b);

@@ -14,8 +14,8 @@ const char *memory_backend_id(const struct domain *dom)
 	const struct memory_backing *mb = &dom->memory_backing;
 	if (dom->numa.ncells) /* each cell has its own (emit/numa.c) */
 		return NULL;
-	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ? "ram0"
-								      : NULL;
+	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ||
+	       mb->prealloc ? "ram0" : NULL;
 }
 
 void build_memory_cpus(struct build *b)
@@ -28,7 +28,13 @@ void build_memory_cpus(struct build *b)
 			  (unsigned long long)dom->memory_bytes,
 			  (unsigned long long)mib);
 	argv_push(b->argv, "-m");
-	argv_pushf(b->argv, "%lluM", (unsigned long long)mib);
+	const struct memory_devices *md = &dom->memdevs;
+	if (md->max_line)
+		argv_pushf(b->argv, "size=%lluM,slots=%u,maxmem=%lluM",
+			   (unsigned long long)mib, md->slots,
+			   (unsigned long long)(md->max_bytes >> 20));
+	else
+		argv_pushf(b->argv, "%lluM", (unsigned long long)mib);
 
 	unsigned current = dom->vcpus_current ? dom->vcpus_current : dom->vcpus;
 	char cpus[16];
@@ -86,12 +92,16 @@ void memory_backend(struct build *b, const char *id, uint64_t bytes,
 	}
 	if (spec->shared != TRI_DEFAULT)
 		kv_bool(&kv, "share", spec->shared == TRI_ON);
-	if (file) {
+	if (spec->no_reserve)
+		kv_bool(&kv, "reserve", false);
+	if (file)
 		kv_str(&kv, "mem-path", "/dev/hugepages");
+	if (file || mb->prealloc)
 		kv_bool(&kv, "prealloc", true);
-		if (spec->discard)
-			kv_bool(&kv, "discard-data", true);
-	}
+	if ((file || mb->prealloc) && mb->prealloc_threads)
+		kv_u64(&kv, "prealloc-threads", mb->prealloc_threads);
+	if (file && spec->discard)
+		kv_bool(&kv, "discard-data", true);
 	const char *pol = spec->host_nodes ? policy(spec->mode) : NULL;
 	if (pol) {
 		for (unsigned i = 0; i < IDSET_MAX; i++) {

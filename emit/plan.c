@@ -18,6 +18,7 @@ static builder *const builders[] = {
 	build_iothreads,
 	build_memory_backing,
 	build_numa,
+	build_memory_devices,
 	build_firmware,
 	build_sysinfo,
 	build_defaults,

@@ -219,8 +219,11 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 			if (mode >= 0)
 				mb->shared = mode == 0 ? TRI_ON : TRI_OFF;
 		} else if (xml_is(c, "nosharepages")) {
-			diag_note(p->d, xml_line(c), XML_TAG(c),
-				  "an encrypted guest's pages are never merged anyway");
+			mb->nosharepages = true;
+		} else if (xml_is(c, "discard")) {
+			mb->discard = true;
+		} else if (xml_is(c, "allocation")) {
+			parse_allocation(p, c);
 		} else {
 			unsupported(p, c, NULL);
 		}

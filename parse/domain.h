@@ -239,6 +239,9 @@ struct memory_backing {
 	struct hugepage_size *pages; /* <hugepages><page>, see NUMA below */
 	size_t npages, pages_alloc;
 	bool discard;            /* <discard/> */
+	bool prealloc;           /* <allocation mode='immediate'> */
+	unsigned prealloc_threads; /* <allocation threads>; 0: not given */
+	bool nosharepages;       /* <nosharepages/> */
 };
 
 /* --- controllers: parse/controller.c, emit/controller.c ---------------- */
@@ -464,6 +467,33 @@ struct hugepage_size {
 	struct idset nodes;
 };
 
+/* --- <maxMemory>, <memory model='dimm|virtio-mem'>: parse/memdev.c,
+ *     emit/memdev.c ---------------------------------------------------- */
+
+enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM };
+
+struct memdev {
+	unsigned line;
+	enum memdev_model model;
+	uint64_t size_bytes;     /* dimm: rounded up to 2 MiB, as libvirt */
+	bool has_node;
+	unsigned node;           /* <target><node> */
+	uint64_t pagesize_kib;   /* <source><pagesize>; 0: none */
+	bool has_nodemask;
+	struct idset nodemask;   /* <source><nodemask> */
+	uint64_t block_bytes;    /* virtio-mem <block>; 0: 2 MiB */
+	uint64_t requested_bytes; /* virtio-mem <requested> */
+	enum tristate iommu;
+};
+
+struct memory_devices {
+	unsigned max_line;       /* <maxMemory>; 0: none */
+	uint64_t max_bytes;
+	unsigned slots;
+	struct memdev *devs;
+	size_t n, alloc;
+};
+
 /* --- <sysinfo>, <os><smbios>: parse/sysinfo.c, emit/sysinfo.c --------- */
 
 enum smbios_mode { SMBIOS_NONE = 0, SMBIOS_EMULATE, SMBIOS_HOST, SMBIOS_SYSINFO };
@@ -546,6 +576,7 @@ struct domain {
 	struct sysinfo sysinfo;
 	struct iothreads iothreads;
 	struct numa numa;
+	struct memory_devices memdevs;
 
 	struct launch_security launch;
 };

@@ -53,6 +53,8 @@ static const struct element_row rows[] = {
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
 	{ "numatune",      NULL, IN_DOMAIN,  parse_numatune,        check_numa,        free_numa },
+	{ "maxMemory",     NULL, IN_DOMAIN,  parse_max_memory,      check_memory_devices, free_memory_devices },
+	{ "memory",        NULL, IN_DEVICES, parse_memory_device,   NULL,              NULL },
 	{ "iothreads",     NULL, IN_DOMAIN,  parse_iothreads,       check_iothreads,   free_iothreads },
 	{ "iothreadids",   NULL, IN_DOMAIN,  parse_iothreads,       NULL,              NULL },
 	{ "defaultiothread", NULL, IN_DOMAIN, parse_iothreads,      NULL,              NULL },

@@ -34,7 +34,7 @@ static bool read_number(const char **s, unsigned max, unsigned *out)
 
 /* libvirt's set syntax: "0-3,^2,8"; every number at most MAX.  An empty
  * result is an error too. */
-static bool idset_parse(const char *s, unsigned max, struct idset *out)
+bool idset_parse(const char *s, unsigned max, struct idset *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (;;) {

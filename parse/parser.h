@@ -174,8 +174,17 @@ void free_iothreads(struct domain *dom);
 void parse_numa(struct parser *p, const xmlNode *n);
 void parse_numatune(struct parser *p, const xmlNode *n);
 void parse_hugepage_size(struct parser *p, const xmlNode *n);
+/* libvirt's set syntax, "0-3,^2,8", each number at most MAX; not empty. */
+bool idset_parse(const char *s, unsigned max, struct idset *out);
 void check_numa(struct parser *p);
 void free_numa(struct domain *dom);
+/* memdev.c: <maxMemory>, <memory model=...> devices, <memoryBacking>
+ * <allocation> (from cpu.c) */
+void parse_max_memory(struct parser *p, const xmlNode *n);
+void parse_memory_device(struct parser *p, const xmlNode *n);
+void parse_allocation(struct parser *p, const xmlNode *n);
+void check_memory_devices(struct parser *p);
+void free_memory_devices(struct domain *dom);
 /* sysinfo.c: <sysinfo type='smbios|fwcfg'>, <os><smbios mode> */
 void parse_sysinfo(struct parser *p, const xmlNode *n);
 void parse_os_smbios(struct parser *p, const xmlNode *n);
