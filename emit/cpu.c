@@ -8,13 +8,24 @@ void build_cpu(struct build *b)
 				    cpu->mode == CPU_HOST_MODEL
 			    ? "host" : cpu->model;
 	enum tristate pmu = b->dom->features.pmu;
-	if (!model && pmu == TRI_DEFAULT)
+	if (!model && pmu == TRI_DEFAULT && !cpu->vendor_id && !cpu->cache &&
+	    !cpu->physaddr)
 		return;
 	struct keyval kv;
 	/* QEMU's own default model, when only <pmu> asks for a -cpu. */
 	kv_begin(&kv, model ? model : "qemu64");
+	if (cpu->vendor_id)
+		kv_str(&kv, "vendor", cpu->vendor_id);
 	for (size_t i = 0; i < cpu->nfeatures; i++)
 		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
+	if (cpu->cache == CPU_CACHE_PASSTHROUGH)
+		kv_bool(&kv, "host-cache-info", true);
+	if (cpu->cache != CPU_CACHE_DEFAULT)
+		kv_bool(&kv, "l3-cache", cpu->cache == CPU_CACHE_EMULATE);
+	if (cpu->physaddr == CPU_PHYS_PASSTHROUGH)
+		kv_bool(&kv, "host-phys-bits", true);
+	else if (cpu->physaddr == CPU_PHYS_EMULATE)
+		kv_u64(&kv, "phys-bits", cpu->physaddr_bits);
 	if (pmu != TRI_DEFAULT)
 		kv_bool(&kv, "pmu", pmu == TRI_ON);
 	build_push(b, &kv, "-cpu");

@@ -221,6 +221,12 @@ struct cpu {
 	size_t nfeatures, features_alloc;
 	unsigned sockets, dies, cores, threads; /* 0: no <topology> */
 	unsigned topology_line;
+	char *vendor_id;         /* <model vendor_id>: 12 characters, or NULL */
+	enum { CPU_CACHE_DEFAULT = 0, CPU_CACHE_PASSTHROUGH, CPU_CACHE_EMULATE,
+	       CPU_CACHE_DISABLE } cache;      /* <cache mode> */
+	enum { CPU_PHYS_DEFAULT = 0, CPU_PHYS_PASSTHROUGH,
+	       CPU_PHYS_EMULATE } physaddr;    /* <maxphysaddr mode> */
+	unsigned physaddr_bits;  /* <maxphysaddr bits>; 0: not given */
 };
 
 enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
