@@ -1,4 +1,6 @@
 /* -cpu and -rtc. */
+#include <string.h>
+
 #include "emit/build.h"
 
 void build_cpu(struct build *b)
@@ -8,12 +10,16 @@ void build_cpu(struct build *b)
 				    cpu->mode == CPU_HOST_MODEL
 			    ? "host" : cpu->model;
 	enum tristate pmu = b->dom->features.pmu;
+	/* A 32-bit guest on qemu-system-x86_64 gets a 32-bit CPU, as libvirt
+	 * gives it (qemu-system-i386's default is one already). */
+	bool i686 = b->dom->os.i686;
+	bool force32 = i686 && !model && strstr(b->host->emulator, "x86_64");
 	if (!model && pmu == TRI_DEFAULT && !cpu->vendor_id && !cpu->cache &&
-	    !cpu->physaddr)
+	    !cpu->physaddr && !force32)
 		return;
 	struct keyval kv;
 	/* QEMU's own default model, when only <pmu> asks for a -cpu. */
-	kv_begin(&kv, model ? model : "qemu64");
+	kv_begin(&kv, model ? model : i686 ? "qemu32" : "qemu64");
 	if (cpu->vendor_id)
 		kv_str(&kv, "vendor", cpu->vendor_id);
 	for (size_t i = 0; i < cpu->nfeatures; i++)

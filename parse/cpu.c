@@ -223,6 +223,11 @@ void check_cpu(struct parser *p)
 {
 	const struct domain *dom = p->dom;
 	const struct cpu *cpu = &dom->cpu;
+	if (dom->os.i686 && dom->launch.type != LAUNCH_NONE) {
+		diag_error(p->d, EXIT_UNAVAILABLE, dom->os.line, "<os>",
+			   "arch='i686' cannot be encrypted: SEV firmware (OVMF) and guests are 64-bit; expected arch='x86_64'");
+		return;
+	}
 	if (!cpu->topology_line || diag_failed(p->d))
 		return;
 	unsigned long long product = (unsigned long long)cpu->sockets *

@@ -130,6 +130,7 @@ struct os {
 	unsigned line;
 	char *machine;           /* as written; NULL: the emulator's default */
 	enum machine_family family;
+	bool i686;               /* <type arch='i686'>: a 32-bit guest */
 	bool firmware_efi;       /* <os firmware='efi'> */
 	bool uefi;               /* firmware_efi or any <loader>; derived */
 
