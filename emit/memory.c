@@ -15,7 +15,7 @@ const char *memory_backend_id(const struct domain *dom)
 	if (dom->numa.ncells) /* each cell has its own (emit/numa.c) */
 		return NULL;
 	return mb->hugepages || mb->memfd || mb->shared != TRI_DEFAULT ||
-	       mb->prealloc ? "ram0" : NULL;
+	       mb->prealloc || mb->file ? "ram0" : NULL;
 }
 
 void build_memory_cpus(struct build *b)
@@ -78,8 +78,13 @@ void memory_backend(struct build *b, const char *id, uint64_t bytes,
 	 * mount for the size; shared anonymous memory is memfd, as libvirt's. */
 	bool huge = spec->hugepages;
 	bool memfd = mb->memfd || (huge && spec->hugepage_kib) ||
-		     (!huge && spec->shared != TRI_DEFAULT);
-	bool file = huge && !memfd;
+		     (!huge && !mb->file && spec->shared != TRI_DEFAULT);
+	bool file = (huge || mb->file) && !memfd;
+	/* <source type='file'/>: libvirt's memory backing directory is the
+	 * state dir; QEMU makes an unlinked file of its own in a directory. */
+	const char *dir = file && !huge ? plan_state_dir(b) : "/dev/hugepages";
+	if (!dir)
+		return;
 	struct keyval kv;
 	kv_begin(&kv, memfd ? "memory-backend-memfd" : file ? "memory-backend-file"
 							   : "memory-backend-ram");
@@ -95,10 +100,10 @@ void memory_backend(struct build *b, const char *id, uint64_t bytes,
 	if (spec->no_reserve)
 		kv_bool(&kv, "reserve", false);
 	if (file)
-		kv_str(&kv, "mem-path", "/dev/hugepages");
-	if (file || mb->prealloc)
+		kv_str(&kv, "mem-path", dir);
+	if ((file && huge) || mb->prealloc)
 		kv_bool(&kv, "prealloc", true);
-	if ((file || mb->prealloc) && mb->prealloc_threads)
+	if (((file && huge) || mb->prealloc) && mb->prealloc_threads)
 		kv_u64(&kv, "prealloc-threads", mb->prealloc_threads);
 	if (file && spec->discard)
 		kv_bool(&kv, "discard-data", true);

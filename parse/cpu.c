@@ -298,8 +298,12 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 			const char *type = xml_attr(c, "type");
 			if (type && strcmp(type, "memfd") == 0)
 				mb->memfd = true;
-			else if (!type || strcmp(type, "anonymous") != 0)
-				unsupported(p, c, "only <source type='memfd'/> and 'anonymous' are supported by sevqemu");
+			else if (type && strcmp(type, "file") == 0)
+				mb->file = true;
+			else if (type && strcmp(type, "anonymous") != 0)
+				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+					   "type='%s' is not valid; expected 'file', 'anonymous' or 'memfd'",
+					   type);
 		} else if (xml_is(c, "access")) {
 			static const char *const modes[] = { "shared", "private", NULL };
 			int mode = attr_choice(p, c, "mode", modes);

@@ -249,6 +249,7 @@ struct memory_backing {
 	bool prealloc;           /* <allocation mode='immediate'> */
 	unsigned prealloc_threads; /* <allocation threads>; 0: not given */
 	bool nosharepages;       /* <nosharepages/> */
+	bool file;               /* <source type='file'/>: RAM in a file */
 };
 
 /* --- controllers: parse/controller.c, emit/controller.c ---------------- */
