@@ -228,6 +228,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	/* Recorded CPUID registers, so that tests behave alike on every host. */
 	o->translate.recorded_cpuid = getenv("SEVQEMU_TEST_CPUID");
 	o->translate.recorded_cpuid_from = "SEVQEMU_TEST_CPUID";
+	o->translate.recorded_dmi = getenv("SEVQEMU_TEST_DMI");
 #endif
 	return -1;
 }

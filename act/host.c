@@ -102,19 +102,21 @@ char *host_choose_emulator(const struct domain *dom, const char *given,
 				   named);
 		return exec ? NULL : xstrdup(named);
 	}
-	char *found = host_find_in_path("qemu-system-x86_64");
+	/* libvirt's default emulator for the guest's arch. */
+	const char *name = dom->os.i686 ? "qemu-system-i386" : "qemu-system-x86_64";
+	char *found = host_find_in_path(name);
 	if (found) {
 		diag_note(d, 0, NULL, "emulator: %s (from PATH)", found);
 		return found;
 	}
 	if (exec) {
 		diag_path_error(d, EXIT_UNAVAILABLE, NULL,
-				"qemu-system-x86_64 is not in PATH; install QEMU or pass --emulator PATH");
+				"%s is not in PATH; install QEMU or pass --emulator PATH", name);
 		return NULL;
 	}
 	diag_path_warn(d, NULL,
-		       "qemu-system-x86_64 is not in PATH; the command names it bare");
-	return xstrdup("qemu-system-x86_64");
+		       "%s is not in PATH; the command names it bare", name);
+	return xstrdup(name);
 }
 
 void host_facts_release(struct host_facts *facts)

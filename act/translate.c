@@ -5,6 +5,7 @@
 #include "act/domcaps.h"
 #include "act/helpers.h"
 #include "act/host.h"
+#include "act/hostsmbios.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
 
@@ -37,6 +38,8 @@ static bool gather_host(const struct translate_options *o,
 	const struct spice *spice = &dom->desktop.spice;
 	if (spice->line && spice->port < 0 && spice->listen_type == LISTEN_ADDRESS)
 		host->spice_port = host_free_port(5900);
+	if (dom->sysinfo.mode == SMBIOS_HOST)
+		host_read_smbios(host, o->recorded_dmi);
 	return true;
 }
 
@@ -64,6 +67,7 @@ void translation_free(struct translation *t)
 {
 	free(t->xml);
 	plan_free(&t->plan);
+	host_smbios_release(&t->host);
 	host_facts_release(&t->host);
 	domain_free(&t->dom);
 }

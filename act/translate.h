@@ -26,6 +26,7 @@ struct translate_options {
 	bool exec;                 /* --exec: the emulator must be there */
 	const char *recorded_cpuid; /* "EAX:EBX" instead of this CPU's, or NULL */
 	const char *recorded_cpuid_from; /* where it came from, for messages */
+	const char *recorded_dmi;  /* a directory instead of /sys/class/dmi/id */
 	struct network_options network; /* --network-bridge, --network-dir */
 };
 

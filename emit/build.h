@@ -74,6 +74,23 @@ void build_memory_cpus(struct build *b);
 void build_memory_backing(struct build *b);
 /* The memory backend's id when <memoryBacking> asks for one, else NULL. */
 const char *memory_backend_id(const struct domain *dom);
+/* What one memory backend (the guest's RAM, a NUMA cell's) is made of. */
+struct backend_spec {
+	bool hugepages;
+	uint64_t hugepage_kib;       /* 0: the default size */
+	enum tristate shared;
+	bool discard;
+	enum numa_mode mode;
+	const struct idset *host_nodes; /* NULL: none */
+	bool no_reserve;             /* virtio-mem: reserve=off */
+};
+void memory_backend(struct build *b, const char *id, uint64_t bytes,
+		    const struct backend_spec *spec);
+
+/* numa.c: a backend and -numa node per cell, -numa dist */
+void build_numa(struct build *b);
+/* memdev.c: pc-dimm and virtio-mem devices with their backends */
+void build_memory_devices(struct build *b);
 
 /* loader.c: -bios or pflash, the nvram from its template, -kernel */
 void build_firmware(struct build *b);
@@ -99,6 +116,13 @@ bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
  * device, which also gets disable-legacy=on. */
 void virtio_options(struct build *b, struct keyval *device,
 		    enum tristate iommu, bool has_legacy);
+
+/* virtio.c: a <driver>'s other virtio options (ats, packed, queues,
+ * iothread...), those given only. */
+void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd);
+
+/* iothreads.c: -object iothread and main-loop */
+void build_iothreads(struct build *b);
 
 /* boot.c */
 struct boot_plan boot_plan(const struct domain *dom);
@@ -143,6 +167,8 @@ void build_audiodev(struct build *b);
 void build_spice(struct build *b);
 void build_sounds(struct build *b);
 void build_redirdevs(struct build *b);
+/* sysinfo.c: -smbios, -fw_cfg */
+void build_sysinfo(struct build *b);
 
 /* state.c */
 struct plan_file *plan_add_file(struct plan *plan);

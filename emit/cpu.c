@@ -1,5 +1,7 @@
 /* -cpu: the model, its features, and the CPU flags of <features> and
  * <clock>'s timers. */
+#include <string.h>
+
 #include "emit/build.h"
 
 void build_cpu(struct build *b)
@@ -17,13 +19,28 @@ void build_cpu(struct build *b)
 	const struct clock *clock = &b->dom->clock;
 	bool timers = clock->kvmclock != TRI_DEFAULT || clock->hypervclock ||
 		      clock->tsc_frequency;
-	if (!model && pmu == TRI_DEFAULT && !timers && !hypervisor_needs_cpu(b->dom))
+	/* A 32-bit guest on qemu-system-x86_64 gets a 32-bit CPU, as libvirt
+	 * gives it (qemu-system-i386's default is one already). */
+	bool i686 = b->dom->os.i686;
+	bool force32 = i686 && !model && strstr(b->host->emulator, "x86_64");
+	if (!model && pmu == TRI_DEFAULT && !timers && !hypervisor_needs_cpu(b->dom) &&
+	    !cpu->vendor_id && !cpu->cache && !cpu->physaddr && !force32)
 		return;
 	struct keyval kv;
 	/* QEMU's own default model, when only flags ask for a -cpu. */
-	kv_begin(&kv, model ? model : "qemu64");
+	kv_begin(&kv, model ? model : i686 ? "qemu32" : "qemu64");
+	if (cpu->vendor_id)
+		kv_str(&kv, "vendor", cpu->vendor_id);
 	for (size_t i = 0; i < cpu->nfeatures; i++)
 		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
+	if (cpu->cache == CPU_CACHE_PASSTHROUGH)
+		kv_bool(&kv, "host-cache-info", true);
+	if (cpu->cache != CPU_CACHE_DEFAULT)
+		kv_bool(&kv, "l3-cache", cpu->cache == CPU_CACHE_EMULATE);
+	if (cpu->physaddr == CPU_PHYS_PASSTHROUGH)
+		kv_bool(&kv, "host-phys-bits", true);
+	else if (cpu->physaddr == CPU_PHYS_EMULATE)
+		kv_u64(&kv, "phys-bits", cpu->physaddr_bits);
 	if (pmu != TRI_DEFAULT)
 		kv_bool(&kv, "pmu", pmu == TRI_ON);
 	/* libvirt's order: kvmclock, hv-time, the hypervisor features,

@@ -123,8 +123,10 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	unsigned boot = boot_index_disk(&b->boot, disk, i);
 	if (boot)
 		kv_u64(&kv, "bootindex", boot);
-	if (disk->bus == BUS_VIRTIO)
+	if (disk->bus == BUS_VIRTIO) {
 		virtio_options(b, &kv, disk->iommu, true);
+		virtio_driver_options(&kv, &disk->virtio);
+	}
 	build_push(b, &kv, "-device");
 }
 

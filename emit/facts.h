@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "parse/domain.h"
+
 /* The <sev> feature of libvirt's domain capabilities (--domcaps). */
 struct domcaps {
 	bool sev_supported;
@@ -44,6 +46,10 @@ struct host_facts {
 	size_t nnetwork_bridges;
 	unsigned spice_port;     /* SPICE autoport: the first free TCP port
 				  * from 5900, as libvirt's allocator; 0: none */
+	/* <smbios mode='host'>: this host's SMBIOS type 0 and 1 fields, in
+	 * struct sysinfo's places (read only for such a guest). */
+	bool have_smbios;
+	char *smbios[SMBIOS_SYSTEM + 1][SMBIOS_FIELDS];
 };
 
 #endif

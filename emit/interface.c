@@ -81,6 +81,7 @@ static void build_interface(struct build *b, const struct interface *net,
 			kv_u64(&kv, "vectors", 2 * (uint64_t)net->queues + 2);
 		}
 		virtio_options(b, &kv, net->iommu, true);
+		virtio_driver_options(&kv, &net->virtio);
 	}
 	build_push(b, &kv, "-device");
 }

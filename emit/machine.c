@@ -23,6 +23,8 @@ void build_machine(struct build *b)
 	const char *backend = memory_backend_id(dom);
 	if (backend)
 		kv_str(&kv, "memory-backend", backend);
+	if (dom->memory_backing.nosharepages) /* no KSM merging */
+		kv_bool(&kv, "mem-merge", false);
 	if (!dom->features.acpi)
 		kv_bool(&kv, "acpi", false);
 	hypervisor_machine_props(dom, &kv);

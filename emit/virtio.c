@@ -1,4 +1,6 @@
 /* What every virtio device of an encrypted guest needs. */
+#include <stdio.h>
+
 #include "emit/build.h"
 
 void virtio_options(struct build *b, struct keyval *device,
@@ -12,5 +14,41 @@ void virtio_options(struct build *b, struct keyval *device,
 			kv_bool(device, "disable-legacy", true);
 	} else if (iommu == TRI_OFF) {
 		kv_bool(device, "iommu_platform", false);
+	}
+}
+
+static void tri(struct keyval *kv, const char *key, enum tristate t)
+{
+	if (t != TRI_DEFAULT)
+		kv_bool(kv, key, t == TRI_ON);
+}
+
+static void count(struct keyval *kv, const char *key, unsigned v)
+{
+	if (v)
+		kv_u64(kv, key, v);
+}
+
+void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd)
+{
+	if (vd->txmode)
+		kv_str(device, "tx", vd->txmode);
+	tri(device, "ats", vd->ats);
+	tri(device, "packed", vd->packed);
+	tri(device, "page-per-vq", vd->page_per_vq);
+	tri(device, "ioeventfd", vd->ioeventfd);
+	tri(device, "event_idx", vd->event_idx);
+	count(device, "num-queues", vd->queues);
+	count(device, "queue-size", vd->queue_size);
+	count(device, "rx_queue_size", vd->rx_queue_size);
+	count(device, "tx_queue_size", vd->tx_queue_size);
+	tri(device, "rss", vd->rss);
+	tri(device, "hash", vd->rss_hash_report);
+	count(device, "cmd_per_lun", vd->cmd_per_lun);
+	count(device, "max_sectors", vd->max_sectors);
+	if (vd->iothread) {
+		char id[24];
+		snprintf(id, sizeof(id), "iothread%u", vd->iothread);
+		kv_str(device, "iothread", id);
 	}
 }

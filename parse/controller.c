@@ -66,10 +66,12 @@ static void parse_driver(struct parser *p, const xmlNode *n,
 	for (const xmlAttr *a = n->properties; a && !diag_failed(p->d); a = a->next) {
 		const char *name = (const char *)a->name;
 		if (strcmp(name, "iommu") == 0 ||
-		    (strcmp(name, "queues") == 0 && c->type == CTRL_SCSI))
+		    (strcmp(name, "queues") == 0 && c->type == CTRL_SCSI) ||
+		    virtio_driver_attr(name, c->type == CTRL_SCSI ? VD_SCSI : 0))
 			continue;
-		refuse(p, n, "%s= is not supported; expected only %s", name, c->type == CTRL_SCSI ? "iommu= and queues=" : "iommu=");
+		refuse(p, n, "%s= is not supported; expected only %s", name, c->type == CTRL_SCSI ? "iommu=, queues=, iothread=, ioeventfd=, cmd_per_lun=, max_sectors=, ats=, packed= and page_per_vq=" : "iommu=, ats=, packed= and page_per_vq=");
 	}
+	parse_virtio_driver(p, n, c->type == CTRL_SCSI ? VD_SCSI : 0, &c->virtio);
 	c->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
 	if (c->type == CTRL_SCSI &&

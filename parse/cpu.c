@@ -11,14 +11,24 @@ static void parse_cpu_model(struct parser *p, const xmlNode *n)
 	static const char *const known[] = { "fallback", "vendor_id", NULL };
 	if (!known_attrs(p, n, known))
 		return;
-	if (xml_attr(n, "vendor_id"))
-		unsupported(p, n, "vendor_id= is not supported by sevqemu");
+	const char *vendor = xml_attr(n, "vendor_id");
+	if (vendor && (strlen(vendor) != 12 || !plain_name(vendor))) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "vendor_id='%s' is not valid; expected 12 letters or digits, e.g. AuthenticAMD",
+			   vendor);
+		return;
+	}
+	if (vendor)
+		cpu->vendor_id = xstrdup(vendor);
 	if (!text_once(p, n, &cpu->model))
 		return;
-	if (!*cpu->model) { /* <model fallback='allow'/>: no model named */
+	if (!*cpu->model && cpu->mode != CPU_CUSTOM) {
+		/* <model fallback='allow'/> of a host-model CPU: no name. */
 		free(cpu->model);
 		cpu->model = NULL;
-	} else if (!plain_name(cpu->model))
+		return;
+	}
+	if (!plain_name(cpu->model))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "'%s' is not a CPU model name; expected e.g. EPYC-Rome or EPYC-Milan",
 			   cpu->model);
@@ -84,8 +94,73 @@ static void parse_topology(struct parser *p, const xmlNode *n)
 		}
 		*slots[i] = (unsigned)v;
 	}
-	if (xml_attr(n, "clusters"))
-		unsupported(p, n, "clusters= is not supported by sevqemu");
+	uint64_t clusters = 1;
+	if (xml_attr(n, "clusters") && attr_decimal(p, n, "clusters", 1, 4096, &clusters) &&
+	    clusters > 1)
+		refuse(p, n, "clusters='%llu': QEMU 7.2 has no CPU clusters on x86; expected clusters='1'",
+		       (unsigned long long)clusters);
+}
+
+/* <cache mode='passthrough|emulate|disable' level='3'>: what the guest
+ * sees of the CPU caches (QEMU's host-cache-info and l3-cache). */
+static void parse_cpu_cache(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	static const char *const known[] = { "mode", "level", NULL };
+	static const char *const modes[] = { "passthrough", "emulate", "disable", NULL };
+	if (cpu->cache) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "mode"))
+		return;
+	int mode = attr_choice(p, n, "mode", modes);
+	uint64_t level = 0;
+	if (mode < 0 || (xml_attr(n, "level") && !attr_decimal(p, n, "level", 1, 3, &level)))
+		return;
+	if (mode == 1 && level != 3)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "mode='emulate' needs level='3'; expected <cache level='3' mode='emulate'/>");
+	else if (mode != 1 && level)
+		refuse(p, n, "level='%llu' with mode='%s': QEMU sets caches only as a whole",
+		       (unsigned long long)level, modes[mode]);
+	else if (mode == 0 && cpu->mode != CPU_HOST_PASSTHROUGH)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "mode='passthrough' needs <cpu mode='host-passthrough'>");
+	else
+		cpu->cache = CPU_CACHE_PASSTHROUGH + mode;
+}
+
+/* <maxphysaddr mode='passthrough|emulate' bits='N'>: the guest's physical
+ * address width (QEMU's host-phys-bits, phys-bits). */
+static void parse_maxphysaddr(struct parser *p, const xmlNode *n)
+{
+	struct cpu *cpu = &p->dom->cpu;
+	static const char *const known[] = { "mode", "bits", "limit", NULL };
+	static const char *const modes[] = { "passthrough", "emulate", NULL };
+	uint64_t bits = 0;
+	if (cpu->physaddr) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "mode"))
+		return;
+	int mode = attr_choice(p, n, "mode", modes);
+	if (mode < 0 || (xml_attr(n, "bits") && !attr_decimal(p, n, "bits", 32, 52, &bits)))
+		return;
+	if (xml_attr(n, "limit"))
+		refuse(p, n, "limit= needs QEMU 9.0's host-phys-bits-limit; QEMU 7.2 has none");
+	else if (mode == 1 && !bits)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "mode='emulate' needs bits=; expected e.g. bits='42'");
+	else if (mode == 0 && bits)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "mode='passthrough' takes the host's width; expected no bits=");
+	else if (mode == 0 && cpu->mode != CPU_HOST_PASSTHROUGH)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "mode='passthrough' needs <cpu mode='host-passthrough'>");
+	else
+		cpu->physaddr = CPU_PHYS_PASSTHROUGH + mode, cpu->physaddr_bits = (unsigned)bits;
 }
 
 void parse_cpu(struct parser *p, const xmlNode *n)
@@ -130,6 +205,12 @@ void parse_cpu(struct parser *p, const xmlNode *n)
 			parse_cpu_feature(p, c);
 		else if (xml_is(c, "topology"))
 			parse_topology(p, c);
+		else if (xml_is(c, "numa"))
+			parse_numa(p, c);
+		else if (xml_is(c, "cache"))
+			parse_cpu_cache(p, c);
+		else if (xml_is(c, "maxphysaddr"))
+			parse_maxphysaddr(p, c);
 		else if (xml_is(c, "vendor"))
 			diag_note(p->d, xml_line(c), XML_TAG(c),
 				  "ignored: the model decides the vendor");
@@ -150,6 +231,11 @@ void check_cpu(struct parser *p)
 		/* libvirt refuses it too: TCG has no host CPU to pass through. */
 		diag_error(p->d, EXIT_DATAERR, cpu->line, "<cpu>",
 			   "mode='host-passthrough' on a type='qemu' (TCG) guest; expected type='kvm', or mode='host-model' or 'maximum'");
+		return;
+	}
+	if (dom->os.i686 && dom->launch.type != LAUNCH_NONE) {
+		diag_error(p->d, EXIT_UNAVAILABLE, dom->os.line, "<os>",
+			   "arch='i686' cannot be encrypted: SEV firmware (OVMF) and guests are 64-bit; expected arch='x86_64'");
 		return;
 	}
 	if (!cpu->topology_line || diag_failed(p->d))
@@ -175,23 +261,31 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 		if (xml_is(c, "locked")) {
 			mb->locked = true;
 		} else if (xml_is(c, "hugepages")) {
-			if (xml_first_element(c))
-				unsupported(p, c, "per-node <page> sizes are not supported by sevqemu; the default huge page size is used");
+			for (xmlNode *k = xml_first_element(c); k && !diag_failed(p->d);
+			     k = xml_next_element(k))
+				parse_hugepage_size(p, k);
 			mb->hugepages = true;
 		} else if (xml_is(c, "source")) {
 			const char *type = xml_attr(c, "type");
 			if (type && strcmp(type, "memfd") == 0)
 				mb->memfd = true;
-			else if (!type || strcmp(type, "anonymous") != 0)
-				unsupported(p, c, "only <source type='memfd'/> and 'anonymous' are supported by sevqemu");
+			else if (type && strcmp(type, "file") == 0)
+				mb->file = true;
+			else if (type && strcmp(type, "anonymous") != 0)
+				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+					   "type='%s' is not valid; expected 'file', 'anonymous' or 'memfd'",
+					   type);
 		} else if (xml_is(c, "access")) {
 			static const char *const modes[] = { "shared", "private", NULL };
 			int mode = attr_choice(p, c, "mode", modes);
 			if (mode >= 0)
 				mb->shared = mode == 0 ? TRI_ON : TRI_OFF;
 		} else if (xml_is(c, "nosharepages")) {
-			diag_note(p->d, xml_line(c), XML_TAG(c),
-				  "an encrypted guest's pages are never merged anyway");
+			mb->nosharepages = true;
+		} else if (xml_is(c, "discard")) {
+			mb->discard = true;
+		} else if (xml_is(c, "allocation")) {
+			parse_allocation(p, c);
 		} else {
 			unsupported(p, c, NULL);
 		}
@@ -201,6 +295,7 @@ void parse_memory_backing(struct parser *p, const xmlNode *n)
 void free_cpu(struct domain *d)
 {
 	free(d->cpu.model);
+	free(d->cpu.vendor_id);
 	for (size_t i = 0; i < d->cpu.nfeatures; i++)
 		free(d->cpu.features[i].name);
 	free(d->cpu.features);

@@ -23,10 +23,13 @@ static char *choice_copy(struct parser *p, const xmlNode *n, const char *name,
 static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 {
 	static const char *const known[] = {
-		"name", "type", "cache", "discard", "io", "iommu", NULL,
+		"name", "type", "cache", "discard", "io", "iommu", "ats", "packed",
+		"page_per_vq", "ioeventfd", "event_idx", "iothread", "queues",
+		"queue_size", NULL,
 	};
 	if (!known_attrs(p, n, known))
 		return;
+	parse_virtio_driver(p, n, VD_DISK, &disk->virtio);
 	const char *name = xml_attr(n, "name");
 	if (name && strcmp(name, "qemu") != 0) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),

@@ -21,6 +21,43 @@ enum tristate { TRI_DEFAULT = 0, TRI_ON, TRI_OFF };
 
 enum virt_type { VIRT_KVM, VIRT_QEMU };
 
+/* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
+
+/* What a virtio device's <driver> may ask beyond iommu=, for the devices
+ * that take it (disks, virtio-scsi controllers, NICs). */
+struct virtio_driver {
+	enum tristate ats, packed, page_per_vq;  /* every virtio device */
+	enum tristate ioeventfd, event_idx;      /* disk, net, scsi (no event_idx) */
+	unsigned iothread;       /* disk, scsi: <driver iothread>; 0: none */
+	unsigned queues;         /* disk: num-queues; 0: not given */
+	unsigned queue_size;     /* disk: queue-size; 0: not given */
+	unsigned rx_queue_size, tx_queue_size; /* net; 0: not given */
+	enum tristate rss, rss_hash_report;    /* net */
+	const char *txmode;      /* net: QEMU's tx= ("bh", "timer"), or NULL */
+	unsigned cmd_per_lun, max_sectors;     /* scsi; 0: not given */
+	unsigned line;           /* the <driver>, for messages */
+};
+
+/* --- <iothreads>, <iothreadids>, <defaultiothread>: parse/iothreads.c,
+ *     emit/iothreads.c ------------------------------------------------- */
+
+struct iothread {
+	unsigned id;             /* 1 and up; object "iothread<id>" */
+	unsigned line;
+	int64_t pool_min, pool_max;            /* -1: not given */
+	int64_t poll_max, poll_grow, poll_shrink; /* -1: not given */
+};
+
+struct iothreads {
+	unsigned line;           /* <iothreads>; 0: none */
+	unsigned count;
+	struct iothread *ids;    /* in libvirt's order: <iothreadids> first,
+				  * then the ones the count adds */
+	size_t n, alloc;
+	unsigned default_line;   /* <defaultiothread>; 0: none */
+	int64_t default_min, default_max;
+};
+
 /* --- launch security --------------------------------------------------- */
 
 enum launch_type { LAUNCH_NONE = 0, LAUNCH_SEV, LAUNCH_SEV_SNP };
@@ -94,6 +131,7 @@ struct os {
 	unsigned line;
 	char *machine;           /* as written; NULL: the emulator's default */
 	enum machine_family family;
+	bool i686;               /* <type arch='i686'>: a 32-bit guest */
 	bool firmware_efi;       /* <os firmware='efi'> */
 	bool uefi;               /* firmware_efi or any <loader>; derived */
 
@@ -188,6 +226,7 @@ struct disk {
 	/* The address's bus=: 0 on scsi; on ide and sata with the unit the
 	 * disk's place (INDEX), as libvirt places it. */
 	unsigned drive_bus;
+	struct virtio_driver virtio; /* <driver> virtio options (bus virtio) */
 };
 
 /*
@@ -216,6 +255,12 @@ struct cpu {
 	size_t nfeatures, features_alloc;
 	unsigned sockets, dies, cores, threads; /* 0: no <topology> */
 	unsigned topology_line;
+	char *vendor_id;         /* <model vendor_id>: 12 characters, or NULL */
+	enum { CPU_CACHE_DEFAULT = 0, CPU_CACHE_PASSTHROUGH, CPU_CACHE_EMULATE,
+	       CPU_CACHE_DISABLE } cache;      /* <cache mode> */
+	enum { CPU_PHYS_DEFAULT = 0, CPU_PHYS_PASSTHROUGH,
+	       CPU_PHYS_EMULATE } physaddr;    /* <maxphysaddr mode> */
+	unsigned physaddr_bits;  /* <maxphysaddr bits>; 0: not given */
 };
 
 enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
@@ -247,6 +292,13 @@ struct memory_backing {
 	bool hugepages;
 	bool memfd;              /* <source type='memfd'/> */
 	enum tristate shared;    /* <access mode='shared|private'/> */
+	struct hugepage_size *pages; /* <hugepages><page>, see NUMA below */
+	size_t npages, pages_alloc;
+	bool discard;            /* <discard/> */
+	bool prealloc;           /* <allocation mode='immediate'> */
+	unsigned prealloc_threads; /* <allocation threads>; 0: not given */
+	bool nosharepages;       /* <nosharepages/> */
+	bool file;               /* <source type='file'/>: RAM in a file */
 };
 
 /* --- controllers: parse/controller.c, emit/controller.c ---------------- */
@@ -279,6 +331,7 @@ struct controller {
 	bool implicit;           /* not in the XML: added as libvirt adds it */
 	int startport;           /* companion: <master startport>; -1: none
 				  * given (check_controllers sets libvirt's) */
+	struct virtio_driver virtio; /* <driver> virtio options (scsi) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -307,6 +360,7 @@ struct interface {
 	unsigned queues;         /* <driver queues>; 0: not given */
 	unsigned boot_order;     /* <boot order>; 0: none */
 	unsigned boot_line;
+	struct virtio_driver virtio; /* <driver> virtio options */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
@@ -451,8 +505,10 @@ struct qemu_passthrough {
 	size_t nenv, env_alloc;
 };
 
-/* The desktop (SPICE, sound), TPM and shared-folder families. */
+/* The desktop (SPICE, sound), TPM and shared-folder families; NUMA,
+ * memory devices and SMBIOS. */
 #include "parse/devices.h"
+#include "parse/resources.h"
 
 /* --- the domain -------------------------------------------------------- */
 
@@ -499,6 +555,10 @@ struct domain {
 	struct tpm tpm;
 	struct filesystem *filesystems;
 	size_t nfilesystems, filesystems_alloc;
+	struct sysinfo sysinfo;
+	struct iothreads iothreads;
+	struct numa numa;
+	struct memory_devices memdevs;
 
 	struct launch_security launch;
 };

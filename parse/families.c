@@ -57,12 +57,18 @@ static const struct element_row rows[] = {
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        check_hypervisor_features, free_hypervisor_features },
 	{ "launchSecurity", NULL, IN_DOMAIN, parse_launch_security, check_launch,      free_launch },
 	{ "sev",           NULL, IN_DOMAIN,  parse_seed_sev,        NULL,              NULL },
+	{ "numatune",      NULL, IN_DOMAIN,  parse_numatune,        check_numa,        free_numa },
+	{ "maxMemory",     NULL, IN_DOMAIN,  parse_max_memory,      check_memory_devices, free_memory_devices },
+	{ "memory",        NULL, IN_DEVICES, parse_memory_device,   NULL,              NULL },
+	{ "iothreads",     NULL, IN_DOMAIN,  parse_iothreads,       check_iothreads,   free_iothreads },
+	{ "iothreadids",   NULL, IN_DOMAIN,  parse_iothreads,       NULL,              NULL },
+	{ "defaultiothread", NULL, IN_DOMAIN, parse_iothreads,      NULL,              NULL },
+	{ "sysinfo",       NULL, IN_DOMAIN,  parse_sysinfo,         check_sysinfo,     free_sysinfo },
 	{ "commandline", QEMU_NS, IN_DOMAIN, parse_qemu_commandline, NULL,             free_qemu },
 	/* Host-side management data: nothing to give QEMU. */
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
-	HOST_SIDE("cputune"), HOST_SIDE("numatune"),
-	HOST_SIDE("sysinfo"), HOST_SIDE("genid"),
+	HOST_SIDE("cputune"), HOST_SIDE("genid"),
 };
 
 #define NROWS (sizeof(rows) / sizeof(*rows))

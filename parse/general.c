@@ -188,7 +188,7 @@ void check_general(struct parser *p)
 	if (!dom->name)
 		diag_error(d, EXIT_DATAERR, dom->line, "<domain>",
 			   "has no <name>; expected the guest's name");
-	else if (!dom->memory_line)
+	else if (!dom->memory_line && !dom->numa.line) /* NUMA cells size it */
 		diag_error(d, EXIT_DATAERR, dom->line, "<domain>",
 			   "has no <memory>; expected the guest's memory size, e.g. <memory unit='GiB'>4</memory>");
 	else if (!dom->os.line)
@@ -200,10 +200,10 @@ void check_general(struct parser *p)
 		dom->vcpus = 1;
 		diag_note(d, dom->line, "<domain>", "no <vcpu>: 1 vCPU");
 	}
-	if (dom->current_memory_bytes > dom->memory_bytes)
+	if (dom->memory_line && dom->current_memory_bytes > dom->memory_bytes)
 		diag_error(d, EXIT_DATAERR, dom->current_memory_line, "<currentMemory>",
 			   "is larger than <memory>; expected at most the maximum");
-	else if (dom->current_memory_bytes &&
+	else if (dom->memory_line && dom->current_memory_bytes &&
 		 dom->current_memory_bytes < dom->memory_bytes)
 		diag_note(d, dom->current_memory_line, "<currentMemory>",
 			  "QEMU starts the guest with all of <memory>; a balloon target is set after start by a management tool");

@@ -106,13 +106,14 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct interface *n
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
 		const char *name = (const char *)a->name;
 		if (strcmp(name, "name") != 0 && strcmp(name, "iommu") != 0 &&
-		    strcmp(name, "queues") != 0) {
+		    strcmp(name, "queues") != 0 && !virtio_driver_attr(name, VD_NET)) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-				   "%s= is not supported; expected only name=, iommu= and queues=",
+				   "%s= is not supported; expected only name=, iommu=, queues=, rx_queue_size=, tx_queue_size=, rss=, rss_hash_report=, txmode=, ioeventfd=, event_idx=, ats=, packed= and page_per_vq=",
 				   name);
 			return;
 		}
 	}
+	parse_virtio_driver(p, n, VD_NET, &net->virtio);
 	static const char *const names[] = { "qemu", "vhost", NULL };
 	int name = attr_choice(p, n, "name", names);
 	net->vhost = name == 1;

@@ -12,9 +12,10 @@ static void parse_type(struct parser *p, const xmlNode *n)
 	if (!known_attrs(p, n, known))
 		return;
 	const char *arch = xml_attr(n, "arch");
-	if (arch && strcmp(arch, "x86_64") != 0) {
+	os->i686 = arch && strcmp(arch, "i686") == 0;
+	if (arch && strcmp(arch, "x86_64") != 0 && !os->i686) {
 		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-			   "arch='%s' is not supported; AMD SEV guests are arch='x86_64'",
+			   "arch='%s' is not supported; expected arch='x86_64' (or 'i686' for an unencrypted 32-bit guest)",
 			   arch);
 		return;
 	}
@@ -251,7 +252,9 @@ void parse_os(struct parser *p, const xmlNode *n)
 			text_once(p, c, &os->initrd);
 		} else if (xml_is(c, "cmdline")) {
 			text_once(p, c, &os->cmdline);
-		} else if (xml_is(c, "smbios") || xml_is(c, "bios") ||
+		} else if (xml_is(c, "smbios")) {
+			parse_os_smbios(p, c);
+		} else if (xml_is(c, "bios") ||
 			   xml_is(c, "bootmenu")) {
 			ignored(p, c);
 		} else {

@@ -189,5 +189,35 @@ void free_desktop(struct domain *dom);
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 void parse_qemu_commandline(struct parser *p, const xmlNode *n);
 void free_qemu(struct domain *dom);
+/* virtio.c: a <driver>'s virtio options, for the device kinds given. */
+enum { VD_COMMON = 1, VD_DISK = 2, VD_NET = 4, VD_SCSI = 8 };
+/* Whether attribute NAME is a virtio option of a device of KINDS. */
+bool virtio_driver_attr(const char *name, unsigned kinds);
+void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
+			 struct virtio_driver *vd);
+/* iothreads.c: <iothreads>, <iothreadids>, <defaultiothread> */
+void parse_iothreads(struct parser *p, const xmlNode *n);
+void check_iothreads(struct parser *p);
+void free_iothreads(struct domain *dom);
+/* numa.c: <cpu><numa> (from cpu.c), <numatune>, <hugepages><page> */
+void parse_numa(struct parser *p, const xmlNode *n);
+void parse_numatune(struct parser *p, const xmlNode *n);
+void parse_hugepage_size(struct parser *p, const xmlNode *n);
+/* libvirt's set syntax, "0-3,^2,8", each number at most MAX; not empty. */
+bool idset_parse(const char *s, unsigned max, struct idset *out);
+void check_numa(struct parser *p);
+void free_numa(struct domain *dom);
+/* memdev.c: <maxMemory>, <memory model=...> devices, <memoryBacking>
+ * <allocation> (from cpu.c) */
+void parse_max_memory(struct parser *p, const xmlNode *n);
+void parse_memory_device(struct parser *p, const xmlNode *n);
+void parse_allocation(struct parser *p, const xmlNode *n);
+void check_memory_devices(struct parser *p);
+void free_memory_devices(struct domain *dom);
+/* sysinfo.c: <sysinfo type='smbios|fwcfg'>, <os><smbios mode> */
+void parse_sysinfo(struct parser *p, const xmlNode *n);
+void parse_os_smbios(struct parser *p, const xmlNode *n);
+void check_sysinfo(struct parser *p);
+void free_sysinfo(struct domain *dom);
 
 #endif

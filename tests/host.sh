@@ -118,4 +118,25 @@ else
 	[ ! -e "$t/probe-state" ] && ok "--probe writes nothing" || no "--probe" "wrote $t/probe-state"
 fi
 
+# <smbios mode='host'/>: the host's type 0 and 1 fields (never its uuid),
+# from a recorded /sys/class/dmi/id; none readable is 69.
+mkdir -p "$t/dmi"
+printf 'American Megatrends, Inc.\n' >"$t/dmi/bios_vendor"
+printf '2.4\n' >"$t/dmi/bios_version"
+printf '11/20/2023\n' >"$t/dmi/bios_date"
+printf 'Supermicro\n' >"$t/dmi/sys_vendor"
+printf 'AS -1125HS-TNR\n' >"$t/dmi/product_name"
+printf '0123456789\n' >"$t/dmi/product_serial"
+printf '5b1f6a0e-3c1d-4f44-9d7e-2a64c0f1b7a4\n' >"$t/dmi/product_uuid"
+sed "s|<boot dev='hd'/>|<boot dev='hd'/><smbios mode='host'/>|" "$t/sev.xml" >"$t/smbios-host.xml"
+got=$(SEVQEMU_TEST_DMI=$t/dmi "$SEVQEMU" -n -q --nvram-dir "$t/nvram" --format=args -d "$t/state" "$t/smbios-host.xml" 2>/dev/null | grep -A1 -x -- -smbios | grep -v -x -- -smbios | tr '\n' '|')
+want='type=0,vendor=American Megatrends,, Inc.,version=2.4,date=11/20/2023|type=1,manufacturer=Supermicro,product=AS -1125HS-TNR,serial=0123456789|'
+[ "$got" = "$want" ] && ok "smbios mode='host'" || no "smbios mode='host'" "got $got"
+SEVQEMU_TEST_DMI=$t/no-dmi "$SEVQEMU" -n -q --nvram-dir "$t/nvram" -d "$t/state" "$t/smbios-host.xml" >/dev/null 2>"$t/smbios-host.err"
+status=$?
+line=$(grep -n "smbios mode='host'" "$t/smbios-host.xml" | cut -d: -f1)
+want="sevqemu: $t/smbios-host.xml:$line: <smbios>: mode='host' but this host's SMBIOS (/sys/class/dmi/id) cannot be read; expected mode='emulate' or 'sysinfo'"
+[ $status = 69 ] && [ "$(head -1 "$t/smbios-host.err")" = "$want" ] && ok "smbios mode='host' without SMBIOS: 69" ||
+	no "smbios mode='host' without SMBIOS" "$status $(head -1 "$t/smbios-host.err")"
+
 finish

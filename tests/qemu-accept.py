@@ -239,6 +239,11 @@ class Run:
                 os.makedirs(new, exist_ok=True)
                 kv_set(kv, 'path', new)
                 o[1] = kv_join(kv)
+            elif name == '-object' and kv[0][1] == 'memory-backend-file' and kv_get(kv, 'mem-path'):
+                # a directory (<memoryBacking><source type='file'/>: the state dir), made here
+                new = scratch_path(self.scratch, os.path.join(kv_get(kv, 'mem-path'), 'ram'))
+                kv_set(kv, 'mem-path', os.path.dirname(new))
+                o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
                 o[1] = kv_join(kv)

@@ -1,0 +1,131 @@
+/*
+ * More of the model (parse/domain.h): NUMA, memory devices and SMBIOS, the
+ * production guest's resources.  Included by domain.h at the place these
+ * sections belong, after the types they use; include domain.h, never this
+ * file alone.
+ */
+#ifndef SEVQEMU_DOMAIN_RESOURCES_H
+#define SEVQEMU_DOMAIN_RESOURCES_H
+
+/* --- NUMA: <cpu><numa>, <numatune>, per-node <hugepages><page>:
+ *     parse/numa.c, emit/numa.c ---------------------------------------- */
+
+/* A set of small numbers (vCPUs, host NUMA nodes), as libvirt writes it:
+ * "0-3,^2,8". */
+#define IDSET_MAX 4096
+struct idset {
+	uint64_t bits[IDSET_MAX / 64];
+};
+
+static inline bool idset_has(const struct idset *s, unsigned i)
+{
+	return i < IDSET_MAX && (s->bits[i / 64] >> (i % 64)) & 1;
+}
+
+enum numa_mode { NUMA_MODE_NONE = 0, NUMA_MODE_STRICT, NUMA_MODE_PREFERRED,
+		 NUMA_MODE_INTERLEAVE, NUMA_MODE_RESTRICTIVE };
+
+struct numa_cell {
+	unsigned id, line;
+	bool has_cpus;           /* no cpus=: a memory-only node */
+	struct idset cpus;
+	uint64_t memory_bytes;   /* rounded up to whole MiB, as QEMU sizes RAM */
+	enum tristate shared;    /* memAccess='shared|private' */
+	enum tristate discard;   /* discard='yes|no' */
+	unsigned *distances;     /* per sibling id; 0: not given */
+	size_t ndistances;
+	/* from <numatune><memnode> (or <memory>) by check_numa(): */
+	enum numa_mode mode;
+	bool has_host_nodes;
+	struct idset host_nodes;
+	/* from <hugepages><page nodeset> by check_numa(): */
+	bool hugepages;
+	uint64_t hugepage_kib;   /* 0: the default size */
+};
+
+struct numa_memnode {
+	unsigned cellid, line;
+	enum numa_mode mode;
+	struct idset nodes;
+};
+
+struct numa {
+	unsigned line;           /* <numa>; 0: none */
+	struct numa_cell *cells;
+	size_t ncells, cells_alloc;
+	unsigned tune_line;      /* <numatune>; 0: none */
+	enum numa_mode mode;     /* <numatune><memory> */
+	bool has_nodes;          /* its nodeset= (placement='auto' has none) */
+	struct idset nodes;
+	struct numa_memnode *memnodes;
+	size_t nmemnodes, memnodes_alloc;
+};
+
+/* <memoryBacking><hugepages><page size= nodeset=>. */
+struct hugepage_size {
+	unsigned line;
+	uint64_t size_kib;
+	bool has_nodes;
+	struct idset nodes;
+};
+
+/* --- <maxMemory>, <memory model='dimm|virtio-mem'>: parse/memdev.c,
+ *     emit/memdev.c ---------------------------------------------------- */
+
+enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM };
+
+struct memdev {
+	unsigned line;
+	enum memdev_model model;
+	uint64_t size_bytes;     /* dimm: rounded up to 2 MiB, as libvirt */
+	bool has_node;
+	unsigned node;           /* <target><node> */
+	uint64_t pagesize_kib;   /* <source><pagesize>; 0: none */
+	bool has_nodemask;
+	struct idset nodemask;   /* <source><nodemask> */
+	uint64_t block_bytes;    /* virtio-mem <block>; 0: 2 MiB */
+	uint64_t requested_bytes; /* virtio-mem <requested> */
+	enum tristate iommu;
+};
+
+struct memory_devices {
+	unsigned max_line;       /* <maxMemory>; 0: none */
+	uint64_t max_bytes;
+	unsigned slots;
+	struct memdev *devs;
+	size_t n, alloc;
+};
+
+/* --- <sysinfo>, <os><smbios>: parse/sysinfo.c, emit/sysinfo.c --------- */
+
+enum smbios_mode { SMBIOS_NONE = 0, SMBIOS_EMULATE, SMBIOS_HOST, SMBIOS_SYSINFO };
+
+/* The SMBIOS tables libvirt fills, in QEMU's type numbers; each field has
+ * its fixed place (SMBIOS_FIELDS) so that options come out in libvirt's
+ * order whatever the XML's. */
+enum smbios_table { SMBIOS_BIOS, SMBIOS_SYSTEM, SMBIOS_BOARD, SMBIOS_CHASSIS,
+		    SMBIOS_TABLES };
+#define SMBIOS_FIELDS 7
+
+struct fwcfg_entry {
+	unsigned line;
+	char *name;              /* opt/... */
+	char *value;             /* the string, or NULL */
+	char *file;              /* a host file, or NULL */
+};
+
+struct sysinfo {
+	unsigned line;           /* <sysinfo type='smbios'>; 0: none */
+	enum smbios_mode mode;   /* <os><smbios mode> */
+	unsigned mode_line;
+	bool has_table[SMBIOS_TABLES];
+	char *fields[SMBIOS_TABLES][SMBIOS_FIELDS]; /* NULL: not given */
+	unsigned system_uuid_line;
+	char **oem;              /* <oemStrings> entries, type 11 */
+	size_t noem, oem_alloc;
+	struct fwcfg_entry *fwcfg; /* <sysinfo type='fwcfg'> */
+	size_t nfwcfg, fwcfg_alloc;
+	unsigned fwcfg_line;
+};
+
+#endif

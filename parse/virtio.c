@@ -1,0 +1,86 @@
+/*
+ * The virtio options of a device's <driver> beyond iommu=: ats, packed,
+ * page_per_vq (any virtio device), ioeventfd and event_idx, iothread, and
+ * the queue counts and sizes, each for the devices libvirt takes it on.
+ */
+#include <string.h>
+
+#include "parse/parser.h"
+
+static const struct {
+	const char *name;
+	unsigned kinds;
+} attrs[] = {
+	{ "ats", VD_COMMON }, { "packed", VD_COMMON }, { "page_per_vq", VD_COMMON },
+	{ "ioeventfd", VD_DISK | VD_NET | VD_SCSI },
+	{ "event_idx", VD_DISK | VD_NET },
+	{ "iothread", VD_DISK | VD_SCSI },
+	{ "queues", VD_DISK }, { "queue_size", VD_DISK },
+	{ "rx_queue_size", VD_NET }, { "tx_queue_size", VD_NET },
+	{ "rss", VD_NET }, { "rss_hash_report", VD_NET }, { "txmode", VD_NET },
+	{ "cmd_per_lun", VD_SCSI }, { "max_sectors", VD_SCSI },
+};
+
+bool virtio_driver_attr(const char *name, unsigned kinds)
+{
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(*attrs); i++)
+		if (strcmp(attrs[i].name, name) == 0)
+			return (attrs[i].kinds & (kinds | VD_COMMON)) != 0;
+	return false;
+}
+
+/* A virtqueue size: a power of two in [MIN, 1024], as QEMU 7.2 takes it. */
+static unsigned queue_size(struct parser *p, const xmlNode *n, const char *name,
+			   unsigned min)
+{
+	uint64_t v;
+	if (!attr_decimal(p, n, name, min, 1024, &v))
+		return 0;
+	if (v & (v - 1)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%llu' is not a power of two; expected one from %u to 1024",
+			   name, (unsigned long long)v, min);
+		return 0;
+	}
+	return (unsigned)v;
+}
+
+static unsigned number(struct parser *p, const xmlNode *n, const char *name,
+		       uint64_t max)
+{
+	uint64_t v;
+	return attr_decimal(p, n, name, 1, max, &v) ? (unsigned)v : 0;
+}
+
+void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
+			 struct virtio_driver *vd)
+{
+	vd->line = xml_line(n);
+	vd->ats = attr_onoff(p, n, "ats");
+	vd->packed = attr_onoff(p, n, "packed");
+	vd->page_per_vq = attr_onoff(p, n, "page_per_vq");
+	if (kinds & (VD_DISK | VD_NET | VD_SCSI))
+		vd->ioeventfd = attr_onoff(p, n, "ioeventfd");
+	if (kinds & (VD_DISK | VD_NET))
+		vd->event_idx = attr_onoff(p, n, "event_idx");
+	if (kinds & (VD_DISK | VD_SCSI))
+		vd->iothread = number(p, n, "iothread", UINT32_MAX);
+	if (kinds & VD_DISK) {
+		vd->queues = number(p, n, "queues", 256);
+		vd->queue_size = queue_size(p, n, "queue_size", 4);
+	}
+	if (kinds & VD_NET) {
+		vd->rx_queue_size = queue_size(p, n, "rx_queue_size", 256);
+		vd->tx_queue_size = queue_size(p, n, "tx_queue_size", 256);
+		vd->rss = attr_onoff(p, n, "rss");
+		vd->rss_hash_report = attr_onoff(p, n, "rss_hash_report");
+		static const char *const modes[] = { "iothread", "timer", NULL };
+		int mode = attr_choice(p, n, "txmode", modes);
+		if (mode >= 0)
+			vd->txmode = mode == 0 ? "bh" : "timer";
+	}
+	if (kinds & VD_SCSI) {
+		vd->cmd_per_lun = number(p, n, "cmd_per_lun", UINT32_MAX);
+		vd->max_sectors = number(p, n, "max_sectors", 0xfffe);
+	}
+}
