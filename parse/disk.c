@@ -1,6 +1,7 @@
 /* <disk>: file- or block-backed disks and cdroms on virtio, sata, ide, scsi. */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,10 +98,35 @@ static void parse_address(struct parser *p, const xmlNode *n, struct disk *disk)
 		disk->scsi_target = (unsigned)v;
 	if (attr_decimal(p, n, "unit", 0, UINT32_MAX, &v))
 		disk->scsi_unit = (unsigned)v;
-	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v) && v != 0)
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "bus='%llu': a virtio-scsi controller has one bus; expected bus='0'",
-			   (unsigned long long)v);
+	if (attr_decimal(p, n, "bus", 0, UINT32_MAX, &v))
+		disk->drive_bus = (unsigned)v;
+}
+
+/* An ide or sata disk's <address type='drive'>: its place instead of the
+ * target name's, as libvirt places it (ide.BUS unit UNIT; sata ide.UNIT). */
+static void drive_place(struct parser *p, struct disk *disk)
+{
+	bool ide = disk->bus == BUS_IDE;
+	unsigned buses = ide ? 2 : 1, units = ide ? 2 : 6;
+	const char *what = ide ? "ide" : "sata";
+	if (disk->scsi_controller != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "controller='%u': the machine has one %s controller; expected controller='0'",
+			   disk->scsi_controller, what);
+	else if (disk->drive_bus >= buses)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u' is out of range for %s; expected 0 to %u",
+			   disk->drive_bus, what, buses - 1);
+	else if (disk->scsi_target != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "target='%u' is out of range for %s; expected target='0'",
+			   disk->scsi_target, what);
+	else if (disk->scsi_unit >= units)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "unit='%u' is out of range for %s; expected 0 to %u",
+			   disk->scsi_unit, what, units - 1);
+	else
+		disk->index = disk->drive_bus * units + disk->scsi_unit;
 }
 
 /* A scsi disk's place on its virtio-scsi controller: scsi-id 0-255, lun
@@ -116,7 +142,11 @@ static void scsi_place(struct parser *p, struct disk *disk)
 				   disk->target);
 		return;
 	}
-	if (disk->scsi_target > 255)
+	if (disk->drive_bus != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
+			   disk->drive_bus);
+	else if (disk->scsi_target > 255)
 		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
 			   "target='%u' is out of range for virtio-scsi; expected 0 to 255",
 			   disk->scsi_target);
@@ -256,8 +286,11 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		disk->readonly = true;
 	if (disk->bus == BUS_SCSI) {
 		scsi_place(p, disk);
+	} else if (disk->address_line &&
+		   (disk->bus == BUS_IDE || disk->bus == BUS_SATA)) {
+		drive_place(p, disk);
 	} else if (disk->address_line) {
-		/* A drive address off scsi: the target name places the disk. */
+		/* A drive address on virtio: the target name places the disk. */
 		ignored(p, seen->address);
 		disk->address_line = 0;
 	}
@@ -379,6 +412,33 @@ static void check_disk_places(struct parser *p, const struct disk *disk)
 			   disk->target);
 }
 
+/* Two ide or sata disks in one place (by address or target name): 65. */
+static void check_drive_places(struct parser *p)
+{
+	const struct domain *dom = p->dom;
+	unsigned taken[6] = { 0 };
+	for (size_t i = 0; i < dom->ndisks; i++) {
+		const struct disk *d = &dom->disks[i];
+		if ((d->bus != BUS_IDE && d->bus != BUS_SATA) || d->index > 5)
+			continue;
+		if (taken[d->index]) {
+			char place[48];
+			if (d->bus == BUS_IDE)
+				snprintf(place, sizeof(place), "ide bus %u, unit %u",
+					 d->index / 2, d->index % 2);
+			else
+				snprintf(place, sizeof(place), "sata port %u", d->index);
+			diag_error(p->d, EXIT_DATAERR,
+				   d->address_line ? d->address_line : d->line,
+				   d->address_line ? "<address>" : "<disk>",
+				   "%s is already taken by the disk at line %u; expected one disk per place",
+				   place, taken[d->index]);
+			return;
+		}
+		taken[d->index] = d->line;
+	}
+}
+
 /* Whole-domain checks: buses the machine has, targets unique, scsi places
  * unique. */
 void check_disks(struct parser *p)
@@ -411,6 +471,8 @@ void check_disks(struct parser *p)
 		}
 	}
 	free(sorted);
+	if (!diag_failed(p->d))
+		check_drive_places(p);
 	if (!diag_failed(p->d))
 		check_scsi_places(p);
 }

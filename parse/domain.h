@@ -157,6 +157,7 @@ struct disk {
 	 * controller 0 and the index from the target name (scsi-id index %
 	 * 256, lun index / 256); parse/controller.c checks the controller. */
 	unsigned scsi_controller, scsi_target, scsi_unit;
+	unsigned drive_bus;      /* <address bus>: ide 0-1, scsi and sata 0 */
 	unsigned address_line;   /* 0: no <address type='drive'> */
 };
 
