@@ -4,6 +4,7 @@
 
 #include "act/domcaps.h"
 #include "act/host.h"
+#include "act/secrets.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
 
@@ -30,7 +31,7 @@ static bool gather_host(const struct translate_options *o,
 	if (!host->emulator)
 		return false;
 	state_dir_choose(dom, o->state_dir, &host->state_dir);
-	return true;
+	return secrets_read(o->secrets, o->nsecrets, host, d);
 }
 
 bool translate_buffer(char *xml, size_t len, const struct translate_options *o,
@@ -57,6 +58,7 @@ void translation_free(struct translation *t)
 {
 	free(t->xml);
 	plan_free(&t->plan);
+	secrets_release(&t->host);
 	host_facts_release(&t->host);
 	domain_free(&t->dom);
 }

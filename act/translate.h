@@ -24,6 +24,8 @@ struct translate_options {
 	const char *state_dir;     /* --state-dir DIR, or NULL: the default */
 	bool exec;                 /* --exec: the emulator must be there */
 	const char *recorded_cpuid; /* "EAX:EBX" instead of this CPU's, or NULL */
+	char **secrets;            /* --secret KEY=FILE, each as given */
+	size_t nsecrets;
 };
 
 struct translation {

@@ -106,6 +106,11 @@ void build_clock(struct build *b);
 
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */
+/* disk_source.c: -object secret for a disk's <auth> or LUKS key (a 0600
+ * file in the state dir), and a network disk's protocol node keys. */
+bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id);
+void network_keys(struct keyval *kv, const struct disk *disk,
+		  const char *secret_id);
 void build_controllers(struct build *b); /* controller.c */
 /*
  * controller.c: the bus name a device on controller TYPE/INDEX uses

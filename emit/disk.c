@@ -2,6 +2,7 @@
  * -device on the disk's bus. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit/build.h"
@@ -29,18 +30,57 @@ static const struct cache_mode *cache_of(const struct disk *disk)
 	return NULL; /* "default": QEMU's */
 }
 
+/* The format node: raw, qcow2, or a LUKS layer (raw with <encryption>). */
+static void format_node_keys(struct keyval *kv, const struct disk *disk,
+			     const char *luks_id)
+{
+	if (disk->format == FORMAT_QCOW2) {
+		kv_str(kv, "driver", "qcow2");
+		if (luks_id) {
+			kv_str(kv, "encrypt.format", "luks");
+			kv_str(kv, "encrypt.key-secret", luks_id);
+		}
+	} else if (luks_id) {
+		kv_str(kv, "driver", "luks");
+		kv_str(kv, "key-secret", luks_id);
+	} else {
+		kv_str(kv, "driver", "raw");
+	}
+}
+
+/* The secret objects a disk's nodes name: <auth> and the LUKS key. */
+static bool disk_secrets(struct build *b, const struct disk *disk, unsigned i,
+			 char *auth_id, char *luks_id, size_t size)
+{
+	snprintf(auth_id, size, "disk%u-auth", i);
+	snprintf(luks_id, size, "disk%u-luks", i);
+	if (disk->net.auth.line && !disk_secret(b, &disk->net.auth, auth_id))
+		return false;
+	if (disk->luks.line && !disk_secret(b, &disk->luks, luks_id))
+		return false;
+	if (!disk->luks.line)
+		*luks_id = '\0';
+	return true;
+}
+
 static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 			const struct cache_mode *cache, char *format_node,
 			size_t size)
 {
-	char file_node[24];
+	char file_node[24], auth_id[24], luks_id[24];
+	if (!disk_secrets(b, disk, i, auth_id, luks_id, sizeof(auth_id)))
+		return;
 	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
 	snprintf(format_node, size, "disk%u-format", i);
 	struct keyval kv;
 	kv_begin(&kv, NULL);
-	kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
-					  : "file");
-	kv_str(&kv, "filename", disk->source);
+	if (disk->net.protocol) {
+		network_keys(&kv, disk, auth_id);
+	} else {
+		kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
+						  : "file");
+		kv_str(&kv, "filename", disk->source);
+	}
 	kv_str(&kv, "node-name", file_node);
 	if (cache && cache->direct)
 		kv_bool(&kv, "cache.direct", true);
@@ -55,14 +95,53 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	kv_push(&kv, b->argv, "-blockdev");
 
 	kv_begin(&kv, NULL);
-	kv_str(&kv, "driver", disk->format == FORMAT_QCOW2 ? "qcow2" : "raw");
+	format_node_keys(&kv, disk, *luks_id ? luks_id : NULL);
 	kv_str(&kv, "file", file_node);
 	kv_str(&kv, "node-name", format_node);
 	if (disk->discard)
 		kv_str(&kv, "discard", disk->discard);
+	if (disk->detect_zeroes)
+		kv_str(&kv, "detect-zeroes", disk->detect_zeroes);
 	if (disk->readonly)
 		kv_bool(&kv, "read-only", true);
 	kv_push(&kv, b->argv, "-blockdev");
+	if (disk->copy_on_read) {
+		/* A copy-on-read filter on top, as libvirt puts it. */
+		kv_begin(&kv, NULL);
+		kv_str(&kv, "driver", "copy-on-read");
+		kv_str(&kv, "file", format_node);
+		snprintf(format_node, size, "disk%u-cor", i);
+		kv_str(&kv, "node-name", format_node);
+		kv_push(&kv, b->argv, "-blockdev");
+	}
+}
+
+/* What the disk tells the guest: wwn, vendor/product, geometry, block
+ * sizes, error policies. */
+static void device_details(struct keyval *kv, const struct disk *disk)
+{
+	if (disk->wwn)
+		kv_u64(kv, "wwn", strtoull(disk->wwn, NULL, 16));
+	if (disk->vendor)
+		kv_str(kv, "vendor", disk->vendor);
+	if (disk->product)
+		kv_str(kv, "product", disk->product);
+	if (disk->cyls) {
+		kv_u64(kv, "cyls", disk->cyls);
+		kv_u64(kv, "heads", disk->heads);
+		kv_u64(kv, "secs", disk->secs);
+		if (disk->trans)
+			kv_str(kv, "bios-chs-trans", disk->trans);
+	}
+	if (disk->logical_block)
+		kv_u64(kv, "logical_block_size", disk->logical_block);
+	if (disk->physical_block)
+		kv_u64(kv, "physical_block_size", disk->physical_block);
+	if (disk->error_policy)
+		kv_str(kv, "werror", strcmp(disk->error_policy, "enospace") == 0
+					     ? "enospc" : disk->error_policy);
+	if (disk->rerror_policy)
+		kv_str(kv, "rerror", disk->rerror_policy);
 }
 
 static const char *device_driver(const struct disk *disk)
@@ -80,8 +159,10 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 {
 	const struct cache_mode *cache = cache_of(disk);
 	char format_node[24] = "";
-	if (disk->source)
+	if (disk->source || disk->net.protocol)
 		block_nodes(b, disk, i, cache, format_node, sizeof(format_node));
+	if (diag_failed(b->d))
+		return;
 
 	struct keyval kv;
 	kv_begin(&kv, device_driver(disk));
@@ -116,6 +197,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	kv_str(&kv, "id", id);
 	if (disk->serial)
 		kv_str(&kv, "serial", disk->serial);
+	device_details(&kv, disk);
 	if (cache && !disk->cdrom)
 		kv_bool(&kv, "write-cache", cache->write_cache);
 	if (disk->shareable)

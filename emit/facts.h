@@ -6,6 +6,7 @@
 #define SEVQEMU_FACTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The <sev> feature of libvirt's domain capabilities (--domcaps). */
 struct domcaps {
@@ -28,6 +29,15 @@ struct state_dir_choice {
 	char *problem;           /* and the sentence */
 };
 
+/* A --secret KEY=FILE: the value of the libvirt secret whose uuid or usage
+ * name is KEY, read from FILE (one trailing newline dropped). */
+struct secret_value {
+	char *key;               /* canonical lower-case UUID, or a usage name */
+	const char *path;        /* FILE, for messages */
+	char *value;             /* wiped and freed by host_facts_release() */
+	size_t len;
+};
+
 struct host_facts {
 	char *emulator;          /* argv[0], resolved (or named bare) */
 	struct state_dir_choice state_dir;
@@ -35,6 +45,8 @@ struct host_facts {
 	struct domcaps domcaps;
 	bool cpuid_sev;          /* CPUID 0x8000001F reports SEV */
 	unsigned cpuid_cbitpos;  /* its EBX[5:0] */
+	struct secret_value *secrets; /* from --secret, in order given */
+	size_t nsecrets;
 };
 
 #endif

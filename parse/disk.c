@@ -13,6 +13,9 @@ static const char *const caches[] = {
 };
 static const char *const discards[] = { "unmap", "ignore", NULL };
 static const char *const ios[] = { "threads", "native", "io_uring", NULL };
+static const char *const werrors[] = { "stop", "report", "ignore", "enospace", NULL };
+static const char *const rerrors[] = { "stop", "report", "ignore", NULL };
+static const char *const zeroes[] = { "off", "on", "unmap", NULL };
 
 static char *choice_copy(struct parser *p, const xmlNode *n, const char *name,
 			 const char *const *choices)
@@ -24,7 +27,8 @@ static char *choice_copy(struct parser *p, const xmlNode *n, const char *name,
 static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 {
 	static const char *const known[] = {
-		"name", "type", "cache", "discard", "io", "iommu", NULL,
+		"name", "type", "cache", "discard", "io", "iommu", "error_policy",
+		"rerror_policy", "detect_zeroes", "copy_on_read", NULL,
 	};
 	if (!known_attrs(p, n, known))
 		return;
@@ -49,6 +53,17 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);
 	disk->iommu = attr_onoff(p, n, "iommu");
+	disk->error_policy = choice_copy(p, n, "error_policy", werrors);
+	disk->rerror_policy = choice_copy(p, n, "rerror_policy", rerrors);
+	disk->detect_zeroes = choice_copy(p, n, "detect_zeroes", zeroes);
+	disk->copy_on_read = attr_onoff(p, n, "copy_on_read") == TRI_ON;
+	if (!diag_failed(p->d) && disk->detect_zeroes &&
+	    strcmp(disk->detect_zeroes, "unmap") == 0 &&
+	    !(disk->discard && strcmp(disk->discard, "unmap") == 0)) {
+		/* libvirt: unmapping zeroes needs discard='unmap' too. */
+		free(disk->detect_zeroes);
+		disk->detect_zeroes = xstrdup("on");
+	}
 }
 
 /* "vdb" -> 1, "sdaa" -> 26: the disk's index from its target name (the
@@ -199,12 +214,26 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->bus = (enum disk_bus)b;
 }
 
-static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk)
+static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
+			 bool network)
 {
+	if (network) {
+		parse_network_source(p, c, disk);
+		return;
+	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
 	static const char *const known[] = { "file", "dev", "index", NULL };
 	if (!known_attrs(p, c, known))
 		return;
+	for (xmlNode *e = xml_first_element(c); e && !diag_failed(p->d);
+	     e = xml_next_element(e)) {
+		if (xml_is(e, "encryption"))
+			parse_disk_encryption(p, e, disk);
+		else if (xml_is(e, "seclabel"))
+			ignored(p, e);
+		else
+			unsupported(p, e, NULL);
+	}
 	const char *attr = disk->block ? "dev" : "file";
 	const char *path = xml_attr(c, attr);
 	if (path && *path)
@@ -217,7 +246,7 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk)
 
 /* What a <disk> holds; *SEEN tracks the elements allowed once. */
 struct disk_seen {
-	bool driver, source;
+	bool driver, source, network;
 	const xmlNode *address;
 };
 
@@ -236,7 +265,7 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else {
-			parse_source(p, c, disk);
+			parse_source(p, c, disk, seen->network);
 		}
 	} else if (xml_is(c, "target")) {
 		if (disk->target) {
@@ -261,7 +290,16 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 		parse_address(p, c, disk);
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
-	} else {
+	} else if (xml_is(c, "auth") && seen->network) {
+		parse_disk_auth(p, c, disk);
+	} else if (xml_is(c, "encryption")) {
+		parse_disk_encryption(p, c, disk);
+	} else if (xml_is(c, "backingStore") && !xml_first_element(c) &&
+		   !c->properties) {
+		/* <backingStore/>: no backing image, as QEMU finds by itself
+		 * for a raw disk and reads from a qcow2 header otherwise. */
+		ignored(p, c);
+	} else if (!parse_disk_detail(p, c, disk)) {
 		unsupported(p, c, NULL);
 	}
 }
@@ -273,13 +311,15 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	if (!disk->target)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom)
+	else if (!disk->source && !disk->cdrom && !disk->net.protocol)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
 	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
+	if (!diag_failed(p->d))
+		check_disk_detail(p, n, disk);
 	if (diag_failed(p->d))
 		return;
 	if (disk->cdrom)
@@ -303,8 +343,14 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	if (!known_attrs(p, n, known))
 		return;
 	const char *type = xml_attr(n, "type");
-	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
-		unsupported(p, n, "only type='file' and type='block' disks are supported");
+	if (type && strcmp(type, "volume") == 0) {
+		unsupported(p, n, "type='volume' needs a libvirt storage pool; expected type='file', 'block' or 'network' with the volume's own path or server");
+		return;
+	}
+	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
+	    strcmp(type, "network") != 0) {
+		refuse(p, n, "type='%s' is not supported; expected 'file', 'block' or 'network'",
+		       type);
 		return;
 	}
 	const char *device = xml_attr(n, "device");
@@ -318,7 +364,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->line = xml_line(n);
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
-	struct disk_seen seen = { 0 };
+	struct disk_seen seen = { .network = type && strcmp(type, "network") == 0 };
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
 		parse_disk_child(p, c, disk, &seen);
@@ -487,6 +533,8 @@ void free_disks(struct domain *dom)
 		free(disk->cache);
 		free(disk->discard);
 		free(disk->io);
+		free_disk_source(disk);
+		free_disk_detail(disk);
 	}
 	free(dom->disks);
 }

@@ -138,6 +138,43 @@ struct lifecycle {
 enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI };
 enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 
+/* type='network' disks: the protocols QEMU 7.2 has (parse/disk_source.c). */
+enum disk_protocol {
+	PROTO_NONE = 0, PROTO_NBD, PROTO_RBD, PROTO_ISCSI, PROTO_HTTP,
+	PROTO_HTTPS, PROTO_FTP, PROTO_FTPS, PROTO_SSH, PROTO_GLUSTER, PROTO_NFS,
+};
+
+/* A <source><host>: a name and port, or a unix socket. */
+struct disk_host {
+	char *name;              /* NULL for a unix socket */
+	char *port;              /* decimal as written, or NULL: the default */
+	char *socket;            /* transport='unix' */
+	bool rdma;               /* iscsi transport='rdma' */
+};
+
+/* A <secret type usage|uuid> that libvirt would look up in its secret
+ * store; sevqemu takes its value from --secret KEY=FILE. */
+enum secret_kind { SECRET_CEPH, SECRET_ISCSI, SECRET_PASSPHRASE };
+struct secret_ref {
+	unsigned line;           /* 0: none */
+	enum secret_kind kind;
+	char *uuid;              /* canonical lower-case, or NULL */
+	char *usage;             /* or the usage name */
+};
+
+struct disk_network {
+	enum disk_protocol protocol;
+	char *name;              /* <source name>: image, export, target/lun */
+	struct disk_host *hosts;
+	size_t nhosts, hosts_alloc;
+	char *snapshot, *config; /* rbd <snapshot name>, <config file> */
+	char *initiator;         /* iscsi <initiator><iqn name> */
+	uint64_t reconnect_delay; /* nbd <reconnect delay>; 0: none */
+	uint64_t timeout, readahead; /* http(s)/ftp(s); 0: not given */
+	char *user;              /* <auth username> */
+	struct secret_ref auth;  /* <auth><secret> */
+};
+
 struct disk {
 	unsigned line;
 	unsigned target_line, driver_line;
@@ -158,7 +195,16 @@ struct disk {
 	 * 256, lun index / 256); parse/controller.c checks the controller. */
 	unsigned scsi_controller, scsi_target, scsi_unit;
 	unsigned drive_bus;      /* <address bus>: ide 0-1, scsi and sata 0 */
-	unsigned address_line;   /* 0: no <address type='drive'> */
+	unsigned address_line;
+	struct disk_network net; /* type='network': protocol != PROTO_NONE */
+	struct secret_ref luks;  /* <encryption format='luks'><secret> */
+	char *wwn, *vendor, *product;
+	unsigned cyls, heads, secs; /* <geometry>; 0: none */
+	char *trans;             /* <geometry trans>, or NULL */
+	unsigned logical_block, physical_block; /* <blockio>; 0: not given */
+	char *error_policy, *rerror_policy; /* <driver>, as written */
+	char *detect_zeroes;     /* <driver detect_zeroes>: on, off, unmap */
+	bool copy_on_read;       /* <driver copy_on_read='on'> */   /* 0: no <address type='drive'> */
 };
 
 /*

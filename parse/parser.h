@@ -140,6 +140,17 @@ void free_cpu(struct domain *dom);
 void parse_disk(struct parser *p, const xmlNode *n);            /* disk.c */
 void check_disks(struct parser *p);
 void free_disks(struct domain *dom);
+/* disk_source.c: type='network' sources, <auth>, <encryption>, <secret> */
+void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_auth(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_encryption(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_secret_ref(struct parser *p, const xmlNode *n, struct secret_ref *ref);
+void free_disk_source(struct disk *disk);
+/* disk_detail.c: <wwn>, <vendor>, <product>, <geometry>, <blockio>;
+ * false: C is none of them */
+bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk);
+void free_disk_detail(struct disk *disk);
+void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
 void free_controllers(struct domain *dom);

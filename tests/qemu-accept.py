@@ -69,6 +69,9 @@ def kv_set(items, key, value):
             it[1] = value
 
 
+NETWORK_DRIVERS = ('nbd', 'rbd', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'ssh', 'gluster', 'nfs')
+
+
 def host_backed(option, arg):
     """Why QEMU under TCG here cannot judge this option, or None: it needs a
     part of the host this machine lacks (the golden test checks its argv)."""
@@ -81,6 +84,10 @@ def host_backed(option, arg):
         return 'a %s network backend needs a host %s' % (kind, 'bridge' if kind == 'bridge' else 'tap device')
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-blockdev' and kind in NETWORK_DRIVERS:
+        return 'a %s disk needs its server' % kind
+    if option == '-blockdev' and (kind == 'luks' or kv_get(kv, 'encrypt.format') == 'luks'):
+        return 'a LUKS disk needs a LUKS image and its key file (written by a real run)'
     if option == '-object' and (kv_get(kv, 'mem-path') == '/dev/hugepages' or kv_get(kv, 'hugetlb') == 'on'):
         return 'huge pages need a hugetlbfs with pages reserved'
     return None

@@ -1,0 +1,140 @@
+/* What a <disk> tells the guest about itself: <wwn>, <vendor>, <product>,
+ * <geometry>, <blockio>. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+#include "parse/parser.h"
+
+static bool hex_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (; *s; s++)
+		if (!strchr("0123456789abcdefABCDEF", *s))
+			return false;
+	return true;
+}
+
+/* <vendor> up to 8 and <product> up to 16 printable characters, as SCSI
+ * INQUIRY holds them; <wwn> 16 hex digits. */
+static void disk_text(struct parser *p, const xmlNode *c, struct disk *disk)
+{
+	bool wwn = xml_is(c, "wwn"), vendor = xml_is(c, "vendor");
+	char **slot = wwn ? &disk->wwn : vendor ? &disk->vendor : &disk->product;
+	if (!text_once(p, c, slot))
+		return;
+	const char *s = *slot;
+	size_t max = vendor ? 8 : 16;
+	bool printable = *s != '\0';
+	for (const char *q = s; *q; q++)
+		if (*q < 0x20 || *q > 0x7e)
+			printable = false;
+	if (wwn && !hex_digits(s, 16))
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "'%s' is not a WWN; expected 16 hex digits", s);
+	else if (!wwn && (!printable || strlen(s) > max))
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "'%s' is not valid; expected 1 to %zu printable ASCII characters",
+			   s, max);
+}
+
+static void parse_geometry(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = { "cyls", "heads", "secs", "trans", NULL };
+	static const char *const trans[] = { "auto", "none", "lba", NULL };
+	if (disk->cyls) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known))
+		return;
+	uint64_t c, h, s;
+	if (!attr_required(p, n, "cyls") || !attr_required(p, n, "heads") ||
+	    !attr_required(p, n, "secs") ||
+	    !attr_decimal(p, n, "cyls", 1, 65535, &c) ||
+	    !attr_decimal(p, n, "heads", 1, 16, &h) ||
+	    !attr_decimal(p, n, "secs", 1, 255, &s))
+		return;
+	int t = attr_choice(p, n, "trans", trans);
+	if (t == -2)
+		return;
+	disk->cyls = (unsigned)c;
+	disk->heads = (unsigned)h;
+	disk->secs = (unsigned)s;
+	disk->trans = t >= 0 ? xstrdup(trans[t]) : NULL;
+}
+
+static bool block_size(struct parser *p, const xmlNode *n, const char *name,
+		       unsigned *out)
+{
+	uint64_t v;
+	if (!xml_attr(n, name))
+		return true;
+	if (!attr_decimal(p, n, name, 512, 2097152, &v))
+		return false;
+	if (v & (v - 1)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%llu' is not a power of two; expected 512, 4096, ...",
+			   name, (unsigned long long)v);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+static void parse_blockio(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = {
+		"logical_block_size", "physical_block_size", NULL,
+	};
+	if (!known_attrs(p, n, known) ||
+	    !block_size(p, n, "logical_block_size", &disk->logical_block) ||
+	    !block_size(p, n, "physical_block_size", &disk->physical_block))
+		return;
+	if (disk->logical_block && disk->physical_block &&
+	    disk->physical_block < disk->logical_block)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "physical_block_size is smaller than logical_block_size; expected it at least as large");
+}
+
+bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk)
+{
+	if (xml_is(c, "wwn") || xml_is(c, "vendor") || xml_is(c, "product"))
+		disk_text(p, c, disk);
+	else if (xml_is(c, "geometry"))
+		parse_geometry(p, c, disk);
+	else if (xml_is(c, "blockio"))
+		parse_blockio(p, c, disk);
+	else
+		return false;
+	return true;
+}
+
+void free_disk_detail(struct disk *disk)
+{
+	free(disk->wwn);
+	free(disk->vendor);
+	free(disk->product);
+	free(disk->trans);
+	free(disk->error_policy);
+	free(disk->rerror_policy);
+	free(disk->detect_zeroes);
+}
+
+/* What the disk's bus can tell the guest: a WWN on ide and scsi, vendor
+ * and product on scsi only (libvirt refuses them elsewhere too). */
+void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk)
+{
+	if (disk->wwn && disk->bus != BUS_IDE && disk->bus != BUS_SCSI &&
+	    disk->bus != BUS_SATA)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "<wwn> on a %s disk; expected it on an ide, sata or scsi disk",
+			   disk->bus == BUS_VIRTIO ? "virtio" : "non-scsi");
+	else if ((disk->vendor || disk->product) && disk->bus != BUS_SCSI)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "<vendor> and <product> are SCSI inquiry data; expected them on a scsi disk");
+	else if (disk->trans && disk->bus != BUS_IDE && disk->bus != BUS_SATA)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "<geometry trans> is an IDE BIOS translation; expected it on an ide or sata disk");
+}
