@@ -105,13 +105,67 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	if (disk->readonly)
 		kv_bool(&kv, "read-only", true);
 	kv_push(&kv, b->argv, "-blockdev");
+}
+
+/* QEMU's names for struct disk_iotune's limits, in its order. */
+static const char *const throttle_keys[IOTUNE_LIMITS] = {
+	"x-bps-total", "x-bps-read", "x-bps-write",
+	"x-iops-total", "x-iops-read", "x-iops-write",
+	"x-bps-total-max", "x-bps-read-max", "x-bps-write-max",
+	"x-iops-total-max", "x-iops-read-max", "x-iops-write-max",
+	"x-bps-total-max-length", "x-bps-read-max-length", "x-bps-write-max-length",
+	"x-iops-total-max-length", "x-iops-read-max-length", "x-iops-write-max-length",
+	"x-iops-size",
+};
+
+/* <iotune>: a throttle group (one per <group_name>, made by its first
+ * disk, whose limits it takes) and a throttle filter node over TOP. */
+static void throttle_node(struct build *b, const struct disk *disk, unsigned i,
+			  char *top, size_t size)
+{
+	const struct disk_iotune *t = &disk->iotune;
+	unsigned owner = i;
+	for (unsigned j = 0; t->group && j < i; j++) {
+		const char *g = b->dom->disks[j].iotune.group;
+		if (g && strcmp(g, t->group) == 0) {
+			owner = j;
+			break;
+		}
+	}
+	char group[32];
+	snprintf(group, sizeof(group), "throttle%u", owner);
+	struct keyval kv;
+	if (owner == i) {
+		kv_begin(&kv, "throttle-group");
+		kv_str(&kv, "id", group);
+		for (size_t k = 0; k < IOTUNE_LIMITS; k++)
+			if (t->limit[k])
+				kv_u64(&kv, throttle_keys[k], t->limit[k]);
+		build_push(b, &kv, "-object");
+	}
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "throttle");
+	kv_str(&kv, "throttle-group", group);
+	kv_str(&kv, "file", top);
+	snprintf(top, size, "disk%u-throttle", i);
+	kv_str(&kv, "node-name", top);
+	kv_push(&kv, b->argv, "-blockdev");
+}
+
+/* Filters over the format node, as libvirt stacks them: throttling, then
+ * copy-on-read on top.  TOP becomes the node the device uses. */
+static void filter_nodes(struct build *b, const struct disk *disk, unsigned i,
+			 char *top, size_t size)
+{
+	if (disk->iotune.line)
+		throttle_node(b, disk, i, top, size);
 	if (disk->copy_on_read) {
-		/* A copy-on-read filter on top, as libvirt puts it. */
+		struct keyval kv;
 		kv_begin(&kv, NULL);
 		kv_str(&kv, "driver", "copy-on-read");
-		kv_str(&kv, "file", format_node);
-		snprintf(format_node, size, "disk%u-cor", i);
-		kv_str(&kv, "node-name", format_node);
+		kv_str(&kv, "file", top);
+		snprintf(top, size, "disk%u-cor", i);
+		kv_str(&kv, "node-name", top);
 		kv_push(&kv, b->argv, "-blockdev");
 	}
 }
@@ -163,6 +217,8 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		block_nodes(b, disk, i, cache, format_node, sizeof(format_node));
 	if (diag_failed(b->d))
 		return;
+	if (*format_node)
+		filter_nodes(b, disk, i, format_node, sizeof(format_node));
 
 	struct keyval kv;
 	kv_begin(&kv, device_driver(disk));

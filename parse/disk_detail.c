@@ -98,6 +98,69 @@ static void parse_blockio(struct parser *p, const xmlNode *n, struct disk *disk)
 			   "physical_block_size is smaller than logical_block_size; expected it at least as large");
 }
 
+/* The order of struct disk_iotune's limits. */
+static const char *const iotune_names[IOTUNE_LIMITS + 1] = {
+	"total_bytes_sec", "read_bytes_sec", "write_bytes_sec",
+	"total_iops_sec", "read_iops_sec", "write_iops_sec",
+	"total_bytes_sec_max", "read_bytes_sec_max", "write_bytes_sec_max",
+	"total_iops_sec_max", "read_iops_sec_max", "write_iops_sec_max",
+	"total_bytes_sec_max_length", "read_bytes_sec_max_length",
+	"write_bytes_sec_max_length", "total_iops_sec_max_length",
+	"read_iops_sec_max_length", "write_iops_sec_max_length",
+	"size_iops_sec", NULL,
+};
+
+/* As QEMU's throttle_is_valid(): total excludes read/write, a burst
+ * (_max) needs its rate, a burst length its burst. */
+static const char *iotune_problem(const struct disk_iotune *t)
+{
+	const uint64_t *l = t->limit;
+	for (int g = 0; g < 12; g += 3)
+		if (l[g] && (l[g + 1] || l[g + 2]))
+			return "a total limit and a read or write limit of the same kind; expected one or the other";
+	for (int i = 0; i < 6; i++) {
+		if (l[6 + i] && l[i] == 0)
+			return "a _max burst without its rate; expected the rate it bursts above";
+		if (l[6 + i] && l[6 + i] < l[i])
+			return "a _max burst below its rate; expected it at least as large";
+		if (l[12 + i] && l[6 + i] == 0)
+			return "a _max_length without its _max burst; expected both";
+	}
+	return NULL;
+}
+
+static void parse_iotune(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	struct disk_iotune *t = &disk->iotune;
+	if (t->line) {
+		duplicate(p, n);
+		return;
+	}
+	t->line = xml_line(n);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		int i = 0;
+		while (iotune_names[i] && !xml_is(c, iotune_names[i]))
+			i++;
+		uint64_t v;
+		if (xml_is(c, "group_name"))
+			text_once(p, c, &t->group);
+		else if (!iotune_names[i])
+			unsupported(p, c, NULL);
+		else if (t->limit[i])
+			duplicate(p, c);
+		else if (text_decimal(p, c, 0, 1000000000000000ull, &v,
+				      "a decimal number up to 10^15"))
+			t->limit[i] = v;
+	}
+	const char *problem = diag_failed(p->d) ? NULL : iotune_problem(t);
+	if (problem)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n), "%s", problem);
+	else if (t->group && !*t->group)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "<group_name> is empty; expected the group's name");
+}
+
 bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk)
 {
 	if (xml_is(c, "wwn") || xml_is(c, "vendor") || xml_is(c, "product"))
@@ -106,6 +169,8 @@ bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk)
 		parse_geometry(p, c, disk);
 	else if (xml_is(c, "blockio"))
 		parse_blockio(p, c, disk);
+	else if (xml_is(c, "iotune"))
+		parse_iotune(p, c, disk);
 	else
 		return false;
 	return true;
@@ -120,6 +185,7 @@ void free_disk_detail(struct disk *disk)
 	free(disk->error_policy);
 	free(disk->rerror_policy);
 	free(disk->detect_zeroes);
+	free(disk->iotune.group);
 }
 
 /* What the disk's bus can tell the guest: a WWN on ide and scsi, vendor

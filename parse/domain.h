@@ -162,6 +162,15 @@ struct secret_ref {
 	char *usage;             /* or the usage name */
 };
 
+/* <iotune>: limits in the order of iotune_names[] (parse/disk_detail.c),
+ * which emit/disk.c maps to a throttle group's properties. */
+#define IOTUNE_LIMITS 19
+struct disk_iotune {
+	unsigned line;           /* 0: none */
+	uint64_t limit[IOTUNE_LIMITS]; /* 0: not given */
+	char *group;             /* <group_name>: disks sharing one group */
+};
+
 struct disk_network {
 	enum disk_protocol protocol;
 	char *name;              /* <source name>: image, export, target/lun */
@@ -204,7 +213,8 @@ struct disk {
 	unsigned logical_block, physical_block; /* <blockio>; 0: not given */
 	char *error_policy, *rerror_policy; /* <driver>, as written */
 	char *detect_zeroes;     /* <driver detect_zeroes>: on, off, unmap */
-	bool copy_on_read;       /* <driver copy_on_read='on'> */   /* 0: no <address type='drive'> */
+	bool copy_on_read;       /* <driver copy_on_read='on'> */
+	struct disk_iotune iotune;   /* 0: no <address type='drive'> */
 };
 
 /*
