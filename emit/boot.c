@@ -14,11 +14,13 @@ struct boot_plan boot_plan(const struct domain *dom)
 		.first_disk = SIZE_MAX,
 		.first_cdrom = SIZE_MAX,
 		.first_interface = dom->ninterfaces ? 0 : SIZE_MAX,
+		.first_floppy = SIZE_MAX,
 	};
 	for (size_t i = 0; i < dom->ndisks; i++) {
 		const struct disk *disk = &dom->disks[i];
 		bp.per_device |= disk->boot_order != 0;
-		size_t *first = disk->cdrom ? &bp.first_cdrom : &bp.first_disk;
+		size_t *first = disk->cdrom ? &bp.first_cdrom
+			      : disk->floppy ? &bp.first_floppy : &bp.first_disk;
 		if (*first == SIZE_MAX)
 			*first = i;
 	}
@@ -31,7 +33,7 @@ struct boot_plan boot_plan(const struct domain *dom)
 		unsigned *slot = order[k] == BOOT_HD ? &bp.disk_index
 			       : order[k] == BOOT_CDROM ? &bp.cdrom_index
 			       : order[k] == BOOT_NETWORK ? &bp.interface_index
-			       : NULL;
+			       : &bp.floppy_index;
 		if (slot && !*slot)
 			*slot = (unsigned)k + 1;
 	}
@@ -47,6 +49,8 @@ unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
 		return bp->disk_index;
 	if (i == bp->first_cdrom)
 		return bp->cdrom_index;
+	if (i == bp->first_floppy)
+		return bp->floppy_index;
 	return 0;
 }
 

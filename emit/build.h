@@ -18,6 +18,8 @@ struct boot_plan {
 	bool per_device;                   /* some device has <boot order> */
 	unsigned disk_index, cdrom_index, interface_index; /* 0: no boot */
 	size_t first_disk, first_cdrom, first_interface;   /* SIZE_MAX: none */
+	unsigned floppy_index;   /* <boot dev='fd'>; 0: no boot */
+	size_t first_floppy;     /* SIZE_MAX: none */
 };
 
 /* The firmware to load, from the XML or chosen (firmware.c). */

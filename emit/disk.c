@@ -202,11 +202,80 @@ static const char *device_driver(const struct disk *disk)
 {
 	switch (disk->bus) {
 	case BUS_VIRTIO: return "virtio-blk-pci";
-	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : "scsi-hd";
+	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : disk->lun ? "scsi-block" : "scsi-hd";
 	case BUS_SATA:
 	case BUS_IDE: return disk->cdrom ? "ide-cd" : "ide-hd";
+	case BUS_USB: return "usb-storage";
+	case BUS_FDC: return "floppy";
 	}
 	return "virtio-blk-pci";
+}
+
+/* Where the device sits on its bus; false after an error. */
+static bool place_disk(struct build *b, struct keyval *kv, const struct disk *disk)
+{
+	unsigned index = disk->index;
+	char bus[24];
+	switch (disk->bus) {
+	case BUS_VIRTIO:
+		return pci_place(b, kv, disk->line, "<disk>");
+	case BUS_SATA:
+		/* One AHCI port per bus: the parser keeps INDEX to sda-sdf. */
+		snprintf(bus, sizeof(bus), "ide.%u", index);
+		kv_str(kv, "bus", bus);
+		break;
+	case BUS_IDE:
+		snprintf(bus, sizeof(bus), "ide.%u", index / 2);
+		kv_str(kv, "bus", bus);
+		kv_u64(kv, "unit", index % 2);
+		break;
+	case BUS_SCSI:
+		kv_str(kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
+						 bus, sizeof(bus)));
+		kv_u64(kv, "channel", 0);
+		kv_u64(kv, "scsi-id", disk->scsi_target);
+		kv_u64(kv, "lun", disk->scsi_unit);
+		break;
+	case BUS_USB:
+		kv_str(kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));
+		break;
+	case BUS_FDC:
+		kv_u64(kv, "unit", index);
+		break;
+	}
+	return true;
+}
+
+/* The floppy controller: q35 has none, so it is added (an isa-fdc); the
+ * pc machine's own takes a floppy's boot index as a -global, as libvirt
+ * writes it. */
+static void build_fdc(struct build *b)
+{
+	const struct domain *dom = b->dom;
+	unsigned boot[2] = { 0, 0 };
+	bool any = false;
+	for (size_t i = 0; i < dom->ndisks; i++) {
+		const struct disk *disk = &dom->disks[i];
+		if (!disk->floppy)
+			continue;
+		any = true;
+		boot[disk->index] = boot_index_disk(&b->boot, disk, i);
+	}
+	if (!any)
+		return;
+	if (b->pci.family == MACHINE_Q35) {
+		struct keyval kv;
+		kv_begin(&kv, "isa-fdc");
+		for (int u = 0; u < 2; u++)
+			if (boot[u])
+				kv_u64(&kv, u ? "bootindexB" : "bootindexA", boot[u]);
+		build_push(b, &kv, "-device");
+		return;
+	}
+	for (int u = 0; u < 2; u++)
+		if (boot[u])
+			argv_pushf(b->argv, "-global"), argv_pushf(b->argv,
+				"isa-fdc.bootindex%c=%u", u ? 'B' : 'A', boot[u]);
 }
 
 static void build_disk(struct build *b, const struct disk *disk, unsigned i)
@@ -224,29 +293,9 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	kv_begin(&kv, device_driver(disk));
 	char id[24];
 	snprintf(id, sizeof(id), "disk%u", i);
-	unsigned index = disk->index;
-	if (disk->bus == BUS_VIRTIO) {
-		if (!pci_place(b, &kv, disk->line, "<disk>")) {
-			kv_discard(&kv);
-			return;
-		}
-	} else if (disk->bus == BUS_SATA) {
-		/* One AHCI port per bus: the parser keeps INDEX to sda-sdf. */
-		char bus[16];
-		snprintf(bus, sizeof(bus), "ide.%u", index);
-		kv_str(&kv, "bus", bus);
-	} else if (disk->bus == BUS_IDE) {
-		char bus[16];
-		snprintf(bus, sizeof(bus), "ide.%u", index / 2);
-		kv_str(&kv, "bus", bus);
-		kv_u64(&kv, "unit", index % 2);
-	} else {
-		char bus[24];
-		kv_str(&kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
-						  bus, sizeof(bus)));
-		kv_u64(&kv, "channel", 0);
-		kv_u64(&kv, "scsi-id", disk->scsi_target);
-		kv_u64(&kv, "lun", disk->scsi_unit);
+	if (!place_disk(b, &kv, disk)) {
+		kv_discard(&kv);
+		return;
 	}
 	if (*format_node)
 		kv_str(&kv, "drive", format_node);
@@ -254,12 +303,14 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	if (disk->serial)
 		kv_str(&kv, "serial", disk->serial);
 	device_details(&kv, disk);
-	if (cache && !disk->cdrom)
+	if (cache && !disk->cdrom && !disk->floppy && !disk->lun)
 		kv_bool(&kv, "write-cache", cache->write_cache);
 	if (disk->shareable)
 		kv_bool(&kv, "share-rw", true);
+	if (disk->removable != TRI_DEFAULT)
+		kv_bool(&kv, "removable", disk->removable == TRI_ON);
 	unsigned boot = boot_index_disk(&b->boot, disk, i);
-	if (boot)
+	if (boot && !disk->floppy) /* a floppy boots through its controller */
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO)
 		virtio_options(b, &kv, disk->iommu, true);
@@ -270,6 +321,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 void build_disks(struct build *b)
 {
 	const struct domain *dom = b->dom;
+	build_fdc(b);
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(b->d); i++)
 		build_disk(b, &dom->disks[i], (unsigned)i);
 }

@@ -121,9 +121,9 @@ static void parse_address(struct parser *p, const xmlNode *n, struct disk *disk)
  * target name's, as libvirt places it (ide.BUS unit UNIT; sata ide.UNIT). */
 static void drive_place(struct parser *p, struct disk *disk)
 {
-	bool ide = disk->bus == BUS_IDE;
-	unsigned buses = ide ? 2 : 1, units = ide ? 2 : 6;
-	const char *what = ide ? "ide" : "sata";
+	bool ide = disk->bus == BUS_IDE, fdc = disk->bus == BUS_FDC;
+	unsigned buses = ide ? 2 : 1, units = ide || fdc ? 2 : 6;
+	const char *what = ide ? "ide" : fdc ? "fdc" : "sata";
 	if (disk->scsi_controller != 0)
 		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
 			   "controller='%u': the machine has one %s controller; expected controller='0'",
@@ -173,9 +173,10 @@ static void scsi_place(struct parser *p, struct disk *disk)
 
 static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 {
-	static const char *const known[] = { "dev", "bus", NULL };
+	static const char *const known[] = { "dev", "bus", "removable", NULL };
 	if (!known_attrs(p, n, known))
 		return;
+	disk->removable = attr_onoff(p, n, "removable");
 	const char *dev = attr_required(p, n, "dev");
 	if (!dev)
 		return;
@@ -186,7 +187,9 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	}
 	disk->target = xstrdup(dev);
 	disk->index = target_index(dev);
-	static const char *const buses[] = { "virtio", "sata", "ide", "scsi", NULL };
+	static const char *const buses[] = {
+		"virtio", "sata", "ide", "scsi", "usb", "fdc", NULL,
+	};
 	const char *bus = xml_attr(n, "bus");
 	int b = -1;
 	if (bus) {
@@ -195,7 +198,7 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 				b = i;
 		if (b < 0) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-				   "bus='%s' is not supported; expected virtio, sata, ide or scsi",
+				   "bus='%s' is not supported; expected virtio, sata, ide, scsi, usb or fdc",
 				   bus);
 			return;
 		}
@@ -205,9 +208,11 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 		b = 3;
 	} else if (strncmp(dev, "hd", 2) == 0) {
 		b = 2;
+	} else if (strncmp(dev, "fd", 2) == 0) {
+		b = 5;
 	} else {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "dev='%s' does not say which bus; expected bus='virtio|sata|ide|scsi'",
+			   "dev='%s' does not say which bus; expected bus='virtio|sata|ide|scsi|usb|fdc'",
 			   dev);
 		return;
 	}
@@ -304,6 +309,30 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 	}
 }
 
+/* Floppies on the fdc only; SCSI passthrough (lun) of a host device or an
+ * iscsi LUN on scsi only; USB disks are usb-storage, which has no cdrom. */
+static void check_disk_kind(struct parser *p, const xmlNode *n,
+			    const struct disk *disk)
+{
+	const char *problem = NULL;
+	if (disk->floppy != (disk->bus == BUS_FDC))
+		problem = disk->floppy ? "a floppy not on bus='fdc'; expected <target dev='fda' bus='fdc'/>"
+				       : "bus='fdc' holds floppies only; expected device='floppy'";
+	else if (disk->floppy && disk->index > 1)
+		problem = "the floppy controller has two drives; expected fda or fdb";
+	else if (disk->lun && (disk->bus != BUS_SCSI ||
+			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
+		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
+	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB)
+		problem = "removable= is for usb disks; expected it on bus='usb'";
+	if (problem) {
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n), "%s", problem);
+		return;
+	}
+	if (disk->cdrom && disk->bus == BUS_USB)
+		refuse(p, n, "a USB cdrom needs usb-bot with a scsi-cd, which sevqemu does not build; expected bus='sata' or 'scsi'");
+}
+
 /* What the disk as a whole must have, once its children are read. */
 static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 			const struct disk_seen *seen)
@@ -311,13 +340,15 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	if (!disk->target)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom && !disk->net.protocol)
+	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
 	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
+	else
+		check_disk_kind(p, n, disk);
 	if (!diag_failed(p->d))
 		check_disk_detail(p, n, disk);
 	if (diag_failed(p->d))
@@ -326,8 +357,8 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		disk->readonly = true;
 	if (disk->bus == BUS_SCSI) {
 		scsi_place(p, disk);
-	} else if (disk->address_line &&
-		   (disk->bus == BUS_IDE || disk->bus == BUS_SATA)) {
+	} else if (disk->address_line && (disk->bus == BUS_IDE ||
+		   disk->bus == BUS_SATA || disk->bus == BUS_FDC)) {
 		drive_place(p, disk);
 	} else if (disk->address_line) {
 		/* A drive address on virtio: the target name places the disk. */
@@ -353,9 +384,11 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		       type);
 		return;
 	}
+	static const char *const devices[] = { "disk", "cdrom", "floppy", "lun", NULL };
 	const char *device = xml_attr(n, "device");
-	if (device && strcmp(device, "disk") != 0 && strcmp(device, "cdrom") != 0) {
-		unsupported(p, n, "only device='disk' and device='cdrom' are supported");
+	if (device && !in_list(device, devices)) {
+		refuse(p, n, "device='%s' is not supported; expected disk, cdrom, floppy or lun",
+		       device);
 		return;
 	}
 	XGROW(dom->disks, dom->ndisks, dom->disks_alloc);
@@ -364,6 +397,8 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->line = xml_line(n);
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
+	disk->floppy = device && strcmp(device, "floppy") == 0;
+	disk->lun = device && strcmp(device, "lun") == 0;
 	struct disk_seen seen = { .network = type && strcmp(type, "network") == 0 };
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))

@@ -135,7 +135,7 @@ struct lifecycle {
 
 /* --- devices ----------------------------------------------------------- */
 
-enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI };
+enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI, BUS_USB, BUS_FDC };
 enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 
 /* type='network' disks: the protocols QEMU 7.2 has (parse/disk_source.c). */
@@ -189,6 +189,9 @@ struct disk {
 	unsigned target_line, driver_line;
 	bool block;              /* type='block': a host device, not a file */
 	bool cdrom;
+	bool floppy;             /* device='floppy' (bus='fdc') */
+	bool lun;                /* device='lun': SCSI passthrough (scsi-block) */
+	enum tristate removable; /* <target removable> (usb) */
 	char *source;            /* NULL: an empty cdrom */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */

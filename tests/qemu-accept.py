@@ -82,6 +82,8 @@ def host_backed(option, arg):
     kind = head or kv_get(kv, 'type') or kv_get(kv, 'driver') or kv_get(kv, 'qom-type')
     if option == '-netdev' and kind in ('bridge', 'tap'):
         return 'a %s network backend needs a host %s' % (kind, 'bridge' if kind == 'bridge' else 'tap device')
+    if option == '-device' and kind == 'scsi-block':
+        return 'scsi-block needs a host SCSI device (SG_IO)'
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
