@@ -63,13 +63,46 @@ static bool disk_secrets(struct build *b, const struct disk *disk, unsigned i,
 	return true;
 }
 
+/* The <backingStore> chain, deepest first, read-only; BACKING gets the
+ * name of the top layer's format node ("" when there is no chain). */
+static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
+			  char *backing, size_t size)
+{
+	*backing = '\0';
+	for (size_t k = disk->nbacking; k-- > 0;) {
+		const struct disk_backing *layer = &disk->backing[k];
+		char file_node[48], format_node[48];
+		snprintf(file_node, sizeof(file_node), "disk%u-b%zu-file", i, k);
+		snprintf(format_node, sizeof(format_node), "disk%u-b%zu-format", i, k);
+		struct keyval kv;
+		kv_begin(&kv, NULL);
+		kv_str(&kv, "driver", layer->block ? "host_device" : "file");
+		kv_str(&kv, "filename", layer->source);
+		kv_str(&kv, "node-name", file_node);
+		kv_bool(&kv, "read-only", true);
+		kv_push(&kv, b->argv, "-blockdev");
+		kv_begin(&kv, NULL);
+		kv_str(&kv, "driver", layer->format == FORMAT_QCOW2 ? "qcow2" : "raw");
+		kv_str(&kv, "file", file_node);
+		kv_str(&kv, "node-name", format_node);
+		kv_bool(&kv, "read-only", true);
+		if (*backing)
+			kv_str(&kv, "backing", backing);
+		else if (disk->backing_closed && layer->format == FORMAT_QCOW2)
+			kv_str(&kv, "backing", ""); /* keyval for null */
+		kv_push(&kv, b->argv, "-blockdev");
+		snprintf(backing, size, "%s", format_node);
+	}
+}
+
 static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 			const struct cache_mode *cache, char *format_node,
 			size_t size)
 {
-	char file_node[24], auth_id[24], luks_id[24];
+	char file_node[24], auth_id[24], luks_id[24], backing[48];
 	if (!disk_secrets(b, disk, i, auth_id, luks_id, sizeof(auth_id)))
 		return;
+	backing_nodes(b, disk, i, backing, sizeof(backing));
 	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
 	snprintf(format_node, size, "disk%u-format", i);
 	struct keyval kv;
@@ -98,6 +131,10 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	format_node_keys(&kv, disk, *luks_id ? luks_id : NULL);
 	kv_str(&kv, "file", file_node);
 	kv_str(&kv, "node-name", format_node);
+	if (*backing)
+		kv_str(&kv, "backing", backing);
+	else if (disk->backing_closed && disk->format == FORMAT_QCOW2)
+		kv_str(&kv, "backing", ""); /* keyval for null */
 	if (disk->discard)
 		kv_str(&kv, "discard", disk->discard);
 	if (disk->detect_zeroes)

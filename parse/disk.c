@@ -299,11 +299,8 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 		parse_disk_auth(p, c, disk);
 	} else if (xml_is(c, "encryption")) {
 		parse_disk_encryption(p, c, disk);
-	} else if (xml_is(c, "backingStore") && !xml_first_element(c) &&
-		   !c->properties) {
-		/* <backingStore/>: no backing image, as QEMU finds by itself
-		 * for a raw disk and reads from a qcow2 header otherwise. */
-		ignored(p, c);
+	} else if (xml_is(c, "backingStore")) {
+		parse_disk_backing(p, c, disk);
 	} else if (!parse_disk_detail(p, c, disk)) {
 		unsupported(p, c, NULL);
 	}
@@ -570,6 +567,7 @@ void free_disks(struct domain *dom)
 		free(disk->io);
 		free_disk_source(disk);
 		free_disk_detail(disk);
+		free_disk_backing(disk);
 	}
 	free(dom->disks);
 }

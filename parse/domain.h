@@ -171,6 +171,14 @@ struct disk_iotune {
 	char *group;             /* <group_name>: disks sharing one group */
 };
 
+/* A <backingStore> layer below the disk's image, top first. */
+struct disk_backing {
+	unsigned line;
+	bool block;              /* type='block' */
+	char *source;
+	enum disk_format format;
+};
+
 struct disk_network {
 	enum disk_protocol protocol;
 	char *name;              /* <source name>: image, export, target/lun */
@@ -217,7 +225,10 @@ struct disk {
 	char *error_policy, *rerror_policy; /* <driver>, as written */
 	char *detect_zeroes;     /* <driver detect_zeroes>: on, off, unmap */
 	bool copy_on_read;       /* <driver copy_on_read='on'> */
-	struct disk_iotune iotune;   /* 0: no <address type='drive'> */
+	struct disk_iotune iotune;
+	struct disk_backing *backing; /* the chain, top first */
+	size_t nbacking, backing_alloc;
+	bool backing_closed;     /* the chain ends in an empty <backingStore/> */   /* 0: no <address type='drive'> */
 };
 
 /*

@@ -150,6 +150,9 @@ void free_disk_source(struct disk *disk);
  * false: C is none of them */
 bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk);
 void free_disk_detail(struct disk *disk);
+/* disk_backing.c: <backingStore> chains */
+void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk);
+void free_disk_backing(struct disk *disk);
 void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
