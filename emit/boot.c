@@ -26,6 +26,8 @@ struct boot_plan boot_plan(const struct domain *dom)
 	}
 	for (size_t i = 0; i < dom->ninterfaces; i++)
 		bp.per_device |= dom->interfaces[i].boot_order != 0;
+	for (size_t i = 0; i < dom->nhostdevs; i++)
+		bp.per_device |= dom->hostdevs[i].boot_order != 0;
 	enum boot_dev implicit = BOOT_HD;
 	size_t nboot = dom->os.nboot ? dom->os.nboot : 1;
 	const enum boot_dev *order = dom->os.nboot ? dom->os.boot : &implicit;
@@ -60,4 +62,9 @@ unsigned boot_index_interface(const struct boot_plan *bp,
 	if (bp->per_device)
 		return net->boot_order;
 	return i == bp->first_interface ? bp->interface_index : 0;
+}
+
+unsigned boot_index_hostdev(const struct boot_plan *bp, const struct hostdev *h)
+{
+	return bp->per_device ? h->boot_order : 0;
 }

@@ -101,6 +101,8 @@ unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
 			 size_t i);
 unsigned boot_index_interface(const struct boot_plan *bp,
 			      const struct interface *net, size_t i);
+/* A hostdev boots only by its own <boot order>. */
+unsigned boot_index_hostdev(const struct boot_plan *bp, const struct hostdev *h);
 
 /* cpu.c: -cpu, -rtc */
 void build_cpu(struct build *b);
@@ -123,6 +125,7 @@ void build_controllers(struct build *b); /* controller.c */
 const char *controller_bus(enum controller_type type, unsigned index,
 			   char *buf, size_t size);
 void build_interfaces(struct build *b);  /* interface.c */
+void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */

@@ -24,6 +24,7 @@ static builder *const builders[] = {
 	build_controllers,
 	build_disks,
 	build_interfaces,
+	build_hostdevs,
 	build_chardevs,
 	build_misc,
 	build_monitor,

@@ -350,6 +350,31 @@ struct chardev {
 	                          * an earlier console) already makes */
 };
 
+/* --- passed-through host devices: parse/hostdev.c, emit/hostdev.c ------ */
+
+enum hostdev_type { HOSTDEV_PCI, HOSTDEV_USB, HOSTDEV_MDEV, HOSTDEV_SCSI };
+
+struct hostdev {
+	unsigned line;
+	enum hostdev_type type;
+	bool managed;            /* managed='yes': libvirt would rebind it */
+	unsigned domain, bus, slot, function; /* pci: the host address */
+	unsigned usb_bus, usb_device; /* usb: <address bus device>, or */
+	unsigned vendor, product;     /* <vendor id> and <product id> */
+	bool usb_by_id;
+	char *mdev_uuid;         /* mdev: canonical lower-case */
+	enum tristate display, ramfb; /* mdev */
+	char *scsi_adapter;      /* scsi: <adapter name='scsi_hostN'/> */
+	unsigned scsi_host, scsi_bus, scsi_target; /* the host's H:B:T:U */
+	uint64_t scsi_unit;
+	unsigned scsi_controller, scsi_guest_target, scsi_guest_unit; /* guest */
+	bool readonly, shareable;
+	unsigned boot_order;     /* 0: none */
+	enum tristate rom_bar;   /* <rom bar> */
+	char *rom_file;          /* <rom file> */
+	bool rom_disabled;       /* <rom enabled='no'/> */
+};
+
 /* --- other devices: parse/misc.c, emit/misc.c -------------------------- */
 
 struct vsock {
@@ -476,6 +501,8 @@ struct domain {
 	struct chardev *chardevs;
 	size_t nchardevs, chardevs_alloc;
 	struct devices_misc misc;
+	struct hostdev *hostdevs;
+	size_t nhostdevs, hostdevs_alloc;
 	struct qemu_passthrough qemu;
 
 	struct launch_security launch;

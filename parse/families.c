@@ -47,6 +47,7 @@ static const struct element_row rows[] = {
 	{ "watchdog",      NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
+	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "os",            NULL, IN_DOMAIN,  parse_os,              check_os,          free_os },
 	{ "features",      NULL, IN_DOMAIN,  parse_features,        NULL,              NULL },

@@ -168,6 +168,10 @@ void free_chardevs(struct domain *dom);
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
 void free_misc(struct domain *dom);
+/* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */
+void parse_hostdev(struct parser *p, const xmlNode *n);
+void check_hostdevs(struct parser *p);
+void free_hostdevs(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
 /* qemu_ns.c: <qemu:commandline> */

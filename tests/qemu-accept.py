@@ -82,6 +82,10 @@ def host_backed(option, arg):
     kind = head or kv_get(kv, 'type') or kv_get(kv, 'driver') or kv_get(kv, 'qom-type')
     if option == '-netdev' and kind in ('bridge', 'tap'):
         return 'a %s network backend needs a host %s' % (kind, 'bridge' if kind == 'bridge' else 'tap device')
+    if option == '-device' and kind == 'vfio-pci':
+        return 'vfio-pci needs a host device bound to vfio-pci'
+    if option == '-device' and kind == 'usb-host' and kv_get(kv, 'hostdevice'):
+        return 'usb-host needs the host USB device'
     if option == '-device' and kind == 'scsi-block':
         return 'scsi-block needs a host SCSI device (SG_IO)'
     if option == '-device' and kind == 'vhost-vsock-pci':
