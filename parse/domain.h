@@ -300,7 +300,11 @@ struct controller {
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
 
-enum net_type { NET_USER, NET_BRIDGE, NET_ETHERNET };
+enum net_type {
+	NET_USER, NET_BRIDGE, NET_ETHERNET,
+	/* parse/interface_socket.c: */
+	NET_MCAST, NET_SERVER, NET_CLIENT, NET_UDP, NET_VHOSTUSER,
+};
 enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
 
 struct interface {
@@ -319,6 +323,14 @@ struct interface {
 	unsigned queues;         /* <driver queues>; 0: not given */
 	unsigned boot_order;     /* <boot order>; 0: none */
 	unsigned boot_line;
+	/* parse/interface_socket.c */
+	char *address, *port;    /* mcast/server/client/udp <source> */
+	char *local_address, *local_port; /* udp <local> */
+	char *socket;            /* vhostuser <source type='unix' path> */
+	bool socket_server;      /* vhostuser mode='server' */
+	unsigned mtu;            /* <mtu size>; 0: none */
+	uint64_t sndbuf;         /* <tune><sndbuf>; 0: none */
+	char *script, *downscript; /* ethernet <script path>, <downscript path> */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */

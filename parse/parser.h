@@ -160,6 +160,12 @@ void free_controllers(struct domain *dom);
 void parse_interface(struct parser *p, const xmlNode *n);       /* interface.c */
 void check_interfaces(struct parser *p);
 void free_interfaces(struct domain *dom);
+/* interface_socket.c: socket and vhost-user types, <mtu>, <tune>, <script> */
+bool interface_socket_type(const char *type, enum net_type *t);
+void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interface *net);
+bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net);
+void check_interface_socket(struct parser *p, const struct interface *net);
+void free_interface_socket(struct interface *net);
 /* chardev.c: <serial>, <console>, <channel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
 void check_chardevs(struct parser *p);

@@ -80,6 +80,8 @@ def host_backed(option, arg):
     kv = kv_split(arg)
     head = kv[0][1] if kv and kv[0][0] is None else None
     kind = head or kv_get(kv, 'type') or kv_get(kv, 'driver') or kv_get(kv, 'qom-type')
+    if option == '-netdev' and kind == 'vhost-user':
+        return 'a vhost-user netdev waits for its backend (a vswitch) to connect'
     if option == '-netdev' and kind in ('bridge', 'tap'):
         return 'a %s network backend needs a host %s' % (kind, 'bridge' if kind == 'bridge' else 'tap device')
     if option == '-device' and kind == 'vfio-pci':
