@@ -282,8 +282,10 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
-	if (status >= 0)
+	if (status >= 0) {
+		free(o.translate.secrets);
 		return status;
+	}
 	struct diag d;
 	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
 		  o.verbosity);

@@ -230,8 +230,10 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 	struct hostdev *h = &dom->hostdevs[dom->nhostdevs++];
 	memset(h, 0, sizeof(*h));
 	h->line = xml_line(n);
-	if (!hostdev_kind(p, n, h))
+	if (!hostdev_kind(p, n, h)) {
+		dom->nhostdevs--; /* refused, or dropped under --ignore-unsupported */
 		return;
+	}
 	bool source = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
