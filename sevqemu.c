@@ -77,6 +77,8 @@ static const char usage_text[] =
 	"                         qemu-system-x86_64 from PATH)\n"
 	"      --dh-cert FILE     base64 GODH certificate (sevctl's vm_godh.b64)\n"
 	"      --session FILE     base64 session blob (sevctl's vm_session.b64)\n"
+	"      --secret KEY=FILE  the value of the libvirt secret with that UUID\n"
+	"                         or usage name (disk <auth>, LUKS); repeatable\n"
 	"      --cgs              confidential-guest-support= on -machine\n"
 	"                         instead of memory-encryption=\n"
 	"      --probe            ask the emulator what it has; refuse what it lacks\n"
@@ -103,7 +105,7 @@ static const char usage_text[] =
 	"75 guest already running, 77 needs --trust-xml.  See sevqemu(1).\n";
 
 enum long_only {
-	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_CGS,
+	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_SECRET, OPT_CGS,
 	OPT_IGNORE, OPT_QMP, OPT_PAUSED, OPT_PROBE, OPT_HELPER_WAIT,
 	OPT_NETWORK_BRIDGE, OPT_NETWORK_DIR, OPT_TRUST_XML, OPT_NVRAM_DIR,
 };
@@ -120,6 +122,7 @@ static const struct option long_options[] = {
 	{ "emulator", required_argument, NULL, OPT_EMULATOR },
 	{ "domcaps", required_argument, NULL, OPT_DOMCAPS },
 	{ "dh-cert", required_argument, NULL, OPT_DH_CERT },
+	{ "secret", required_argument, NULL, OPT_SECRET },
 	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "cgs", no_argument, NULL, OPT_CGS },
 	{ "ignore-unsupported", no_argument, NULL, OPT_IGNORE },
@@ -187,6 +190,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_EMULATOR: o->translate.emulator = optarg; break;
 		case OPT_DOMCAPS: o->translate.domcaps = optarg; break;
 		case OPT_DH_CERT: o->translate.dh_cert = optarg; break;
+		case OPT_SECRET:
+			o->translate.secrets = xreallocarray(o->translate.secrets,
+							     o->translate.nsecrets + 1,
+							     sizeof(char *));
+			o->translate.secrets[o->translate.nsecrets++] = optarg;
+			break;
 		case OPT_SESSION: o->translate.session = optarg; break;
 		case OPT_CGS: o->translate.plan.cgs = true; break;
 		case OPT_IGNORE: o->translate.parse.ignore_unsupported = true; break;
@@ -349,13 +358,17 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "attest") == 0)
 		return attest_main(argc - 1, argv + 1);
 	int status = parse_options(argc, argv, &o);
-	if (status >= 0)
+	if (status >= 0) {
+		network_options_release(&o.translate.network);
+		free(o.translate.secrets);
 		return status;
+	}
 	struct diag d;
 	diag_init(&d, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input, stderr,
 		  o.verbosity);
 	status = run(&o, &d);
 	network_options_release(&o.translate.network);
+	free(o.translate.secrets);
 	diag_release(&d);
 	xmlCleanupParser();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

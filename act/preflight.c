@@ -22,6 +22,73 @@ void host_paths_init(struct host_paths *paths, const char *root)
 	snprintf(paths->kvm_amd, sizeof(paths->kvm_amd),
 		 "%s/sys/module/kvm_amd/parameters", r);
 	snprintf(paths->status, sizeof(paths->status), "%s/proc/self/status", r);
+	snprintf(paths->pci_devices, sizeof(paths->pci_devices),
+		 "%s/sys/bus/pci/devices", r);
+	snprintf(paths->mdev_devices, sizeof(paths->mdev_devices),
+		 "%s/sys/bus/mdev/devices", r);
+}
+
+/* Whether the guest has a device passed through with VFIO, whose DMA
+ * mappings pin all guest memory. */
+static bool has_vfio(const struct domain *dom)
+{
+	for (size_t i = 0; i < dom->nhostdevs; i++)
+		if (dom->hostdevs[i].type == HOSTDEV_PCI ||
+		    dom->hostdevs[i].type == HOSTDEV_MDEV)
+			return true;
+	return false;
+}
+
+/* A host PCI function must be bound to vfio-pci: libvirt rebinds a
+ * managed='yes' device itself, and sevqemu has no daemon to do it. */
+static bool check_vfio_binding(const struct hostdev *h,
+			       const struct host_paths *paths, struct diag *d)
+{
+	char addr[16], dir[600], link[700], target[256];
+	snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%x", h->domain, h->bus,
+		 h->slot, h->function);
+	snprintf(dir, sizeof(dir), "%s/%s", paths->pci_devices, addr);
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		diag_path_error(d, EXIT_UNAVAILABLE, dir,
+				"missing: this host has no PCI device %s to pass through (line %u)",
+				addr, h->line);
+		return false;
+	}
+	snprintf(link, sizeof(link), "%s/driver", dir);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	const char *driver = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	if (strcmp(driver, "vfio-pci") == 0)
+		return true;
+	char bound[300];
+	snprintf(bound, sizeof(bound), *driver ? "bound to %s" : "bound to no driver%s",
+		 driver);
+	diag_path_error(d, EXIT_UNAVAILABLE, dir,
+			"%s is %s, not to vfio-pci, which QEMU needs (line %u; libvirt's managed='yes' rebinds it, sevqemu does not); bind it first: driverctl set-override %s vfio-pci, or echo vfio-pci > %s/driver_override and echo %s > /sys/bus/pci/drivers_probe after unbinding it",
+			addr, bound, h->line, addr, dir, addr);
+	return false;
+}
+
+static bool check_hostdevs_bound(const struct domain *dom,
+				 const struct host_paths *paths, struct diag *d)
+{
+	for (size_t i = 0; i < dom->nhostdevs; i++) {
+		const struct hostdev *h = &dom->hostdevs[i];
+		char dir[600];
+		if (h->type == HOSTDEV_PCI && !check_vfio_binding(h, paths, d))
+			return false;
+		if (h->type != HOSTDEV_MDEV)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", paths->mdev_devices, h->mdev_uuid);
+		if (access(dir, F_OK) != 0) {
+			diag_path_error(d, EXIT_UNAVAILABLE, dir,
+					"missing: create the mediated device first (line %u), e.g. with mdevctl start",
+					h->line);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* A kvm_amd boolean parameter: Y or 1 is on. */
@@ -90,13 +157,16 @@ static bool check_kvm(const struct launch_security *ls,
 	return false;
 }
 
-/* SEV and SEV-ES pin every guest page: the memlock limit must cover RAM. */
+/* SEV and SEV-ES pin every guest page, and so do VFIO's DMA mappings of a
+ * passed-through device (plus 1 GiB, libvirt's margin for them): the
+ * memlock limit must cover that. */
 static bool check_memlock(const struct domain *dom,
 			  const struct host_paths *paths, struct diag *d)
 {
-	if (dom->launch.type == LAUNCH_SEV_SNP || can_lock_memory(paths))
+	bool vfio = has_vfio(dom);
+	if ((dom->launch.type == LAUNCH_SEV_SNP && !vfio) || can_lock_memory(paths))
 		return true;
-	uint64_t need = guest_ram_mib(dom) << 20;
+	uint64_t need = (guest_ram_mib(dom) + (vfio ? 1024 : 0)) << 20;
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
 		return true;
@@ -111,17 +181,26 @@ static bool check_memlock(const struct domain *dom,
 			return true;
 		}
 	}
-	diag_path_error(d, EXIT_UNAVAILABLE, NULL,
-			"the memory lock limit is %llu KiB, but SEV pins all %llu MiB of guest memory; raise it (ulimit -l %llu) or run with CAP_IPC_LOCK",
-			(unsigned long long)(rl.rlim_max / 1024),
-			(unsigned long long)(need >> 20),
-			(unsigned long long)(need / 1024));
+	if (vfio)
+		diag_path_error(d, EXIT_UNAVAILABLE, NULL,
+				"the memory lock limit is %llu KiB, but an SEV guest with a passed-through device needs all its memory locked, %llu MiB with VFIO's 1 GiB; raise it (ulimit -l %llu) or run with CAP_IPC_LOCK",
+				(unsigned long long)(rl.rlim_max / 1024),
+				(unsigned long long)(need >> 20),
+				(unsigned long long)(need / 1024));
+	else
+		diag_path_error(d, EXIT_UNAVAILABLE, NULL,
+				"the memory lock limit is %llu KiB, but SEV pins all %llu MiB of guest memory; raise it (ulimit -l %llu) or run with CAP_IPC_LOCK",
+				(unsigned long long)(rl.rlim_max / 1024),
+				(unsigned long long)(need >> 20),
+				(unsigned long long)(need / 1024));
 	return false;
 }
 
 bool preflight(const struct domain *dom, const struct host_paths *paths,
 	       struct diag *d)
 {
+	if (!check_hostdevs_bound(dom, paths, d))
+		return false;
 	if (dom->launch.type == LAUNCH_NONE)
 		return true;
 	return check_sev_device(paths, d) && check_kvm(&dom->launch, paths, d) &&

@@ -17,6 +17,8 @@ struct host_paths {
 	char sev_device[512];
 	char kvm_amd[512];       /* the parameters directory */
 	char status[512];        /* /proc/self/status, for CapEff */
+	char pci_devices[512];   /* /sys/bus/pci/devices */
+	char mdev_devices[512];  /* /sys/bus/mdev/devices */
 };
 
 /* ROOT stands for "/" (SEVQEMU_TEST_HOST_ROOT in tests); NULL: this host. */

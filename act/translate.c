@@ -6,6 +6,7 @@
 #include "act/helpers.h"
 #include "act/host.h"
 #include "act/hostsmbios.h"
+#include "act/disksecrets.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
 
@@ -40,7 +41,7 @@ static bool gather_host(const struct translate_options *o,
 		host->spice_port = host_free_port(5900);
 	if (dom->sysinfo.mode == SMBIOS_HOST)
 		host_read_smbios(host, o->recorded_dmi);
-	return true;
+	return secrets_read(o->secrets, o->nsecrets, host, d);
 }
 
 bool translate_buffer(char *xml, size_t len, const struct translate_options *o,
@@ -68,6 +69,7 @@ void translation_free(struct translation *t)
 	free(t->xml);
 	plan_free(&t->plan);
 	host_smbios_release(&t->host);
+	secrets_release(&t->host);
 	host_facts_release(&t->host);
 	domain_free(&t->dom);
 }

@@ -28,6 +28,8 @@ struct translate_options {
 	const char *recorded_cpuid_from; /* where it came from, for messages */
 	const char *recorded_dmi;  /* a directory instead of /sys/class/dmi/id */
 	struct network_options network; /* --network-bridge, --network-dir */
+	char **secrets;            /* --secret KEY=FILE, each as given */
+	size_t nsecrets;
 };
 
 struct translation {

@@ -18,6 +18,8 @@ struct boot_plan {
 	bool per_device;                   /* some device has <boot order> */
 	unsigned disk_index, cdrom_index, interface_index; /* 0: no boot */
 	size_t first_disk, first_cdrom, first_interface;   /* SIZE_MAX: none */
+	unsigned floppy_index;   /* <boot dev='fd'>; 0: no boot */
+	size_t first_floppy;     /* SIZE_MAX: none */
 };
 
 /* The firmware to load, from the XML or chosen (firmware.c). */
@@ -130,6 +132,8 @@ unsigned boot_index_disk(const struct boot_plan *bp, const struct disk *disk,
 			 size_t i);
 unsigned boot_index_interface(const struct boot_plan *bp,
 			      const struct interface *net, size_t i);
+/* A hostdev boots only by its own <boot order>. */
+unsigned boot_index_hostdev(const struct boot_plan *bp, const struct hostdev *h);
 
 /* cpu.c: -cpu */
 void build_cpu(struct build *b);
@@ -145,6 +149,11 @@ void build_power(struct build *b);
 
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */
+/* disk_source.c: -object secret for a disk's <auth> or LUKS key (a 0600
+ * file in the state dir), and a network disk's protocol node keys. */
+bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id);
+void network_keys(struct keyval *kv, const struct disk *disk,
+		  const char *secret_id);
 void build_controllers(struct build *b); /* controller.c */
 /*
  * controller.c: the bus name a device on controller TYPE/INDEX uses
@@ -155,6 +164,7 @@ void build_controllers(struct build *b); /* controller.c */
 const char *controller_bus(enum controller_type type, unsigned index,
 			   char *buf, size_t size);
 void build_interfaces(struct build *b);  /* interface.c */
+void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */

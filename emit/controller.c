@@ -162,6 +162,14 @@ static unsigned needs_implicit(const struct domain *dom,
 				return dom->disks[i].line;
 		return 0;
 	case CTRL_USB:
+		*element = "<disk>";
+		for (size_t i = 0; i < dom->ndisks; i++)
+			if (dom->disks[i].bus == BUS_USB)
+				return dom->disks[i].line;
+		*element = "<hostdev>";
+		for (size_t i = 0; i < dom->nhostdevs; i++)
+			if (dom->hostdevs[i].type == HOSTDEV_USB)
+				return dom->hostdevs[i].line;
 		*element = "<input>";
 		for (size_t i = 0; i < dom->misc.ninputs; i++)
 			if (dom->misc.inputs[i].bus &&

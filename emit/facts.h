@@ -31,6 +31,15 @@ struct state_dir_choice {
 	char *problem;           /* and the sentence */
 };
 
+/* A --secret KEY=FILE: the value of the libvirt secret whose uuid or usage
+ * name is KEY, read from FILE (one trailing newline dropped). */
+struct secret_value {
+	char *key;               /* canonical lower-case UUID, or a usage name */
+	const char *path;        /* FILE, for messages */
+	char *value;             /* wiped and freed by host_facts_release() */
+	size_t len;
+};
+
 struct host_facts {
 	char *emulator;          /* argv[0], resolved (or named bare) */
 	struct state_dir_choice state_dir;
@@ -50,6 +59,8 @@ struct host_facts {
 	 * struct sysinfo's places (read only for such a guest). */
 	bool have_smbios;
 	char *smbios[SMBIOS_SYSTEM + 1][SMBIOS_FIELDS];
+	struct secret_value *secrets; /* from --secret, in order given */
+	size_t nsecrets;
 };
 
 #endif

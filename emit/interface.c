@@ -1,6 +1,8 @@
 /* Network interfaces: a -netdev backend (user, bridge or tap) and the NIC
  * on its own PCI(e) slot. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "emit/build.h"
 
@@ -10,6 +12,53 @@ static const char *const nic_drivers[] = {
 	[NIC_E1000E] = "e1000e",
 	[NIC_RTL8139] = "rtl8139",
 };
+
+/* HOST:PORT of a socket netdev; an empty host is every address. */
+static char *host_port(const char *host, const char *port)
+{
+	return strchr(host, ':') ? xasprintf("[%s]:%s", host, port)
+				 : xasprintf("%s:%s", host, port);
+}
+
+/* QEMU's socket netdev (mcast, listen, connect, udp), or vhost-user over
+ * a unix socket chardev, as libvirt writes them. */
+static void socket_netdev(struct build *b, const struct interface *net,
+			  const char *id)
+{
+	struct keyval kv;
+	if (net->type == NET_VHOSTUSER) {
+		char chr[32];
+		snprintf(chr, sizeof(chr), "char%s", id);
+		kv_begin(&kv, "socket");
+		kv_str(&kv, "id", chr);
+		kv_str(&kv, "path", net->socket);
+		if (net->socket_server) {
+			kv_bool(&kv, "server", true);
+			kv_bool(&kv, "wait", false);
+		}
+		kv_push(&kv, b->argv, "-chardev");
+		kv_begin(&kv, "vhost-user");
+		kv_str(&kv, "chardev", chr);
+		kv_str(&kv, "id", id);
+		kv_push(&kv, b->argv, "-netdev");
+		return;
+	}
+	static const char *const keys[] = {
+		[NET_MCAST] = "mcast", [NET_SERVER] = "listen",
+		[NET_CLIENT] = "connect", [NET_UDP] = "udp",
+	};
+	kv_begin(&kv, "socket");
+	kv_str(&kv, "id", id);
+	char *peer = host_port(net->address, net->port);
+	kv_str(&kv, keys[net->type], peer);
+	free(peer);
+	if (net->type == NET_UDP) {
+		char *local = host_port(net->local_address, net->local_port);
+		kv_str(&kv, "localaddr", local);
+		free(local);
+	}
+	kv_push(&kv, b->argv, "-netdev");
+}
 
 static void build_netdev(struct build *b, const struct interface *net,
 			 const char *id, unsigned i)
@@ -30,13 +79,19 @@ static void build_netdev(struct build *b, const struct interface *net,
 		kv_str(&kv, "br", net->type == NET_BRIDGE ? net->bridge
 			       : b->host->network_bridges[i]);
 		break;
+	case NET_MCAST: case NET_SERVER: case NET_CLIENT: case NET_UDP:
+	case NET_VHOSTUSER:
+		socket_netdev(b, net, id);
+		return;
 	case NET_ETHERNET:
 	default:
 		kv_begin(&kv, "tap");
 		kv_str(&kv, "id", id);
 		kv_str(&kv, "ifname", net->tap);
-		kv_str(&kv, "script", "no");
-		kv_str(&kv, "downscript", "no");
+		kv_str(&kv, "script", net->script ? net->script : "no");
+		kv_str(&kv, "downscript", net->downscript ? net->downscript : "no");
+		if (net->sndbuf)
+			kv_u64(&kv, "sndbuf", net->sndbuf);
 		if (net->vhost)
 			kv_bool(&kv, "vhost", true);
 		if (net->queues > 1)
@@ -73,6 +128,8 @@ static void build_interface(struct build *b, const struct interface *net,
 	unsigned boot = boot_index_interface(&b->boot, net, i);
 	if (boot)
 		kv_u64(&kv, "bootindex", boot);
+	if (net->mtu)
+		kv_u64(&kv, "host_mtu", net->mtu);
 	if (net->model == NIC_VIRTIO) {
 		if (net->queues > 1) {
 			/* A receive and a transmit vector per queue pair, one for

@@ -33,6 +33,7 @@ static builder *const builders[] = {
 	build_disks,
 	build_filesystems,
 	build_interfaces,
+	build_hostdevs,
 	build_chardevs,
 	build_tpm,
 	build_misc,

@@ -458,6 +458,14 @@ static void check_usb(struct parser *p)
 			   none->line);
 		return;
 	}
+	for (size_t i = 0; i < dom->ndisks; i++) {
+		if (dom->disks[i].bus == BUS_USB) {
+			diag_error(p->d, EXIT_DATAERR, dom->disks[i].line, "<disk>",
+				   "bus='usb', but <controller type='usb' model='none'> at line %u turns USB off; expected another bus or a USB controller",
+				   none->line);
+			return;
+		}
+	}
 	for (size_t i = 0; i < dom->misc.ninputs; i++) {
 		const struct input *in = &dom->misc.inputs[i];
 		if (in->bus && strcmp(in->bus, "usb") == 0) {

@@ -1,10 +1,35 @@
 /*
- * More of the model (parse/domain.h): the desktop, TPM and shared-folder
- * families.  Included by domain.h at the place these sections belong, after
+ * More of the model (parse/domain.h): passed-through host devices, the
+ * desktop, TPM and shared-folder families.  Included by domain.h at the place these sections belong, after
  * the types they use; include domain.h, never this file alone.
  */
 #ifndef SEVQEMU_DOMAIN_DEVICES_H
 #define SEVQEMU_DOMAIN_DEVICES_H
+
+/* --- passed-through host devices: parse/hostdev.c, emit/hostdev.c ------ */
+
+enum hostdev_type { HOSTDEV_PCI, HOSTDEV_USB, HOSTDEV_MDEV, HOSTDEV_SCSI };
+
+struct hostdev {
+	unsigned line;
+	enum hostdev_type type;
+	bool managed;            /* managed='yes': libvirt would rebind it */
+	unsigned domain, bus, slot, function; /* pci: the host address */
+	unsigned usb_bus, usb_device; /* usb: <address bus device>, or */
+	unsigned vendor, product;     /* <vendor id> and <product id> */
+	bool usb_by_id;
+	char *mdev_uuid;         /* mdev: canonical lower-case */
+	enum tristate display, ramfb; /* mdev */
+	char *scsi_adapter;      /* scsi: <adapter name='scsi_hostN'/> */
+	unsigned scsi_host, scsi_bus, scsi_target; /* the host's H:B:T:U */
+	uint64_t scsi_unit;
+	unsigned scsi_controller, scsi_guest_target, scsi_guest_unit; /* guest */
+	bool readonly, shareable;
+	unsigned boot_order;     /* 0: none */
+	enum tristate rom_bar;   /* <rom bar> */
+	char *rom_file;          /* <rom file> */
+	bool rom_disabled;       /* <rom enabled='no'/> */
+};
 
 /* --- SPICE, sound, USB redirection: parse/spice.c, emit/spice.c -------- */
 

@@ -1,6 +1,7 @@
 /* <disk>: file- or block-backed disks and cdroms on virtio, sata, ide, scsi. */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@ static const char *const caches[] = {
 };
 static const char *const discards[] = { "unmap", "ignore", NULL };
 static const char *const ios[] = { "threads", "native", "io_uring", NULL };
+static const char *const werrors[] = { "stop", "report", "ignore", "enospace", NULL };
+static const char *const rerrors[] = { "stop", "report", "ignore", NULL };
+static const char *const zeroes[] = { "off", "on", "unmap", NULL };
 
 static char *choice_copy(struct parser *p, const xmlNode *n, const char *name,
 			 const char *const *choices)
@@ -25,7 +29,8 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 	static const char *const known[] = {
 		"name", "type", "cache", "discard", "io", "iommu", "ats", "packed",
 		"page_per_vq", "ioeventfd", "event_idx", "iothread", "queues",
-		"queue_size", NULL,
+		"queue_size", "error_policy", "rerror_policy", "detect_zeroes",
+		"copy_on_read", NULL,
 	};
 	if (!known_attrs(p, n, known))
 		return;
@@ -51,6 +56,17 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);
 	disk->iommu = attr_onoff(p, n, "iommu");
+	disk->error_policy = choice_copy(p, n, "error_policy", werrors);
+	disk->rerror_policy = choice_copy(p, n, "rerror_policy", rerrors);
+	disk->detect_zeroes = choice_copy(p, n, "detect_zeroes", zeroes);
+	disk->copy_on_read = attr_onoff(p, n, "copy_on_read") == TRI_ON;
+	if (!diag_failed(p->d) && disk->detect_zeroes &&
+	    strcmp(disk->detect_zeroes, "unmap") == 0 &&
+	    !(disk->discard && strcmp(disk->discard, "unmap") == 0)) {
+		/* libvirt: unmapping zeroes needs discard='unmap' too. */
+		free(disk->detect_zeroes);
+		disk->detect_zeroes = xstrdup("on");
+	}
 }
 
 /* "vdb" -> 1, "sdaa" -> 26: the disk's index from its target name (the
@@ -106,14 +122,14 @@ static void parse_address(struct parser *p, const xmlNode *n, struct disk *disk)
 
 /* An IDE or SATA disk at its <address type='drive'>, as libvirt places it:
  * IDE bus B unit U is ide.B unit U (index 2B+U), SATA unit U is AHCI port
- * U.  A pc machine has one IDE controller; q35 can have more AHCI ones, but
- * sevqemu gives it only its built-in one. */
+ * U, a floppy's unit its drive.  A pc machine has one IDE controller; q35
+ * can have more AHCI ones, but sevqemu gives it only its built-in one. */
 static void drive_place(struct parser *p, const xmlNode *address, struct disk *disk)
 {
-	bool ide = disk->bus == BUS_IDE;
-	unsigned buses = ide ? 2 : 1, units = ide ? 2 : 6;
-	const char *what = ide ? "IDE" : "SATA";
-	if (disk->scsi_controller != 0 && !ide)
+	bool ide = disk->bus == BUS_IDE, fdc = disk->bus == BUS_FDC;
+	unsigned buses = ide ? 2 : 1, units = ide || fdc ? 2 : 6;
+	const char *what = ide ? "IDE" : fdc ? "floppy" : "SATA";
+	if (disk->scsi_controller != 0 && !ide && !fdc)
 		refuse(p, address, "controller='%u': sevqemu gives a guest q35's one AHCI controller; expected controller='0'",
 		       disk->scsi_controller);
 	else if (disk->scsi_controller != 0)
@@ -154,7 +170,11 @@ static void scsi_place(struct parser *p, struct disk *disk)
 				   disk->target);
 		return;
 	}
-	if (disk->scsi_target > 255)
+	if (disk->drive_bus != 0)
+		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
+			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
+			   disk->drive_bus);
+	else if (disk->scsi_target > 255)
 		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
 			   "target='%u' is out of range for virtio-scsi; expected 0 to 255",
 			   disk->scsi_target);
@@ -166,9 +186,10 @@ static void scsi_place(struct parser *p, struct disk *disk)
 
 static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 {
-	static const char *const known[] = { "dev", "bus", NULL };
+	static const char *const known[] = { "dev", "bus", "removable", NULL };
 	if (!known_attrs(p, n, known))
 		return;
+	disk->removable = attr_onoff(p, n, "removable");
 	const char *dev = attr_required(p, n, "dev");
 	if (!dev)
 		return;
@@ -179,7 +200,9 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	}
 	disk->target = xstrdup(dev);
 	disk->index = target_index(dev);
-	static const char *const buses[] = { "virtio", "sata", "ide", "scsi", NULL };
+	static const char *const buses[] = {
+		"virtio", "sata", "ide", "scsi", "usb", "fdc", NULL,
+	};
 	const char *bus = xml_attr(n, "bus");
 	int b = -1;
 	if (bus) {
@@ -188,7 +211,7 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 				b = i;
 		if (b < 0) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-				   "bus='%s' is not supported; expected virtio, sata, ide or scsi",
+				   "bus='%s' is not supported; expected virtio, sata, ide, scsi, usb or fdc",
 				   bus);
 			return;
 		}
@@ -198,21 +221,37 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 		b = 3;
 	} else if (strncmp(dev, "hd", 2) == 0) {
 		b = 2;
+	} else if (strncmp(dev, "fd", 2) == 0) {
+		b = 5;
 	} else {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "dev='%s' does not say which bus; expected bus='virtio|sata|ide|scsi'",
+			   "dev='%s' does not say which bus; expected bus='virtio|sata|ide|scsi|usb|fdc'",
 			   dev);
 		return;
 	}
 	disk->bus = (enum disk_bus)b;
 }
 
-static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk)
+static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
+			 bool network)
 {
+	if (network) {
+		parse_network_source(p, c, disk);
+		return;
+	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
 	static const char *const known[] = { "file", "dev", "index", NULL };
 	if (!known_attrs(p, c, known))
 		return;
+	for (xmlNode *e = xml_first_element(c); e && !diag_failed(p->d);
+	     e = xml_next_element(e)) {
+		if (xml_is(e, "encryption"))
+			parse_disk_encryption(p, e, disk);
+		else if (xml_is(e, "seclabel"))
+			ignored(p, e);
+		else
+			unsupported(p, e, NULL);
+	}
 	const char *attr = disk->block ? "dev" : "file";
 	const char *path = xml_attr(c, attr);
 	if (path && *path)
@@ -225,7 +264,7 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk)
 
 /* What a <disk> holds; *SEEN tracks the elements allowed once. */
 struct disk_seen {
-	bool driver, source;
+	bool driver, source, network;
 	const xmlNode *address;
 };
 
@@ -244,7 +283,7 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else {
-			parse_source(p, c, disk);
+			parse_source(p, c, disk, seen->network);
 		}
 	} else if (xml_is(c, "target")) {
 		if (disk->target) {
@@ -269,9 +308,39 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 		parse_address(p, c, disk);
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
-	} else {
+	} else if (xml_is(c, "auth") && seen->network) {
+		parse_disk_auth(p, c, disk);
+	} else if (xml_is(c, "encryption")) {
+		parse_disk_encryption(p, c, disk);
+	} else if (xml_is(c, "backingStore")) {
+		parse_disk_backing(p, c, disk);
+	} else if (!parse_disk_detail(p, c, disk)) {
 		unsupported(p, c, NULL);
 	}
+}
+
+/* Floppies on the fdc only; SCSI passthrough (lun) of a host device or an
+ * iscsi LUN on scsi only; USB disks are usb-storage, which has no cdrom. */
+static void check_disk_kind(struct parser *p, const xmlNode *n,
+			    const struct disk *disk)
+{
+	const char *problem = NULL;
+	if (disk->floppy != (disk->bus == BUS_FDC))
+		problem = disk->floppy ? "a floppy not on bus='fdc'; expected <target dev='fda' bus='fdc'/>"
+				       : "bus='fdc' holds floppies only; expected device='floppy'";
+	else if (disk->floppy && disk->index > 1)
+		problem = "the floppy controller has two drives; expected fda or fdb";
+	else if (disk->lun && (disk->bus != BUS_SCSI ||
+			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
+		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
+	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB)
+		problem = "removable= is for usb disks; expected it on bus='usb'";
+	if (problem) {
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n), "%s", problem);
+		return;
+	}
+	if (disk->cdrom && disk->bus == BUS_USB)
+		refuse(p, n, "a USB cdrom needs usb-bot with a scsi-cd, which sevqemu does not build; expected bus='sata' or 'scsi'");
 }
 
 /* What the disk as a whole must have, once its children are read. */
@@ -281,20 +350,25 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	if (!disk->target)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom)
+	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
 	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
+	else
+		check_disk_kind(p, n, disk);
+	if (!diag_failed(p->d))
+		check_disk_detail(p, n, disk);
 	if (diag_failed(p->d))
 		return;
 	if (disk->cdrom)
 		disk->readonly = true;
 	if (disk->bus == BUS_SCSI) {
 		scsi_place(p, disk);
-	} else if (disk->address_line && disk->bus != BUS_VIRTIO) {
+	} else if (disk->address_line && (disk->bus == BUS_IDE ||
+		   disk->bus == BUS_SATA || disk->bus == BUS_FDC)) {
 		drive_place(p, seen->address, disk);
 	} else if (disk->address_line) {
 		/* A drive address on virtio: placement is sevqemu's. */
@@ -310,13 +384,21 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	if (!known_attrs(p, n, known))
 		return;
 	const char *type = xml_attr(n, "type");
-	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
-		unsupported(p, n, "only type='file' and type='block' disks are supported");
+	if (type && strcmp(type, "volume") == 0) {
+		unsupported(p, n, "type='volume' needs a libvirt storage pool; expected type='file', 'block' or 'network' with the volume's own path or server");
 		return;
 	}
+	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
+	    strcmp(type, "network") != 0) {
+		refuse(p, n, "type='%s' is not supported; expected 'file', 'block' or 'network'",
+		       type);
+		return;
+	}
+	static const char *const devices[] = { "disk", "cdrom", "floppy", "lun", NULL };
 	const char *device = xml_attr(n, "device");
-	if (device && strcmp(device, "disk") != 0 && strcmp(device, "cdrom") != 0) {
-		unsupported(p, n, "only device='disk' and device='cdrom' are supported");
+	if (device && !in_list(device, devices)) {
+		refuse(p, n, "device='%s' is not supported; expected disk, cdrom, floppy or lun",
+		       device);
 		return;
 	}
 	XGROW(dom->disks, dom->ndisks, dom->disks_alloc);
@@ -325,183 +407,14 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->line = xml_line(n);
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
-	struct disk_seen seen = { 0 };
+	disk->floppy = device && strcmp(device, "floppy") == 0;
+	disk->lun = device && strcmp(device, "lun") == 0;
+	struct disk_seen seen = { .network = type && strcmp(type, "network") == 0 };
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
 		parse_disk_child(p, c, disk, &seen);
 	if (!diag_failed(p->d))
 		finish_disk(p, n, disk, &seen);
-}
-
-static int by_target(const void *a, const void *b)
-{
-	const struct disk *x = *(const struct disk *const *)a;
-	const struct disk *y = *(const struct disk *const *)b;
-	int c = strcmp(x->target, y->target);
-	return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-static int by_scsi_place(const void *a, const void *b)
-{
-	const struct disk *x = *(const struct disk *const *)a;
-	const struct disk *y = *(const struct disk *const *)b;
-	if (x->scsi_controller != y->scsi_controller)
-		return (x->scsi_controller > y->scsi_controller) - (x->scsi_controller < y->scsi_controller);
-	if (x->scsi_target != y->scsi_target)
-		return (x->scsi_target > y->scsi_target) - (x->scsi_target < y->scsi_target);
-	if (x->scsi_unit != y->scsi_unit)
-		return (x->scsi_unit > y->scsi_unit) - (x->scsi_unit < y->scsi_unit);
-	return (x->line > y->line) - (x->line < y->line);
-}
-
-/* sd + letters: its place comes from a name unique among the disks, one to
- * one (bijective base 26), so it cannot meet another such disk's place. */
-static bool place_from_unique_name(const struct disk *disk)
-{
-	const char *t = disk->target;
-	if (disk->address_line || strncmp(t, "sd", 2) != 0 || !t[2])
-		return false;
-	for (t += 2; *t; t++)
-		if (*t < 'a' || *t > 'z')
-			return false;
-	return true;
-}
-
-/* Two scsi disks in one place (controller, target, unit): 65.  The sort is
- * skipped in the usual case (thousands of sdX disks without addresses). */
-static void check_scsi_places(struct parser *p)
-{
-	struct domain *dom = p->dom;
-	bool all_named = true;
-	for (size_t i = 0; i < dom->ndisks && all_named; i++)
-		if (dom->disks[i].bus == BUS_SCSI)
-			all_named = place_from_unique_name(&dom->disks[i]);
-	if (all_named)
-		return;
-	const struct disk **scsi = xreallocarray(NULL, dom->ndisks, sizeof(*scsi));
-	size_t n = 0;
-	for (size_t i = 0; i < dom->ndisks; i++)
-		if (dom->disks[i].bus == BUS_SCSI)
-			scsi[n++] = &dom->disks[i];
-	qsort(scsi, n, sizeof(*scsi), by_scsi_place);
-	for (size_t i = 1; i < n; i++) {
-		if (scsi[i - 1]->scsi_controller == scsi[i]->scsi_controller &&
-		    scsi[i - 1]->scsi_target == scsi[i]->scsi_target &&
-		    scsi[i - 1]->scsi_unit == scsi[i]->scsi_unit) {
-			const struct disk *d = scsi[i];
-			diag_error(p->d, EXIT_DATAERR,
-				   d->address_line ? d->address_line : d->line,
-				   d->address_line ? "<address>" : "<disk>",
-				   "controller %u, target %u, unit %u is already taken by the disk at line %u; expected one disk per scsi unit",
-				   d->scsi_controller, d->scsi_target, d->scsi_unit,
-				   scsi[i - 1]->line);
-			break;
-		}
-	}
-	free(scsi);
-}
-
-/* What one disk's driver and target ask of the machine. */
-static void check_disk_places(struct parser *p, const struct disk *disk)
-{
-	bool direct = disk->cache && (strcmp(disk->cache, "none") == 0 ||
-				      strcmp(disk->cache, "directsync") == 0);
-	if (disk->io && strcmp(disk->io, "native") == 0 && !direct)
-		diag_error(p->d, EXIT_DATAERR, disk->driver_line, "<driver>",
-			   "io='native' needs O_DIRECT; expected cache='none' or 'directsync' with it");
-	else if (disk->bus == BUS_SATA && disk->index > 5)
-		diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
-			   "dev='%s' is past the six SATA ports of q35's AHCI controller; expected sda to sdf",
-			   disk->target);
-	else if (disk->bus == BUS_IDE && disk->index > 3)
-		diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
-			   "dev='%s' is past the four IDE places of a pc machine; expected hda to hdd",
-			   disk->target);
-}
-
-/* Whether the disks already stand in libvirt's order (below): each bus's
- * disks by rising index, and a disk after another of its bus right after
- * it.  The usual case, checked in one pass. */
-static bool in_libvirt_order(const struct domain *dom)
-{
-	for (size_t i = 1; i < dom->ndisks; i++) {
-		const struct disk *d = &dom->disks[i];
-		for (size_t j = i; j-- > 0;) {
-			if (dom->disks[j].bus != d->bus)
-				continue;
-			if (j != i - 1 || dom->disks[j].index > d->index)
-				return false;
-			break;
-		}
-	}
-	return true;
-}
-
-/* libvirt keeps a domain's disks in its own order, and <boot dev='hd'/>
- * boots the first of them: each disk in turn goes before the first disk
- * of its bus with a higher index, else after the last disk of its bus,
- * else at the end.  sevqemu orders them the same way. */
-static void libvirt_disk_order(struct domain *dom)
-{
-	if (in_libvirt_order(dom))
-		return;
-	size_t n = dom->ndisks;
-	struct disk *out = xreallocarray(NULL, n, sizeof(*out));
-	for (size_t k = 0; k < n; k++) {
-		const struct disk *d = &dom->disks[k];
-		size_t at = k;
-		bool found = false;
-		for (size_t j = k; j-- > 0;) {
-			if (out[j].bus != d->bus)
-				continue;
-			if (out[j].index > d->index)
-				at = j;
-			else if (!found)
-				at = j + 1;
-			found = true;
-		}
-		memmove(&out[at + 1], &out[at], (k - at) * sizeof(*out));
-		out[at] = *d;
-	}
-	memcpy(dom->disks, out, n * sizeof(*out));
-	free(out);
-}
-
-/* Whole-domain checks: buses the machine has, targets unique, scsi places
- * unique; then libvirt's order. */
-void check_disks(struct parser *p)
-{
-	struct domain *dom = p->dom;
-	libvirt_disk_order(dom);
-	for (size_t i = 0; i < dom->ndisks && !diag_failed(p->d); i++) {
-		struct disk *disk = &dom->disks[i];
-		if (disk->bus == BUS_IDE && dom->os.family == MACHINE_Q35)
-			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
-				   "bus='ide' on a q35 machine, which has no IDE; expected bus='sata'");
-		else if (disk->bus == BUS_SATA && dom->os.family != MACHINE_Q35)
-			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
-				   "bus='sata' on an i440fx (pc) machine, which has no AHCI; expected bus='ide' or a q35 machine");
-		else
-			check_disk_places(p, disk);
-	}
-	if (diag_failed(p->d) || dom->ndisks < 2)
-		return;
-	/* Sorted, so that thousands of disks cost n log n, not n squared. */
-	const struct disk **sorted = xreallocarray(NULL, dom->ndisks, sizeof(*sorted));
-	for (size_t i = 0; i < dom->ndisks; i++)
-		sorted[i] = &dom->disks[i];
-	qsort(sorted, dom->ndisks, sizeof(*sorted), by_target);
-	for (size_t i = 1; i < dom->ndisks; i++) {
-		if (strcmp(sorted[i - 1]->target, sorted[i]->target) == 0) {
-			diag_error(p->d, EXIT_DATAERR, sorted[i]->target_line, "<target>",
-				   "dev='%s' is already used by the disk at line %u; expected unique targets",
-				   sorted[i]->target, sorted[i - 1]->line);
-			break;
-		}
-	}
-	free(sorted);
-	if (!diag_failed(p->d))
-		check_scsi_places(p);
 }
 
 void free_disks(struct domain *dom)
@@ -514,6 +427,9 @@ void free_disks(struct domain *dom)
 		free(disk->cache);
 		free(disk->discard);
 		free(disk->io);
+		free_disk_source(disk);
+		free_disk_detail(disk);
+		free_disk_backing(disk);
 	}
 	free(dom->disks);
 }

@@ -198,42 +198,8 @@ struct lifecycle {
 	enum on_crash crash;
 };
 
-/* --- devices ----------------------------------------------------------- */
-
-enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI };
-enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
-
-struct disk {
-	unsigned line;
-	unsigned target_line, driver_line;
-	bool block;              /* type='block': a host device, not a file */
-	bool cdrom;
-	char *source;            /* NULL: an empty cdrom */
-	enum disk_format format;
-	char *target;            /* dev name, e.g. vda */
-	enum disk_bus bus;
-	bool readonly, shareable;
-	char *serial;
-	char *cache, *discard, *io; /* as written, validated */
-	enum tristate iommu;
-	unsigned boot_order;     /* 0: none */
-	unsigned index;          /* from the target name: vdb 1, sdaa 26 */
-	/* bus='scsi': <address type='drive' controller bus target unit>, or
-	 * controller 0 and the index from the target name (scsi-id index %
-	 * 256, lun index / 256); parse/controller.c checks the controller. */
-	unsigned scsi_controller, scsi_target, scsi_unit;
-	unsigned address_line;   /* 0: no <address type='drive'> */
-	/* The address's bus=: 0 on scsi; on ide and sata with the unit the
-	 * disk's place (INDEX), as libvirt places it. */
-	unsigned drive_bus;
-	struct virtio_driver virtio; /* <driver> virtio options (bus virtio) */
-};
-
-/*
- * Each family below is parsed by its own file in parse/ and emitted by its
- * own file in emit/ (named in the heading).  Add fields inside a family's
- * own structs; its parse file releases them (free_<family>()).
- */
+/* Disks and their storage. */
+#include "parse/disks.h"
 
 /* --- cpu, clock, memory backing: parse/cpu.c, emit/cpu.c --------------- */
 
@@ -340,6 +306,8 @@ enum net_type {
 	NET_USER, NET_BRIDGE, NET_ETHERNET,
 	NET_NETWORK,             /* libvirt's virtual network: its bridge,
 				  * found by act/ (host_facts.network_bridges) */
+	/* parse/interface_socket.c: */
+	NET_MCAST, NET_SERVER, NET_CLIENT, NET_UDP, NET_VHOSTUSER,
 };
 enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
 
@@ -361,6 +329,14 @@ struct interface {
 	unsigned boot_order;     /* <boot order>; 0: none */
 	unsigned boot_line;
 	struct virtio_driver virtio; /* <driver> virtio options */
+	/* parse/interface_socket.c */
+	char *address, *port;    /* mcast/server/client/udp <source> */
+	char *local_address, *local_port; /* udp <local> */
+	char *socket;            /* vhostuser <source type='unix' path> */
+	bool socket_server;      /* vhostuser mode='server' */
+	unsigned mtu;            /* <mtu size>; 0: none */
+	uint64_t sndbuf;         /* <tune><sndbuf>; 0: none */
+	char *script, *downscript; /* ethernet <script path>, <downscript path> */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
@@ -551,6 +527,8 @@ struct domain {
 	struct vserial_buses vserial;
 	struct devices_misc misc;
 	struct desktop desktop;
+	struct hostdev *hostdevs;
+	size_t nhostdevs, hostdevs_alloc;
 	struct qemu_passthrough qemu;
 	struct tpm tpm;
 	struct filesystem *filesystems;

@@ -48,6 +48,7 @@ static const struct element_row rows[] = {
 	{ "watchdog",      NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
+	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "tpm",           NULL, IN_DEVICES, parse_tpm,             NULL,              free_tpm },
 	{ "filesystem",    NULL, IN_DEVICES, parse_filesystem,      check_filesystems, free_filesystems },

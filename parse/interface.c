@@ -152,7 +152,7 @@ static void parse_target(struct parser *p, const xmlNode *n, struct interface *n
 
 /* <source network=...> of type='network': a libvirt network's name, which
  * names its definition file. */
-static void parse_network_source(struct parser *p, const xmlNode *n,
+static void parse_virtual_network(struct parser *p, const xmlNode *n,
 				 struct interface *net)
 {
 	static const char *const known[] = { "network", "portgroup", NULL };
@@ -182,10 +182,14 @@ static void parse_network_source(struct parser *p, const xmlNode *n,
 static void parse_source(struct parser *p, const xmlNode *n, struct interface *net)
 {
 	if (net->type == NET_NETWORK) {
-		parse_network_source(p, n, net);
+		parse_virtual_network(p, n, net);
 		return;
 	}
 	static const char *const known[] = { "bridge", NULL };
+	if (net->type >= NET_MCAST) {
+		parse_net_socket_source(p, n, net);
+		return;
+	}
 	if (!known_attrs(p, n, known))
 		return;
 	if (net->type != NET_BRIDGE) {
@@ -252,7 +256,7 @@ static void parse_child(struct parser *p, const xmlNode *c, struct interface *ne
 		}
 	} else if (xml_is(c, "address") || xml_is(c, "alias")) {
 		ignored(p, c);
-	} else {
+	} else if (!parse_interface_extra(p, c, net)) {
 		unsupported(p, c, NULL);
 	}
 }
@@ -299,10 +303,12 @@ void parse_interface(struct parser *p, const xmlNode *n)
 		t = NET_BRIDGE;
 	} else if (strcmp(type, "ethernet") == 0) {
 		t = NET_ETHERNET;
+	} else if (interface_socket_type(type, &t)) {
+		/* mcast, server, client, udp, vhostuser */
 	} else if (strcmp(type, "network") == 0) {
 		t = NET_NETWORK;
 	} else {
-		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'network', 'bridge' or 'ethernet'", type);
+		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'network', 'bridge', 'ethernet', 'vhostuser', 'mcast', 'server', 'client' or 'udp'", type);
 		return;
 	}
 	struct domain *dom = p->dom;
@@ -322,6 +328,8 @@ void parse_interface(struct parser *p, const xmlNode *n)
 	if (diag_failed(p->d))
 		return;
 	check_interface(p, net, driver_line);
+	if (!diag_failed(p->d))
+		check_interface_socket(p, net);
 	if (!diag_failed(p->d) && !net->mac)
 		diag_note(p->d, net->line, "<interface>",
 			  "no <mac>: QEMU picks one (52:54:00:12:34:56 and up, by NIC); write <mac address=...> for a stable address");
@@ -412,6 +420,7 @@ void free_interfaces(struct domain *d)
 		free(net->tap);
 		free(net->mac);
 		free(net->rom_file);
+		free_interface_socket(net);
 	}
 	free(d->interfaces);
 	d->interfaces = NULL;

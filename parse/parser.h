@@ -142,12 +142,32 @@ void free_cpu(struct domain *dom);
 void parse_disk(struct parser *p, const xmlNode *n);            /* disk.c */
 void check_disks(struct parser *p);
 void free_disks(struct domain *dom);
+/* disk_source.c: type='network' sources, <auth>, <encryption>, <secret> */
+void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_auth(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_encryption(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_secret_ref(struct parser *p, const xmlNode *n, struct secret_ref *ref);
+void free_disk_source(struct disk *disk);
+/* disk_detail.c: <wwn>, <vendor>, <product>, <geometry>, <blockio>;
+ * false: C is none of them */
+bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk);
+void free_disk_detail(struct disk *disk);
+/* disk_backing.c: <backingStore> chains */
+void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk);
+void free_disk_backing(struct disk *disk);
+void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
 void free_controllers(struct domain *dom);
 void parse_interface(struct parser *p, const xmlNode *n);       /* interface.c */
 void check_interfaces(struct parser *p);
 void free_interfaces(struct domain *dom);
+/* interface_socket.c: socket and vhost-user types, <mtu>, <tune>, <script> */
+bool interface_socket_type(const char *type, enum net_type *t);
+void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interface *net);
+bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net);
+void check_interface_socket(struct parser *p, const struct interface *net);
+void free_interface_socket(struct interface *net);
 /* chardev.c: <serial>, <console>, <channel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
 void check_chardevs(struct parser *p);
@@ -170,6 +190,10 @@ void assign_vserial_ports(struct parser *p);
 /* clock.c: <clock> with its timers, <pm> */
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
+/* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */
+void parse_hostdev(struct parser *p, const xmlNode *n);
+void check_hostdevs(struct parser *p);
+void free_hostdevs(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */
 void parse_display_device(struct parser *p, const xmlNode *n);
 /* tpm.c: <tpm> */

@@ -81,6 +81,23 @@ exec_case "memlock soft low, hard enough: raised" "$t/nocap" "$t/small.xml" 0 ""
 	"ulimit -H -l 8192; ulimit -S -l 1024"
 if [ "$(cat "$t/limit" 2>/dev/null)" = 8192 ]; then ok "QEMU inherits the raised limit"; else no "raised limit" "QEMU saw $(cat "$t/limit" 2>/dev/null)"; fi
 exec_case "CAP_IPC_LOCK needs no limit" "$t/good" "$t/sev.xml" 0 "" "ulimit -l 1024"
+# A passed-through PCI function: bound to vfio-pci, or not; the memlock
+# rule then covers guest memory plus VFIO's 1 GiB.
+sed 's|</devices>|<hostdev mode="subsystem" type="pci" managed="yes"><source><address domain="0x0000" bus="0x3b" slot="0x02" function="0x1"/></source></hostdev></devices>|' "$t/sev.xml" >"$t/vfio.xml"
+host vfio Y Y 0000003fffffffff
+mkdir -p "$t/vfio/sys/bus/pci/devices/0000:3b:02.1" "$t/vfio/sys/bus/pci/drivers/ixgbevf" "$t/vfio/sys/bus/pci/drivers/vfio-pci"
+ln -s ../../drivers/ixgbevf "$t/vfio/sys/bus/pci/devices/0000:3b:02.1/driver"
+d=$t/vfio/sys/bus/pci/devices/0000:3b:02.1
+exec_case "hostdev bound to its host driver" "$t/vfio" "$t/vfio.xml" 69 \
+	"sevqemu: $d: 0000:3b:02.1 is bound to ixgbevf, not to vfio-pci, which QEMU needs (line 32; libvirt's managed='yes' rebinds it, sevqemu does not); bind it first: driverctl set-override 0000:3b:02.1 vfio-pci, or echo vfio-pci > $d/driver_override and echo 0000:3b:02.1 > /sys/bus/pci/drivers_probe after unbinding it"
+rm "$d/driver"; ln -s ../../drivers/vfio-pci "$d/driver"
+exec_case "hostdev bound to vfio-pci" "$t/vfio" "$t/vfio.xml" 0 ""
+host vfionocap Y Y 0000000000000000
+cp -R "$t/vfio/sys/bus" "$t/vfionocap/sys/"
+exec_case "memlock: SEV with a passed-through device" "$t/vfionocap" "$t/vfio.xml" 69 \
+	"sevqemu: the memory lock limit is 1024 KiB, but an SEV guest with a passed-through device needs all its memory locked, 5120 MiB with VFIO's 1 GiB; raise it (ulimit -l 5242880) or run with CAP_IPC_LOCK" "ulimit -l 1024"
+exec_case "hostdev missing on this host" "$t/good" "$t/vfio.xml" 69 \
+	"sevqemu: $t/good/sys/bus/pci/devices/0000:3b:02.1: missing: this host has no PCI device 0000:3b:02.1 to pass through (line 32)"
 rm -rf "$t/state"
 SEVQEMU_TEST_HOST_ROOT=$t/nosev "$SEVQEMU" -q -n --nvram-dir "$t/nvram" -d "$t/state" "$t/sev.xml" >/dev/null 2>&1
 if [ $? = 0 ]; then ok "a dry run makes no pre-flight"; else no "dry run" "refused"; fi

@@ -78,6 +78,9 @@ def kv_set(items, key, value):
             it[1] = value
 
 
+NETWORK_DRIVERS = ('nbd', 'rbd', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'ssh', 'gluster', 'nfs')
+
+
 def host_backed(option, arg):
     """Why QEMU under TCG here cannot judge this option, or None: it needs a
     part of the host this machine lacks (the golden test checks its argv)."""
@@ -86,10 +89,22 @@ def host_backed(option, arg):
     kv = kv_split(arg)
     head = kv[0][1] if kv and kv[0][0] is None else None
     kind = head or kv_get(kv, 'type') or kv_get(kv, 'driver') or kv_get(kv, 'qom-type')
+    if option == '-netdev' and kind == 'vhost-user':
+        return 'a vhost-user netdev waits for its backend (a vswitch) to connect'
     if option == '-netdev' and kind in ('bridge', 'tap'):
         return 'a %s network backend needs a host %s' % (kind, 'bridge' if kind == 'bridge' else 'tap device')
+    if option == '-device' and kind == 'vfio-pci':
+        return 'vfio-pci needs a host device bound to vfio-pci'
+    if option == '-device' and kind == 'usb-host' and kv_get(kv, 'hostdevice'):
+        return 'usb-host needs the host USB device'
+    if option == '-device' and kind == 'scsi-block':
+        return 'scsi-block needs a host SCSI device (SG_IO)'
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-blockdev' and kind in NETWORK_DRIVERS:
+        return 'a %s disk needs its server' % kind
+    if option == '-blockdev' and (kind == 'luks' or kv_get(kv, 'encrypt.format') == 'luks'):
+        return 'a LUKS disk needs a LUKS image and its key file (written by a real run)'
     if option == '-object' and (kv_get(kv, 'mem-path') == '/dev/hugepages' or kv_get(kv, 'hugetlb') == 'on'):
         return 'huge pages need a hugetlbfs with pages reserved'
     if option == '-tpmdev' and kind == 'passthrough':
@@ -374,12 +389,14 @@ class Run:
             return 'ok' if ok else 'fail', why, cmd, f.read().decode(errors='replace')
 
     def query(self, proc, path):
-        s, deadline = socket.socket(socket.AF_UNIX), time.monotonic() + 10
+        # Generous: under TCG, on a loaded 2-CPU machine, OVMF can hold QEMU's
+        # main loop for many seconds.
+        s, deadline = socket.socket(socket.AF_UNIX), time.monotonic() + 30
         while s.connect_ex(path) != 0:          # wait=off: the socket appears once QEMU is up
             if proc.poll() is not None or time.monotonic() > deadline:
                 return False, 'no QMP socket'
             time.sleep(0.05)
-        s.settimeout(10)
+        s.settimeout(60)
         with s, s.makefile('rwb') as f:
             def qmp(cmd):
                 f.write(json.dumps({'execute': cmd}).encode() + b'\n')

@@ -10,7 +10,22 @@ set -u
 top=$(pwd)
 q=${SEVQEMU_HOOKS_BIN:-build/sevqemu-test}
 case $q in /*) ;; *) q=$top/$q ;; esac
+# The emulator checks walk the whole path up to /: a checkout under a
+# directory others may write (/tmp) would trip them before the directories
+# made here.  Then the scratch goes where only root writes.
+writable_ancestor() {
+	d=$top
+	while [ "$d" != / ]; do
+		case $(stat -c %A "$d") in ?????w????|????????w?) return 0 ;; esac
+		d=$(dirname "$d")
+	done
+	return 1
+}
 t=$top/build/trust
+if writable_ancestor; then
+	t=/run/sevqemu-trust-test
+	trap 'rm -rf "$t"' EXIT
+fi
 rm -rf "$t"
 mkdir -p "$t/nv" "$t/out"
 pass=0 fail=0

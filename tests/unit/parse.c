@@ -251,11 +251,13 @@ static void tdx_launch_security_is_69(void **state)
 	expect_status(domain_xml("  <launchSecurity type='tdx'/>\n", NULL), 69, true);
 }
 
-static void hostdev_is_69_or_dropped_with_a_warning(void **state)
+static void hostdev_capabilities_is_69_or_dropped_with_a_warning(void **state)
 {
+	/* mode='subsystem' pci/usb/mdev are translated; a whole host block
+	 * device handed over (mode='capabilities') is not. */
 	const char *hostdev =
-		"<hostdev mode='subsystem' type='pci'><source><address domain='0' "
-		"bus='1' slot='0' function='0'/></source></hostdev>";
+		"<hostdev mode='capabilities' type='storage'><source>"
+		"<block>/dev/sdf1</block></source></hostdev>";
 	char *ls = sev_block("0x1", "47", "1", 2084, 128);
 	expect_status(domain_xml(ls, hostdev), 69, false);
 
@@ -270,6 +272,7 @@ static void hostdev_is_69_or_dropped_with_a_warning(void **state)
 		named |= strstr(r.d.warnings[i], "hostdev") != NULL;
 	assert_true(named);
 	assert_int_equal(r.dom.launch.type, LAUNCH_SEV);
+	assert_int_equal(r.dom.nhostdevs, 0);
 	release(&r);
 	free(xml);
 	free(ls);
@@ -380,7 +383,7 @@ int run_parse_tests(void)
 		T(blob_with_a_bad_character_is_65),
 		T(two_launch_security_blocks_are_65),
 		T(tdx_launch_security_is_69),
-		T(hostdev_is_69_or_dropped_with_a_warning),
+		T(hostdev_capabilities_is_69_or_dropped_with_a_warning),
 		T(doctype_with_an_entity_is_65),
 		T(nul_byte_is_65),
 		T(malformed_and_empty_input_are_65),

@@ -1,0 +1,315 @@
+/* <disk type='network'>: the <source protocol> QEMU 7.2 can open, its
+ * <host>s and <auth>; <encryption format='luks'>; and the <secret>s both
+ * name, whose values come from --secret (libvirt's store is out of reach). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/number.h"
+#include "lib/xalloc.h"
+#include "parse/parser.h"
+
+static const char *const protocols[] = {
+	"", "nbd", "rbd", "iscsi", "http", "https", "ftp", "ftps", "ssh",
+	"gluster", "nfs", NULL,
+};
+
+/* <secret type='ceph|iscsi|passphrase' uuid= | usage=>. */
+void parse_secret_ref(struct parser *p, const xmlNode *n, struct secret_ref *ref)
+{
+	static const char *const known[] = { "type", "uuid", "usage", NULL };
+	static const char *const kinds[] = { "ceph", "iscsi", "passphrase", NULL };
+	if (ref->line) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
+		return;
+	int kind = attr_choice(p, n, "type", kinds);
+	if (kind < 0)
+		return;
+	const char *uuid = xml_attr(n, "uuid"), *usage = xml_attr(n, "usage");
+	if (!uuid == !usage) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "names its secret %s; expected one of uuid= or usage=",
+			   uuid ? "twice" : "nowhere");
+		return;
+	}
+	char canonical[37];
+	if (uuid && !parse_uuid(uuid, canonical)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "uuid='%s' is not a UUID; expected 8-4-4-4-12 hex digits",
+			   uuid);
+		return;
+	}
+	if (usage && !*usage) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "usage='' is empty; expected the secret's usage name");
+		return;
+	}
+	ref->line = xml_line(n);
+	ref->kind = (enum secret_kind)kind;
+	ref->uuid = uuid ? xstrdup(canonical) : NULL;
+	ref->usage = usage ? xstrdup(usage) : NULL;
+}
+
+/* <auth username='...'><secret .../></auth>: in <disk> or in <source>. */
+void parse_disk_auth(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = { "username", NULL };
+	struct disk_network *net = &disk->net;
+	if (net->user) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known))
+		return;
+	const char *user = attr_required(p, n, "username");
+	if (!user)
+		return;
+	net->user = xstrdup(user);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "secret"))
+			parse_secret_ref(p, c, &net->auth);
+		else
+			unexpected(p, c, n, "<secret>");
+	}
+	if (!diag_failed(p->d) && !net->auth.line)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no <secret>; expected <secret type='ceph|iscsi' usage='...'/>");
+}
+
+/* <encryption format='luks'><secret type='passphrase' .../></encryption>. */
+void parse_disk_encryption(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = { "format", "engine", NULL };
+	if (disk->luks.line) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "format"))
+		return;
+	const char *format = xml_attr(n, "format");
+	const char *engine = xml_attr(n, "engine");
+	if (strcmp(format, "luks") != 0) {
+		refuse(p, n, "format='%s' is not supported; QEMU 7.2 opens format='luks'",
+		       format);
+		return;
+	}
+	if (engine && strcmp(engine, "qemu") != 0) {
+		refuse(p, n, "engine='%s' needs libvirt; expected engine='qemu'", engine);
+		return;
+	}
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "secret"))
+			parse_secret_ref(p, c, &disk->luks);
+		else if (xml_is(c, "cipher") || xml_is(c, "ivgen"))
+			refuse(p, c, "creating a LUKS volume is libvirt's storage pool's work; sevqemu opens an existing one");
+		else
+			unexpected(p, c, n, "<secret>");
+	}
+	if (diag_failed(p->d))
+		return;
+	if (!disk->luks.line)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no <secret>; expected <secret type='passphrase' uuid='...'/>");
+	else if (disk->luks.kind != SECRET_PASSPHRASE)
+		diag_error(p->d, EXIT_DATAERR, disk->luks.line, "<secret>",
+			   "a LUKS key is type='passphrase'; expected that type");
+}
+
+static void parse_host(struct parser *p, const xmlNode *n, struct disk_network *net)
+{
+	static const char *const known[] = { "name", "port", "transport", "socket", NULL };
+	static const char *const transports[] = { "tcp", "unix", "rdma", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	int t = attr_choice(p, n, "transport", transports);
+	if (t == -2)
+		return;
+	uint64_t port;
+	if (xml_attr(n, "port") && !attr_decimal(p, n, "port", 1, 65535, &port))
+		return;
+	const char *name = xml_attr(n, "name"), *socket = xml_attr(n, "socket");
+	if (t == 1 ? !socket || !*socket : !name || !*name) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   t == 1 ? "transport='unix' has no socket=; expected the socket's path"
+				  : "has no name=; expected the server's host name or address");
+		return;
+	}
+	XGROW(net->hosts, net->nhosts, net->hosts_alloc);
+	struct disk_host *h = &net->hosts[net->nhosts++];
+	memset(h, 0, sizeof(*h));
+	if (t == 1) {
+		h->socket = xstrdup(socket);
+	} else {
+		h->name = xstrdup(name);
+		h->port = xml_attr(n, "port") ? xstrdup(xml_attr(n, "port")) : NULL;
+		h->rdma = t == 2;
+	}
+}
+
+/* One name= attribute of a child (<snapshot name>, <config file>, ...). */
+static void child_value(struct parser *p, const xmlNode *c, const char *attr,
+			char **slot)
+{
+	const char *const known[] = { attr, NULL };
+	if (*slot) {
+		duplicate(p, c);
+		return;
+	}
+	if (!known_attrs(p, c, known))
+		return;
+	const char *v = attr_required(p, c, attr);
+	if (v)
+		*slot = xstrdup(v);
+}
+
+static void parse_iqn(struct parser *p, const xmlNode *n, struct disk_network *net)
+{
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "iqn"))
+			child_value(p, c, "name", &net->initiator);
+		else
+			unexpected(p, c, n, "<iqn name='...'/>");
+	}
+}
+
+static void parse_source_child(struct parser *p, const xmlNode *c,
+			       struct disk *disk)
+{
+	struct disk_network *net = &disk->net;
+	uint64_t v;
+	if (xml_is(c, "host")) {
+		parse_host(p, c, net);
+	} else if (xml_is(c, "auth")) {
+		parse_disk_auth(p, c, disk);
+	} else if (xml_is(c, "snapshot") && net->protocol == PROTO_RBD) {
+		child_value(p, c, "name", &net->snapshot);
+	} else if (xml_is(c, "config") && net->protocol == PROTO_RBD) {
+		child_value(p, c, "file", &net->config);
+	} else if (xml_is(c, "initiator") && net->protocol == PROTO_ISCSI) {
+		parse_iqn(p, c, net);
+	} else if (xml_is(c, "reconnect") && net->protocol == PROTO_NBD) {
+		if (attr_required(p, c, "delay") &&
+		    attr_decimal(p, c, "delay", 1, UINT32_MAX, &v))
+			net->reconnect_delay = v;
+	} else if (xml_is(c, "timeout") && net->protocol >= PROTO_HTTP &&
+		   net->protocol <= PROTO_FTPS) {
+		if (attr_required(p, c, "seconds") &&
+		    attr_decimal(p, c, "seconds", 1, UINT32_MAX, &v))
+			net->timeout = v;
+	} else if (xml_is(c, "readahead") && net->protocol >= PROTO_HTTP &&
+		   net->protocol <= PROTO_FTPS) {
+		if (attr_required(p, c, "size") &&
+		    attr_decimal(p, c, "size", 1, UINT64_MAX / 2, &v))
+			net->readahead = v;
+	} else if (xml_is(c, "encryption")) {
+		parse_disk_encryption(p, c, disk);
+	} else {
+		refuse(p, c, "is not translated for protocol='%s' disks",
+		       protocols[net->protocol]);
+	}
+}
+
+/* What each protocol needs of its name and hosts. */
+static void check_network_source(struct parser *p, const xmlNode *n,
+				 struct disk *disk)
+{
+	const struct disk_network *net = &disk->net;
+	enum disk_protocol pr = net->protocol;
+	bool need_name = pr != PROTO_NBD;
+	const char *problem = NULL;
+	if (need_name && (!net->name || !*net->name))
+		problem = "has no name=; expected the image, volume or target it names";
+	else if (pr != PROTO_RBD && net->nhosts == 0)
+		problem = "has no <host>; expected <host name='...' port='...'/>";
+	else if (pr != PROTO_RBD && pr != PROTO_GLUSTER && net->nhosts > 1)
+		problem = "has more than one <host>; this protocol takes one server";
+	else if (pr == PROTO_GLUSTER && !strchr(net->name, '/'))
+		problem = "a gluster name is VOLUME/PATH; expected a '/' in name=";
+	else if (pr == PROTO_RBD && !strchr(net->name, '/'))
+		problem = "an rbd name is POOL/IMAGE; expected a '/' in name=";
+	if (problem) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n), "%s", problem);
+		return;
+	}
+	for (size_t i = 0; i < net->nhosts; i++) {
+		const struct disk_host *h = &net->hosts[i];
+		bool unix_ok = pr == PROTO_NBD || pr == PROTO_GLUSTER;
+		if (h->socket && !unix_ok)
+			problem = "transport='unix' is for nbd and gluster; expected a host name";
+		else if (h->rdma && pr != PROTO_ISCSI)
+			problem = "transport='rdma' is for iscsi; expected tcp";
+	}
+	if (problem)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n), "%s", problem);
+	else if (net->user && pr != PROTO_RBD && pr != PROTO_ISCSI)
+		refuse(p, n, "<auth> for protocol='%s' needs nbdkit, which libvirt starts; QEMU takes secrets for rbd and iscsi only",
+		       protocols[pr]);
+	else if (net->user && net->auth.kind !=
+				      (pr == PROTO_RBD ? SECRET_CEPH : SECRET_ISCSI))
+		diag_error(p->d, EXIT_DATAERR, net->auth.line, "<secret>",
+			   "protocol='%s' takes a type='%s' secret",
+			   protocols[pr], pr == PROTO_RBD ? "ceph" : "iscsi");
+}
+
+/* <source protocol='...' name='...'> of a type='network' disk. */
+void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = {
+		"protocol", "name", "index", "tls", "query", NULL,
+	};
+	if (!attr_required(p, n, "protocol") || !known_attrs(p, n, known))
+		return;
+	const char *protocol = xml_attr(n, "protocol");
+	int pr = 0;
+	for (int i = 1; protocols[i]; i++)
+		if (strcmp(protocol, protocols[i]) == 0)
+			pr = i;
+	if (!pr) {
+		refuse(p, n, "protocol='%s' is not supported; QEMU 7.2 opens nbd, rbd, iscsi, http, https, ftp, ftps, ssh, gluster and nfs",
+		       protocol);
+		return;
+	}
+	if (xml_attr(n, "tls") || xml_attr(n, "query")) {
+		refuse(p, n, "%s= is not translated; sevqemu sets up no TLS credentials or query strings",
+		       xml_attr(n, "tls") ? "tls" : "query");
+		return;
+	}
+	struct disk_network *net = &disk->net;
+	net->protocol = (enum disk_protocol)pr;
+	const char *name = xml_attr(n, "name");
+	net->name = name ? xstrdup(name) : NULL;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		parse_source_child(p, c, disk);
+	if (!diag_failed(p->d))
+		check_network_source(p, n, disk);
+}
+
+static void free_secret_ref(struct secret_ref *ref)
+{
+	free(ref->uuid);
+	free(ref->usage);
+}
+
+void free_disk_source(struct disk *disk)
+{
+	struct disk_network *net = &disk->net;
+	for (size_t i = 0; i < net->nhosts; i++) {
+		free(net->hosts[i].name);
+		free(net->hosts[i].port);
+		free(net->hosts[i].socket);
+	}
+	free(net->hosts);
+	free(net->name);
+	free(net->snapshot);
+	free(net->config);
+	free(net->initiator);
+	free(net->user);
+	free_secret_ref(&net->auth);
+	free_secret_ref(&disk->luks);
+}

@@ -1,0 +1,291 @@
+/* <hostdev mode='subsystem'>: a host PCI device (vfio-pci), a USB device
+ * (usb-host), a mediated device (vfio-pci sysfsdev) or a SCSI device
+ * (scsi-generic).  The host must have bound a PCI device to vfio-pci:
+ * there is no libvirt daemon to do it (act/preflight.c checks, --exec). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/number.h"
+#include "lib/xalloc.h"
+#include "parse/parser.h"
+
+/* A number as libvirt reads one (base 0): 0x… hex, else decimal. */
+static bool attr_number(struct parser *p, const xmlNode *n, const char *name,
+			uint64_t max, unsigned *out, bool required)
+{
+	const char *s = xml_attr(n, name);
+	if (!s) {
+		if (required)
+			attr_required(p, n, name);
+		return !required;
+	}
+	uint64_t v;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (!(hex ? parse_hex(s + 2, &v) && s[2] : parse_decimal(s, &v)) || v > max) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%s' is not valid; expected a number from 0 to %#llx",
+			   name, s, (unsigned long long)max);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+static void pci_source(struct parser *p, const xmlNode *a, struct hostdev *h)
+{
+	static const char *const known[] = { "domain", "bus", "slot", "function", "type", NULL };
+	if (known_attrs(p, a, known) &&
+	    attr_number(p, a, "domain", 0xffff, &h->domain, false) &&
+	    attr_number(p, a, "bus", 0xff, &h->bus, true) &&
+	    attr_number(p, a, "slot", 0x1f, &h->slot, true))
+		attr_number(p, a, "function", 7, &h->function, true);
+}
+
+static void usb_source(struct parser *p, const xmlNode *c, struct hostdev *h)
+{
+	if (xml_is(c, "address")) {
+		static const char *const known[] = { "bus", "device", NULL };
+		if (known_attrs(p, c, known) &&
+		    attr_number(p, c, "bus", 999, &h->usb_bus, true))
+			attr_number(p, c, "device", 999, &h->usb_device, true);
+	} else if (xml_is(c, "vendor") || xml_is(c, "product")) {
+		static const char *const known[] = { "id", NULL };
+		h->usb_by_id = true;
+		if (known_attrs(p, c, known))
+			attr_number(p, c, "id", 0xffff,
+				    xml_is(c, "vendor") ? &h->vendor : &h->product, true);
+	} else {
+		unexpected(p, c, c->parent, "<address bus device> or <vendor id>/<product id>");
+	}
+}
+
+static void mdev_source(struct parser *p, const xmlNode *c, struct hostdev *h)
+{
+	static const char *const known[] = { "uuid", NULL };
+	char canonical[37];
+	if (!xml_is(c, "address")) {
+		unexpected(p, c, c->parent, "<address uuid='...'/>");
+		return;
+	}
+	if (!known_attrs(p, c, known) || !attr_required(p, c, "uuid"))
+		return;
+	if (!parse_uuid(xml_attr(c, "uuid"), canonical))
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "uuid='%s' is not a UUID; expected the mediated device's",
+			   xml_attr(c, "uuid"));
+	else
+		h->mdev_uuid = xstrdup(canonical);
+}
+
+static void scsi_source(struct parser *p, const xmlNode *c, struct hostdev *h)
+{
+	if (xml_is(c, "adapter")) {
+		static const char *const known[] = { "name", NULL };
+		const char *name = known_attrs(p, c, known) ? attr_required(p, c, "name") : NULL;
+		uint64_t v;
+		if (!name)
+			return;
+		if (strncmp(name, "scsi_host", 9) != 0 || !parse_decimal(name + 9, &v) ||
+		    v > 65535)
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "name='%s' is not a SCSI host; expected scsi_hostN", name);
+		else
+			h->scsi_adapter = xstrdup(name), h->scsi_host = (unsigned)v;
+	} else if (xml_is(c, "address")) {
+		static const char *const known[] = { "bus", "target", "unit", NULL };
+		unsigned unit = 0;
+		if (known_attrs(p, c, known) &&
+		    attr_number(p, c, "bus", 65535, &h->scsi_bus, true) &&
+		    attr_number(p, c, "target", 65535, &h->scsi_target, true) &&
+		    attr_number(p, c, "unit", 16383, &unit, true))
+			h->scsi_unit = unit;
+	} else {
+		unexpected(p, c, c->parent, "<adapter name='scsi_hostN'/> and <address bus target unit/>");
+	}
+}
+
+static void parse_hostdev_source(struct parser *p, const xmlNode *n, struct hostdev *h)
+{
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		switch (h->type) {
+		case HOSTDEV_PCI:
+			if (xml_is(c, "address"))
+				pci_source(p, c, h);
+			else
+				unexpected(p, c, n, "<address domain bus slot function/>");
+			break;
+		case HOSTDEV_USB: usb_source(p, c, h); break;
+		case HOSTDEV_MDEV: mdev_source(p, c, h); break;
+		case HOSTDEV_SCSI: scsi_source(p, c, h); break;
+		}
+	}
+}
+
+static void parse_rom(struct parser *p, const xmlNode *n, struct hostdev *h)
+{
+	static const char *const known[] = { "bar", "file", "enabled", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	h->rom_bar = attr_onoff(p, n, "bar");
+	h->rom_disabled = attr_yesno(p, n, "enabled") == TRI_OFF;
+	if (xml_attr(n, "file"))
+		h->rom_file = xstrdup(xml_attr(n, "file"));
+}
+
+/* <address type='drive'> of a scsi hostdev: its place on the guest's bus. */
+static void guest_address(struct parser *p, const xmlNode *c, struct hostdev *h)
+{
+	const char *type = xml_attr(c, "type");
+	if (h->type != HOSTDEV_SCSI || !type || strcmp(type, "drive") != 0) {
+		ignored(p, c);
+		return;
+	}
+	unsigned bus = 0;
+	if (attr_number(p, c, "controller", 255, &h->scsi_controller, false) &&
+	    attr_number(p, c, "bus", 0, &bus, false) &&
+	    attr_number(p, c, "target", 255, &h->scsi_guest_target, false))
+		attr_number(p, c, "unit", 16383, &h->scsi_guest_unit, false);
+}
+
+static void parse_hostdev_child(struct parser *p, const xmlNode *c, struct hostdev *h,
+				bool *source)
+{
+	uint64_t order;
+	if (xml_is(c, "source")) {
+		if (*source)
+			duplicate(p, c);
+		*source = true;
+		parse_hostdev_source(p, c, h);
+	} else if (xml_is(c, "boot")) {
+		if (attr_required(p, c, "order") &&
+		    attr_decimal(p, c, "order", 1, 9999, &order))
+			h->boot_order = (unsigned)order;
+	} else if (xml_is(c, "rom") && (h->type == HOSTDEV_PCI || h->type == HOSTDEV_MDEV)) {
+		parse_rom(p, c, h);
+	} else if (xml_is(c, "readonly") && h->type == HOSTDEV_SCSI) {
+		h->readonly = true;
+	} else if (xml_is(c, "shareable") && h->type == HOSTDEV_SCSI) {
+		h->shareable = true;
+	} else if (xml_is(c, "address")) {
+		guest_address(p, c, h);
+	} else if (xml_is(c, "alias")) {
+		ignored(p, c);
+	} else if (xml_is(c, "driver") && h->type == HOSTDEV_PCI) {
+		static const char *const known[] = { "name", NULL };
+		const char *name = xml_attr(c, "name");
+		if (known_attrs(p, c, known) && name && strcmp(name, "vfio") != 0)
+			refuse(p, c, "name='%s' is not translated; QEMU 7.2 passes PCI devices through with vfio",
+			       name);
+	} else {
+		unsupported(p, c, NULL);
+	}
+}
+
+static bool hostdev_kind(struct parser *p, const xmlNode *n, struct hostdev *h)
+{
+	static const char *const types[] = { "pci", "usb", "mdev", "scsi", NULL };
+	const char *mode = xml_attr(n, "mode");
+	if (mode && strcmp(mode, "subsystem") != 0) {
+		refuse(p, n, "mode='%s' (a host block or network device handed over whole) is not translated; expected mode='subsystem'",
+		       mode);
+		return false;
+	}
+	if (!attr_required(p, n, "type"))
+		return false;
+	const char *type = xml_attr(n, "type");
+	int t = in_list(type, types) ? attr_choice(p, n, "type", types) : -1;
+	if (t < 0) {
+		refuse(p, n, "type='%s' is not translated; expected pci, usb, mdev or scsi", type);
+		return false;
+	}
+	h->type = (enum hostdev_type)t;
+	const char *model = xml_attr(n, "model");
+	if (h->type == HOSTDEV_MDEV && (!model || strcmp(model, "vfio-pci") != 0)) {
+		refuse(p, n, "model='%s': sevqemu passes mediated devices as vfio-pci; expected model='vfio-pci'",
+		       model ? model : "");
+		return false;
+	}
+	h->managed = attr_yesno(p, n, "managed") == TRI_ON;
+	h->display = attr_onoff(p, n, "display");
+	h->ramfb = attr_onoff(p, n, "ramfb");
+	return !diag_failed(p->d);
+}
+
+void parse_hostdev(struct parser *p, const xmlNode *n)
+{
+	static const char *const known[] = {
+		"mode", "type", "managed", "model", "display", "ramfb", "sgio",
+		"rawio", NULL,
+	};
+	struct domain *dom = p->dom;
+	if (!known_attrs(p, n, known))
+		return;
+	if (xml_attr(n, "sgio") || xml_attr(n, "rawio")) {
+		refuse(p, n, "%s= changes the host's SCSI permissions, libvirt's work as root; expected neither",
+		       xml_attr(n, "sgio") ? "sgio" : "rawio");
+		return;
+	}
+	XGROW(dom->hostdevs, dom->nhostdevs, dom->hostdevs_alloc);
+	struct hostdev *h = &dom->hostdevs[dom->nhostdevs++];
+	memset(h, 0, sizeof(*h));
+	h->line = xml_line(n);
+	if (!hostdev_kind(p, n, h)) {
+		dom->nhostdevs--; /* refused, or dropped under --ignore-unsupported */
+		return;
+	}
+	bool source = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		parse_hostdev_child(p, c, h, &source);
+	if (diag_failed(p->d))
+		return;
+	bool incomplete = !source ||
+		(h->type == HOSTDEV_USB && h->usb_by_id && (!h->vendor || !h->product)) ||
+		(h->type == HOSTDEV_USB && !h->usb_by_id && !h->usb_bus) ||
+		(h->type == HOSTDEV_MDEV && !h->mdev_uuid) ||
+		(h->type == HOSTDEV_SCSI && !h->scsi_adapter);
+	if (incomplete)
+		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
+			   "has no complete <source>; expected the host device's %s",
+			   h->type == HOSTDEV_PCI ? "PCI <address>"
+			   : h->type == HOSTDEV_USB ? "<address bus device> or <vendor> and <product>"
+			   : h->type == HOSTDEV_MDEV ? "<address uuid>"
+						      : "<adapter> and <address>");
+	else if ((h->display != TRI_DEFAULT || h->ramfb != TRI_DEFAULT) &&
+		 h->type != HOSTDEV_MDEV)
+		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
+			   "display= and ramfb= are for mediated devices; expected type='mdev'");
+}
+
+/* Two hostdevs for one host device: 65, as the host can give it once. */
+void check_hostdevs(struct parser *p)
+{
+	const struct domain *dom = p->dom;
+	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++) {
+		const struct hostdev *a = &dom->hostdevs[i];
+		if (a->type != HOSTDEV_PCI)
+			continue;
+		for (size_t j = i + 1; j < dom->nhostdevs; j++) {
+			const struct hostdev *b = &dom->hostdevs[j];
+			if (b->type == HOSTDEV_PCI && a->domain == b->domain &&
+			    a->bus == b->bus && a->slot == b->slot &&
+			    a->function == b->function) {
+				diag_error(p->d, EXIT_DATAERR, b->line, "<hostdev>",
+					   "%04x:%02x:%02x.%x is already passed through at line %u; expected each host device once",
+					   b->domain, b->bus, b->slot, b->function, a->line);
+				break;
+			}
+		}
+	}
+}
+
+void free_hostdevs(struct domain *dom)
+{
+	for (size_t i = 0; i < dom->nhostdevs; i++) {
+		free(dom->hostdevs[i].mdev_uuid);
+		free(dom->hostdevs[i].scsi_adapter);
+		free(dom->hostdevs[i].rom_file);
+	}
+	free(dom->hostdevs);
+}

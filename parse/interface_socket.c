@@ -1,0 +1,184 @@
+/* <interface> types that need no bridge: QEMU's socket netdevs (mcast,
+ * server, client, udp) and vhost-user; and what any NIC may add: <mtu>,
+ * <tune><sndbuf>, an ethernet tap's <script>/<downscript>.  Host-side
+ * shaping (<bandwidth>, <coalesce>) is refused with the reason. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+#include "parse/parser.h"
+
+bool interface_socket_type(const char *type, enum net_type *t)
+{
+	static const char *const types[] = { "mcast", "server", "client", "udp", "vhostuser", NULL };
+	for (int i = 0; types[i]; i++) {
+		if (strcmp(type, types[i]) == 0) {
+			*t = (enum net_type)(NET_MCAST + i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* address= and port= of a socket netdev's <source> or udp's <local>. */
+static bool address_port(struct parser *p, const xmlNode *n, char **address,
+			 char **port)
+{
+	static const char *const known[] = { "address", "port", NULL };
+	uint64_t v;
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "port") ||
+	    !attr_decimal(p, n, "port", 1, 65535, &v))
+		return false;
+	const char *a = xml_attr(n, "address");
+	*address = xstrdup(a && *a ? a : "");
+	*port = xstrdup(xml_attr(n, "port"));
+	return true;
+}
+
+static void vhostuser_source(struct parser *p, const xmlNode *n, struct interface *net)
+{
+	static const char *const known[] = { "type", "path", "mode", NULL };
+	static const char *const modes[] = { "server", "client", NULL };
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "path"))
+		return;
+	const char *type = xml_attr(n, "type");
+	if (type && strcmp(type, "unix") != 0) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "type='%s' is not valid; expected type='unix'", type);
+		return;
+	}
+	int mode = attr_choice(p, n, "mode", modes);
+	if (mode == -2 || !*xml_attr(n, "path"))
+		return;
+	net->socket = xstrdup(xml_attr(n, "path"));
+	net->socket_server = mode == 0;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "reconnect"))
+			refuse(p, c, "is not translated for vhost-user sockets");
+		else
+			unexpected(p, c, n, "nothing");
+	}
+}
+
+void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interface *net)
+{
+	if (net->address || net->socket) {
+		duplicate(p, n);
+		return;
+	}
+	if (net->type == NET_VHOSTUSER) {
+		vhostuser_source(p, n, net);
+		return;
+	}
+	if (!address_port(p, n, &net->address, &net->port))
+		return;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (xml_is(c, "local") && net->type == NET_UDP && !net->local_port)
+			address_port(p, c, &net->local_address, &net->local_port);
+		else
+			unexpected(p, c, n, net->type == NET_UDP ? "one <local address port/>" : "nothing");
+	}
+	if (diag_failed(p->d))
+		return;
+	if (net->type == NET_MCAST && !*net->address)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no address=; expected the multicast group, e.g. 230.0.0.1");
+	else if (net->type == NET_UDP && (!*net->address || !net->local_port))
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "a udp interface needs the peer's address= and a <local address port/>");
+}
+
+static void parse_script(struct parser *p, const xmlNode *c, struct interface *net)
+{
+	static const char *const known[] = { "path", NULL };
+	char **slot = xml_is(c, "script") ? &net->script : &net->downscript;
+	if (net->type != NET_ETHERNET) {
+		refuse(p, c, "is translated for type='ethernet' taps only");
+		return;
+	}
+	if (*slot) {
+		duplicate(p, c);
+		return;
+	}
+	const char *path = known_attrs(p, c, known) ? attr_required(p, c, "path") : NULL;
+	if (path && !*path)
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "path='' is empty; expected the script QEMU runs for the tap");
+	else if (path)
+		*slot = xstrdup(path);
+}
+
+static void parse_tune(struct parser *p, const xmlNode *n, struct interface *net)
+{
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		if (!xml_is(c, "sndbuf")) {
+			unexpected(p, c, n, "<sndbuf>");
+		} else if (net->type != NET_ETHERNET && net->type != NET_BRIDGE) {
+			refuse(p, c, "is a tap's send buffer; expected it on type='ethernet' or 'bridge'");
+		} else if (net->type == NET_BRIDGE) {
+			refuse(p, c, "QEMU's bridge netdev has no sndbuf; expected type='ethernet' on a tap of the bridge");
+		} else {
+			text_decimal(p, c, 1, UINT32_MAX, &net->sndbuf,
+				     "a size in bytes from 1 to 4294967295");
+		}
+	}
+}
+
+bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net)
+{
+	uint64_t v;
+	if (xml_is(c, "mtu")) {
+		static const char *const known[] = { "size", NULL };
+		if (net->mtu)
+			duplicate(p, c);
+		else if (known_attrs(p, c, known) && attr_required(p, c, "size") &&
+			 attr_decimal(p, c, "size", 68, 65535, &v))
+			net->mtu = (unsigned)v;
+	} else if (xml_is(c, "tune")) {
+		parse_tune(p, c, net);
+	} else if (xml_is(c, "script") || xml_is(c, "downscript")) {
+		parse_script(p, c, net);
+	} else if (xml_is(c, "bandwidth")) {
+		refuse(p, c, "is traffic shaping on the host (tc on the tap or bridge), which libvirt sets up; shape the host interface with tc yourself");
+	} else if (xml_is(c, "coalesce")) {
+		refuse(p, c, "is set on the host tap with an ethtool ioctl, which libvirt does; set it yourself with ethtool -C on the tap");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* What the socket and vhost-user types need of the rest of the guest. */
+void check_interface_socket(struct parser *p, const struct interface *net)
+{
+	const char *tag = "<interface>";
+	if (net->type >= NET_MCAST && net->type <= NET_UDP && !net->port)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "has no <source address port/>; expected the socket to use");
+	else if (net->type == NET_VHOSTUSER && !net->socket)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "type='vhostuser' has no <source type='unix' path=... mode=.../>");
+	else if (net->type == NET_VHOSTUSER && net->model != NIC_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "vhost-user serves virtio NICs only; expected <model type='virtio'/>");
+	else if (net->type == NET_VHOSTUSER && p->dom->memory_backing.shared != TRI_ON)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "vhost-user needs guest memory shared with its backend; expected <memoryBacking><access mode='shared'/> (and a memfd or hugepage source)");
+	else if (net->mtu && net->model != NIC_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "<mtu> tells a virtio NIC the host's MTU; expected <model type='virtio'/>");
+}
+
+void free_interface_socket(struct interface *net)
+{
+	free(net->address);
+	free(net->port);
+	free(net->local_address);
+	free(net->local_port);
+	free(net->socket);
+	free(net->script);
+	free(net->downscript);
+}
