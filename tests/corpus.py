@@ -29,11 +29,12 @@ REPORT = os.path.join(TOP, 'build', 'corpus', 'report.txt')
 # what has been achieved; raise them as sevqemu improves, never lower them
 # to make a change pass.  'invalid' is a ceiling.
 GOALS = {
-    'translated': 35.0,
+    'translated': 54.0,
     'invalid': 2.0,   # the goal: exit 65 on at most 2%
     # the goal, 95%, for each fact that has reached it
     'facts': {f: 95.0 for f in ('machine', 'memory', 'cpus', 'cpu model', 'disks', 'nics',
-                                'acpi', 'firmware', 'video', 'serial', 'boot')},
+                                'acpi', 'firmware', 'video', 'serial', 'boot', 'usb',
+                                'balloon')},
 }
 
 DISK = {'virtio-blk-pci', 'virtio-blk-pci-non-transitional', 'virtio-blk-pci-transitional',
