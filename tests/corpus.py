@@ -22,14 +22,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(TOP, '..', 'shared', 'reference', 'libvirt-corpus')
-SEVQEMU = os.environ.get('SEVQEMU', os.path.join(TOP, 'sevqemu'))
+# The test build: SEVQEMU_TEST_CPUID below is a test hook.
+SEVQEMU = os.environ.get('SEVQEMU_HOOKS_BIN', os.path.join(TOP, 'build', 'sevqemu-test'))
 REPORT = os.path.join(TOP, 'build', 'corpus', 'report.txt')
 
 # Floors (percent of the corpus, or of what translates for the facts) at
 # what has been achieved; raise them as sevqemu improves, never lower them
 # to make a change pass.  'invalid' is a ceiling.
 GOALS = {
-    'translated': 54.0,
+    'translated': 56.0,
     'invalid': 2.0,   # the goal: exit 65 on at most 2%
     # the goal, 95%, for each fact that has reached it
     'facts': {f: 95.0 for f in ('machine', 'memory', 'cpus', 'cpu model', 'disks', 'nics',
@@ -212,7 +213,10 @@ def reason(line):
 
 def run(xml, state):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
-    r = subprocess.run([SEVQEMU, '--dry-run', '--format=json', '-d', state, xml],
+    # --trust-xml: these are libvirt's own definitions, trusted as libvirt
+    # trusts a domain definition; what is measured is translation, strictly
+    # (no --ignore-unsupported).
+    r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=json', '-d', state, xml],
                        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout, r.stderr
 
