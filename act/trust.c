@@ -196,6 +196,53 @@ static bool check_emulator(const struct domain *dom, const struct plan *plan,
 	return ok;
 }
 
+/* A virtiofsd the XML names (<binary path>) runs only from a safe place,
+ * as an <emulator> does. */
+static bool check_helper_binaries(const struct domain *dom, struct diag *d)
+{
+	for (size_t i = 0; i < dom->nfilesystems; i++) {
+		const struct filesystem *fs = &dom->filesystems[i];
+		if (!fs->binary || fs->socket)
+			continue;
+		char *real = realpath(fs->binary, NULL);
+		char why[PATH_MAX + 64];
+		bool ok = safe_chain(fs->binary, why, sizeof(why)) &&
+			  (!real || safe_chain(real, why, sizeof(why)));
+		free(real);
+		if (!ok) {
+			diag_error(d, EXIT_NOPERM, fs->line, "<filesystem>",
+				   "<binary path='%s'>: %s; sevqemu runs a helper the XML names only from where nobody but root or you can change it: pass " LIFT,
+				   fs->binary, why);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The TPM's state directory (<source type='dir' path>) is written by
+ * swtpm_setup and swtpm: under the nvram directory or the state dir. */
+static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
+			    const struct trust *t, struct diag *d)
+{
+	char *path = normal(dom->tpm.state_path);
+	char *chosen = plan->state_dir ? NULL : state_dir_name(dom, t->state_dir);
+	const char *sd = plan->state_dir ? plan->state_dir : chosen;
+	char *state = sd ? normal(sd) : NULL;
+	char *nvdir = normal(t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
+	bool ok = path && ((state && inside(path, state)) ||
+			   (nvdir && inside(path, nvdir)));
+	if (!ok)
+		diag_error(d, EXIT_NOPERM, dom->tpm.line, "<tpm>",
+			   "<source type='dir' path='%s'> is outside the nvram directory %s and the state dir; the XML may not choose where the TPM's state is written: move it there, pass --nvram-dir DIR, or " LIFT,
+			   dom->tpm.state_path,
+			   t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
+	free(path);
+	free(chosen);
+	free(state);
+	free(nvdir);
+	return ok;
+}
+
 bool trust_check(const struct domain *dom, const struct plan *plan,
 		 const struct trust *t, struct diag *d)
 {
@@ -206,5 +253,8 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 	if (t->runs_emulator && !t->emulator_given && dom->emulator &&
 	    !check_emulator(dom, plan, d))
 		return false;
-	return true;
+	if (dom->tpm.line && dom->tpm.backend == TPM_EMULATOR &&
+	    dom->tpm.state_path && !check_tpm_state(dom, plan, t, d))
+		return false;
+	return check_helper_binaries(dom, d);
 }

@@ -133,6 +133,12 @@ chmod 0775 "$t/gw"
 guest gw -e "s|<emulator>[^<]*</emulator>|<emulator>$t/gw/qemu</emulator>|"
 refuse emulator-group-writable-dir "$t/gw is writable by its group \\(mode 0775\\)" -x "$t/gw.xml"
 refuse emulator-group-writable-dir-probe "$t/gw is writable by its group" --probe "$t/gw.xml"
+# A virtiofsd the XML names (<binary path>) in that directory: not run either.
+emulator "$t/gw/virtiofsd"
+chmod 0775 "$t/gw"
+sed -e "s|<binary path='/usr/lib/qemu/virtiofsd'|<binary path='$t/gw/virtiofsd'|" \
+	testdata/fs-virtiofs.xml >"$t/fsgw.xml"
+refuse virtiofsd-group-writable-dir "<filesystem>: <binary path='$t/gw/virtiofsd'>: $t/gw is writable by its group" "$t/fsgw.xml"
 mkdir -p "$t/safe"
 chmod 0755 "$t/safe"
 ln -s "$t/gw/qemu" "$t/safe/qemu"
