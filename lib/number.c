@@ -21,7 +21,7 @@ bool parse_decimal(const char *s, uint64_t *out)
 	return true;
 }
 
-static int hex_value(char c)
+int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -28,4 +28,7 @@ enum memory_error parse_memory(const char *value, const char *unit,
 /* A UUID with or without dashes into canonical lower-case 8-4-4-4-12 form. */
 bool parse_uuid(const char *s, char out[37]);
 
+/* The value of hex digit C (either case), or -1. */
+int hex_value(char c);
+
 #endif

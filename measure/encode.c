@@ -5,6 +5,7 @@
 
 #include <nettle/base64.h>
 
+#include "lib/number.h"
 #include "lib/xalloc.h"
 
 void hex_format(const uint8_t *buf, size_t n, char *out)
@@ -17,17 +18,6 @@ void hex_format(const uint8_t *buf, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool hex_parse(const char *text, uint8_t *out, size_t n)
 {
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
@@ -35,7 +25,7 @@ bool hex_parse(const char *text, uint8_t *out, size_t n)
 	if (strlen(text) != 2 * n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+		int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[i] = (uint8_t)(hi << 4 | lo);

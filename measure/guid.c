@@ -3,16 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "lib/number.h"
 
 /* Where each byte of the text form lands in the 16 bytes: the first
  * three fields are stored little-endian. */
@@ -30,8 +21,8 @@ bool guid_parse(const char *text, uint8_t out[GUID_BYTES])
 				return false;
 			continue;
 		}
-		int hi = hexval(text[i]);
-		int lo = hi < 0 ? -1 : hexval(text[i + 1]);
+		int hi = hex_value(text[i]);
+		int lo = hi < 0 ? -1 : hex_value(text[i + 1]);
 		if (lo < 0)
 			return false;
 		b[text_to_byte[k++]] = (uint8_t)(hi << 4 | lo);
