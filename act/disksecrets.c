@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fileio.h"
 #include "lib/number.h"
 #include "lib/xalloc.h"
 
@@ -23,21 +24,12 @@ static bool read_secret(const char *path, struct secret_value *s,
 		return false;
 	}
 	char *buf = xmalloc(SECRET_MAX + 1);
-	size_t n = 0;
-	bool ok = true;
-	while (n <= SECRET_MAX) {
-		ssize_t got = read(fd, buf + n, SECRET_MAX + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			diag_path_error(d, EXIT_NOINPUT, path,
-					"cannot read the secret: %s", strerror(errno));
-			ok = false;
-		}
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
+	ssize_t got = read_up_to(fd, buf, SECRET_MAX + 1);
+	bool ok = got >= 0;
+	size_t n = ok ? (size_t)got : 0;
+	if (!ok)
+		diag_path_error(d, EXIT_NOINPUT, path, "cannot read the secret: %s",
+				strerror(errno));
 	close(fd);
 	if (ok && n > SECRET_MAX)
 		diag_path_error(d, EXIT_DATAERR, path,

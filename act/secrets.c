@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fileio.h"
 #include "lib/xalloc.h"
 #include "measure/options.h"
 
@@ -47,16 +48,8 @@ static bool read_secret(const struct secret_file *f, struct secret *out,
 		return false;
 	}
 	uint8_t *buf = xmalloc(SECRET_FILE_MAX + 1);
-	size_t got = 0;
-	ssize_t r = 1;
-	while (got <= SECRET_FILE_MAX && r != 0) {
-		r = read(fd, buf + got, SECRET_FILE_MAX + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		got += (size_t)r;
-	}
+	ssize_t r = read_up_to(fd, buf, SECRET_FILE_MAX + 1);
+	size_t got = r > 0 ? (size_t)r : 0;
 	int err = errno;
 	close(fd);
 	bool ok = false;

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fileio.h"
+
 bool key_read(const char *path, const char *what, uint8_t *out, size_t n,
 	      struct diag *d)
 {
@@ -16,16 +18,8 @@ bool key_read(const char *path, const char *what, uint8_t *out, size_t n,
 		return false;
 	}
 	uint8_t buf[2 * TK_BYTES + 1];
-	size_t got = 0;
-	ssize_t r = 1;
-	while (got < sizeof(buf) && r != 0) {
-		r = read(fd, buf + got, sizeof(buf) - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		got += (size_t)r;
-	}
+	ssize_t r = read_up_to(fd, buf, sizeof(buf));
+	size_t got = r > 0 ? (size_t)r : 0;
 	int err = errno;
 	close(fd);
 	bool ok = false;
