@@ -41,17 +41,8 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 			   "name='%s' is not valid; expected 'qemu'", name);
 		return;
 	}
-	const char *type = xml_attr(n, "type");
-	if (!type || strcmp(type, "raw") == 0)
-		disk->format = FORMAT_RAW;
-	else if (strcmp(type, "qcow2") == 0)
-		disk->format = FORMAT_QCOW2;
-	else {
-		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-			   "type='%s' is not supported; expected 'raw' or 'qcow2'",
-			   type);
+	if (!attr_disk_format(p, n, "type", &disk->format))
 		return;
-	}
 	disk->cache = choice_copy(p, n, "cache", caches);
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);

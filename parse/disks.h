@@ -9,7 +9,14 @@
 /* --- devices ----------------------------------------------------------- */
 
 enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI, BUS_USB, BUS_FDC };
-enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+/* The image formats QEMU 7.2 opens, in libvirt's order: from FORMAT_QCOW
+ * on, an image can have a backing image (libvirt's VIR_STORAGE_FILE_BACKING). */
+enum disk_format {
+	FORMAT_RAW, FORMAT_BOCHS, FORMAT_CLOOP, FORMAT_DMG, FORMAT_VPC,
+	FORMAT_VDI, FORMAT_VHDX, FORMAT_PARALLELS,
+	FORMAT_QCOW, FORMAT_QCOW2, FORMAT_QED, FORMAT_VMDK,
+};
+#define FORMAT_BACKING FORMAT_QCOW
 
 /* type='network' disks: the protocols QEMU 7.2 has (parse/disk_source.c). */
 enum disk_protocol {
