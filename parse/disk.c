@@ -177,10 +177,20 @@ static void scsi_place(struct parser *p, struct disk *disk)
 
 static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 {
-	static const char *const known[] = { "dev", "bus", "removable", NULL };
+	static const char *const known[] = { "dev", "bus", "removable", "tray", NULL };
 	if (!known_attrs(p, n, known))
 		return;
 	disk->removable = attr_onoff(p, n, "removable");
+	static const char *const trays[] = { "closed", "open", NULL };
+	int tray = attr_choice(p, n, "tray", trays);
+	if (tray >= 0 && !disk->cdrom && !disk->floppy)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "tray= is for a cdrom or floppy drive; expected it on device='cdrom' or 'floppy'");
+	else if (tray == 1) /* a running guest's state: libvirt starts closed */
+		diag_note(p->d, xml_line(n), XML_TAG(n),
+			  "tray='open' is a running guest's state; QEMU starts with the tray closed, as under libvirt");
+	if (diag_failed(p->d))
+		return;
 	const char *dev = attr_required(p, n, "dev");
 	if (!dev)
 		return;
@@ -231,9 +241,18 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 		return;
 	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
-	static const char *const known[] = { "file", "dev", "index", NULL };
+	static const char *const known[] = { "file", "dev", "index", "startupPolicy", NULL };
 	if (!known_attrs(p, c, known))
 		return;
+	static const char *const policies[] = { "mandatory", "requisite", "optional", NULL };
+	int policy = attr_choice(p, c, "startupPolicy", policies);
+	if (policy == 1 && !disk->cdrom && !disk->floppy) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "startupPolicy='requisite' is for a cdrom or floppy; expected 'mandatory' or 'optional' on a disk");
+		return;
+	}
+	disk->startup = policy < 0 ? STARTUP_DEFAULT : (enum startup_policy)(policy + 1);
+	disk->source_line = xml_line(c);
 	for (xmlNode *e = xml_first_element(c); e && !diag_failed(p->d);
 	     e = xml_next_element(e)) {
 		if (xml_is(e, "encryption"))
@@ -324,8 +343,9 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 	else if (disk->lun && (disk->bus != BUS_SCSI ||
 			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
-	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB)
-		problem = "removable= is for usb disks; expected it on bus='usb'";
+	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB &&
+		 !(disk->bus == BUS_SCSI && !disk->cdrom && !disk->lun))
+		problem = "removable= is for usb and scsi disks (usb-storage, scsi-hd); expected it on bus='usb' or 'scsi', device='disk'";
 	if (problem) {
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n), "%s", problem);
 		return;
@@ -408,19 +428,39 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		finish_disk(p, n, disk, &seen);
 }
 
+static void free_disk(struct disk *disk)
+{
+	free(disk->source);
+	free(disk->target);
+	free(disk->serial);
+	free(disk->cache);
+	free(disk->discard);
+	free(disk->io);
+	free_disk_source(disk);
+	free_disk_detail(disk);
+	free_disk_backing(disk);
+}
+
+void domain_drop_disk(struct domain *dom, size_t i)
+{
+	struct disk *disk = &dom->disks[i];
+	if (disk->cdrom || disk->floppy) {
+		free_disk_backing(disk);
+		disk->backing = NULL;
+		disk->nbacking = disk->backing_alloc = 0;
+		disk->backing_closed = false;
+		free(disk->source);
+		disk->source = NULL;
+		return;
+	}
+	free_disk(disk);
+	memmove(disk, disk + 1, (dom->ndisks - i - 1) * sizeof(*disk));
+	dom->ndisks--;
+}
+
 void free_disks(struct domain *dom)
 {
-	for (size_t i = 0; i < dom->ndisks; i++) {
-		struct disk *disk = &dom->disks[i];
-		free(disk->source);
-		free(disk->target);
-		free(disk->serial);
-		free(disk->cache);
-		free(disk->discard);
-		free(disk->io);
-		free_disk_source(disk);
-		free_disk_detail(disk);
-		free_disk_backing(disk);
-	}
+	for (size_t i = 0; i < dom->ndisks; i++)
+		free_disk(&dom->disks[i]);
 	free(dom->disks);
 }

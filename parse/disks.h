@@ -72,6 +72,11 @@ struct disk_network {
 	struct secret_ref auth;  /* <auth><secret> */
 };
 
+/* <source startupPolicy>: what a start does when the image is missing. */
+enum startup_policy {
+	STARTUP_DEFAULT, STARTUP_MANDATORY, STARTUP_REQUISITE, STARTUP_OPTIONAL,
+};
+
 struct disk {
 	unsigned line;
 	unsigned target_line, driver_line;
@@ -79,8 +84,10 @@ struct disk {
 	bool cdrom;
 	bool floppy;             /* device='floppy' (bus='fdc') */
 	bool lun;                /* device='lun': SCSI passthrough (scsi-block) */
-	enum tristate removable; /* <target removable> (usb) */
+	enum tristate removable; /* <target removable> (usb, scsi disks) */
 	char *source;            /* NULL: an empty cdrom */
+	unsigned source_line;
+	enum startup_policy startup; /* act/diskstart.c applies it */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */
 	enum disk_bus bus;
