@@ -30,9 +30,13 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 		"name", "type", "cache", "discard", "io", "iommu", "ats", "packed",
 		"page_per_vq", "ioeventfd", "event_idx", "iothread", "queues",
 		"queue_size", "error_policy", "rerror_policy", "detect_zeroes",
-		"copy_on_read", NULL,
+		"copy_on_read", "discard_no_unref", NULL,
 	};
 	if (!known_attrs(p, n, known))
+		return;
+	if (xml_attr(n, "discard_no_unref")) /* --ignore-unsupported: the rest stays */
+		refuse(p, n, "discard_no_unref= is qcow2's discard-no-unref, which QEMU 8.1 added; QEMU 7.2 has no such option");
+	if (diag_failed(p->d))
 		return;
 	parse_virtio_driver(p, n, VD_DISK, &disk->virtio);
 	const char *name = xml_attr(n, "name");
@@ -210,6 +214,11 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 		for (int i = 0; buses[i]; i++)
 			if (strcmp(bus, buses[i]) == 0)
 				b = i;
+		if (b < 0 && strcmp(bus, "sd") == 0) {
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+				   "bus='sd' is an SD card, and QEMU's x86 machines have no SD controller (QEMU: machine type does not support if=sd); expected virtio, sata, ide, scsi, usb or fdc");
+			return;
+		}
 		if (b < 0) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
 				   "bus='%s' is not supported; expected virtio, sata, ide, scsi, usb or fdc",
@@ -318,6 +327,10 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 		parse_address(p, c, disk);
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
+	} else if (xml_is(c, "mirror")) {
+		/* libvirt builds no copy at start either */
+		diag_note(p->d, xml_line(c), XML_TAG(c),
+			  "ignored: a running guest's block copy job; a start has none, as under libvirt");
 	} else if (xml_is(c, "auth") && seen->network) {
 		parse_disk_auth(p, c, disk);
 	} else if (xml_is(c, "encryption")) {
@@ -397,6 +410,10 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	const char *type = xml_attr(n, "type");
 	if (type && strcmp(type, "volume") == 0) {
 		unsupported(p, n, "type='volume' needs a libvirt storage pool; expected type='file', 'block' or 'network' with the volume's own path or server");
+		return;
+	}
+	if (type && strcmp(type, "vhostvdpa") == 0) {
+		refuse(p, n, "type='vhostvdpa' needs QEMU's virtio-blk-vhost-vdpa block driver (libblkio), which this QEMU 7.2 is built without; expected type='file' or 'block'");
 		return;
 	}
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
