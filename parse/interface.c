@@ -279,9 +279,10 @@ static void check_interface(struct parser *p, const struct interface *net,
 					      net->iommu != TRI_DEFAULT))
 		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
 			   "name='vhost', queues= and iommu= apply to virtio NICs only; expected <model type='virtio'/>");
-	else if (net->vhost && net->type == NET_USER)
-		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
-			   "name='vhost' needs a tap; expected type='ethernet' or name='qemu'");
+	else if (net->vhost && net->type == NET_USER && net->queues <= 1)
+		/* libvirt opens vhost-net for taps only and ignores it here */
+		diag_note(p->d, driver_line, "<driver>",
+			  "name='vhost' is ignored on type='user', as libvirt ignores it: QEMU's user netdev has no vhost-net");
 	else if ((net->vhost || net->queues > 1) && net->type != NET_ETHERNET)
 		diag_error(p->d, EXIT_UNAVAILABLE, driver_line, "<driver>",
 			   "name='vhost' and queues= are translated for type='ethernet' only (QEMU's %s netdev has neither); expected a tap on the bridge with type='ethernet'",

@@ -154,6 +154,8 @@ bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk);
 void free_disk_detail(struct disk *disk);
 /* disk_backing.c: <backingStore> chains */
 void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk);
+bool attr_disk_format(struct parser *p, const xmlNode *n, const char *name,
+		      enum disk_format *format);
 void free_disk_backing(struct disk *disk);
 void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
