@@ -337,6 +337,11 @@ struct interface {
 	unsigned mtu;            /* <mtu size>; 0: none */
 	uint64_t sndbuf;         /* <tune><sndbuf>; 0: none */
 	char *script, *downscript; /* ethernet <script path>, <downscript path> */
+	char *user_net;          /* user <ip family='ipv4'>: ADDR[/PREFIX] */
+	char *user_ipv6;         /* user <ip family='ipv6'>: the prefix */
+	unsigned user_ipv6_len;  /* its length; 0: not given */
+	char *alias;             /* <alias name>: what a hostdev's <teaming> names */
+	bool failover;           /* <teaming type='persistent'/>: virtio-net failover=on */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */

@@ -204,6 +204,11 @@ void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
 /* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */
 void parse_hostdev(struct parser *p, const xmlNode *n);
+/* <interface type='hostdev'>: a PCI hostdev (interface.c hands it over);
+ * <teaming> of an interface or a hostdev */
+void parse_net_hostdev(struct parser *p, const xmlNode *n);
+void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
+		   char **pair, unsigned *pair_line);
 void check_hostdevs(struct parser *p);
 void free_hostdevs(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */
