@@ -166,6 +166,10 @@ const char *controller_bus(enum controller_type type, unsigned index,
 void build_interfaces(struct build *b);  /* interface.c */
 void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */
+/* chardev.c: one -chardev for C's host side (also an rng's EGD backend);
+ * ID names a socket in the state dir when one goes there. */
+bool build_chardev_backend(struct build *b, const struct chardev *c,
+			   const char *charid, const char *id);
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 

@@ -276,10 +276,20 @@ static void build_rngs(struct build *b)
 		snprintf(id, sizeof(id), "rng%zu", i);
 		snprintf(devid, sizeof(devid), "rngdev%zu", i);
 		struct keyval kv;
-		kv_begin(&kv, r->builtin ? "rng-builtin" : "rng-random");
-		kv_str(&kv, "id", id);
-		if (!r->builtin)
-			kv_str(&kv, "filename", r->source);
+		if (r->egd) {
+			char charid[40];
+			snprintf(charid, sizeof(charid), "char%s", id);
+			if (!build_chardev_backend(b, r->egd, charid, id))
+				return;
+			kv_begin(&kv, "rng-egd");
+			kv_str(&kv, "id", id);
+			kv_str(&kv, "chardev", charid);
+		} else {
+			kv_begin(&kv, r->builtin ? "rng-builtin" : "rng-random");
+			kv_str(&kv, "id", id);
+			if (!r->builtin)
+				kv_str(&kv, "filename", r->source);
+		}
 		build_push(b, &kv, "-object");
 		kv_begin(&kv, "virtio-rng-pci");
 		if (!pci_place(b, &kv, r->line, "<rng>")) {

@@ -29,6 +29,10 @@ struct hostdev {
 	enum tristate rom_bar;   /* <rom bar> */
 	char *rom_file;          /* <rom file> */
 	bool rom_disabled;       /* <rom enabled='no'/> */
+	bool from_interface;     /* an <interface type='hostdev'> */
+	char *teaming_pair;      /* <teaming type='transient' persistent=ALIAS> */
+	unsigned teaming_line;
+	unsigned failover_nic;   /* 1 + the index of that interface (check_hostdevs) */
 };
 
 /* --- SPICE, sound, USB redirection: parse/spice.c, emit/spice.c -------- */

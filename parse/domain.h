@@ -337,14 +337,22 @@ struct interface {
 	unsigned mtu;            /* <mtu size>; 0: none */
 	uint64_t sndbuf;         /* <tune><sndbuf>; 0: none */
 	char *script, *downscript; /* ethernet <script path>, <downscript path> */
+	char *user_net;          /* user <ip family='ipv4'>: ADDR[/PREFIX] */
+	char *user_ipv6;         /* user <ip family='ipv6'>: the prefix */
+	unsigned user_ipv6_len;  /* its length; 0: not given */
+	char *alias;             /* <alias name>: what a hostdev's <teaming> names */
+	bool failover;           /* <teaming type='persistent'/>: virtio-net failover=on */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
 
-enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL };
+enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL, CHR_PARALLEL,
+		   CHR_RNG /* an rng's EGD backend (misc.c) */ };
 enum chardev_backend {
 	CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL,
 	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
+	CHR_UDP, CHR_DEV,        /* dev: a host tty or parallel port */
+	CHR_PIPE, CHR_VDAGENT,   /* vdagent: QEMU's own clipboard/mouse agent */
 };
 
 struct chardev {
@@ -354,19 +362,27 @@ struct chardev {
 	enum chardev_backend backend;
 	char *path;              /* file or unix; NULL for a unix socket: state dir */
 	bool listen;             /* unix mode='bind' / tcp mode='bind' */
-	char *host, *service;    /* tcp */
+	char *host, *service;    /* tcp; udp: where it sends (mode='connect') */
+	char *bind_host, *bind_service; /* udp: where it listens (mode='bind') */
+	enum tristate clipboard; /* vdagent: <clipboard copypaste=> */
+	enum tristate mouse_client; /* vdagent: <mouse mode='client'|'server'> */
 	bool telnet;             /* tcp: <protocol type='telnet'/> */
 	unsigned reconnect;      /* connect: <reconnect timeout=N> seconds; 0: none */
 	bool append;             /* file: <source append='on'> */
 	char *log_file;          /* <log file=...>, or NULL */
 	enum tristate log_append;
-	/* serial: "isa-serial" or "pci-serial"; console: "serial" or "virtio";
-	 * channel: "virtio" (controller.c adds the virtio-serial bus for these) */
+	/* serial: "isa-serial", "pci-serial" or "isa-debug"; console: "serial"
+	 * or "virtio"; channel: "virtio" (controller.c adds the virtio-serial
+	 * bus for these) or "guestfwd"; parallel: "parallel" */
 	char *target_type;
 	bool has_port;           /* <target port=...> given */
 	unsigned target_port;    /* serial, console on a serial: the port, set
 	                          * by check_chardevs() when not given */
 	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
+	char *fwd_address;       /* channel type='guestfwd': the guest's address
+	                          * (with target_port) forwarded to this chardev */
+	bool has_isa_address;    /* <address type='isa'>: iobase, irq */
+	unsigned iobase, irq;    /* irq 0: not given */
 	bool same_as_serial;     /* console on a serial port that a <serial> (or
 	                          * an earlier console) already makes */
 	/* A virtio console or channel: its place on the virtio-serial buses,
@@ -436,6 +452,7 @@ struct rng {
 	unsigned line;
 	bool builtin;            /* <backend model='builtin'/> */
 	char *source;            /* <backend model='random'>/dev/urandom */
+	struct chardev *egd;     /* <backend model='egd'>: the daemon's chardev */
 	uint64_t rate_bytes;     /* <rate bytes=...>; 0: no limit */
 	uint64_t rate_period;    /* ms */
 	enum tristate iommu;

@@ -40,6 +40,7 @@ static const struct element_row rows[] = {
 	{ "serial",        NULL, IN_DEVICES, parse_chardev,         check_chardevs,    free_chardevs },
 	{ "console",       NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
 	{ "channel",       NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
+	{ "parallel",      NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
 	{ "vsock",         NULL, IN_DEVICES, parse_misc_device,     check_misc,        free_misc },
 	{ "video",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "input",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },

@@ -257,16 +257,44 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	}
 }
 
+static void free_rng_egd(struct rng *r)
+{
+	if (r->egd)
+		chardev_release(r->egd);
+	free(r->egd);
+	r->egd = NULL;
+}
+
+/* <backend model='egd' type=...>: a chardev to an entropy daemon; false
+ * when dropped (--ignore-unsupported). */
+static bool parse_rng_egd(struct parser *p, const xmlNode *n, struct rng *r)
+{
+	static const char *const known[] = { "model", "type", NULL };
+	free_rng_egd(r); /* a duplicate <backend> is already an error */
+	struct chardev *c = xcalloc(1, sizeof(*c));
+	c->kind = CHR_RNG;
+	c->line = xml_line(n);
+	r->egd = c;
+	if (!known_attrs(p, n, known) || !chardev_type(p, n, c))
+		return diag_failed(p->d);
+	struct chardev_seen seen = { 0 };
+	for (xmlNode *k = xml_first_element(n); k && !diag_failed(p->d);
+	     k = xml_next_element(k)) {
+		if (!chardev_backend_child(p, k, c, &seen))
+			unsupported(p, k, NULL);
+	}
+	chardev_backend_end(p, n, c, &seen);
+	return true;
+}
+
 /* False when the backend, and so the rng, is dropped (--ignore-unsupported). */
 static bool parse_rng_backend(struct parser *p, const xmlNode *c, struct rng *r)
 {
 	const char *model = attr_required(p, c, "model");
 	if (!model)
 		return true;
-	if (strcmp(model, "egd") == 0) {
-		unsupported(p, c, "an EGD daemon backend is not supported; expected model='random' or 'builtin'");
-		return false;
-	}
+	if (strcmp(model, "egd") == 0)
+		return parse_rng_egd(p, c, r);
 	static const char *const known[] = { "model", NULL };
 	if (!known_attrs(p, c, known))
 		return true;
@@ -311,6 +339,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 			have_backend = true;
 			if (!parse_rng_backend(p, c, r)) {
 				free(r->source);
+				free_rng_egd(r);
 				m->nrngs--;
 				return;
 			}
@@ -527,8 +556,10 @@ void free_misc(struct domain *d)
 		free(m->inputs[i].bus);
 	}
 	free(m->inputs);
-	for (size_t i = 0; i < m->nrngs; i++)
+	for (size_t i = 0; i < m->nrngs; i++) {
 		free(m->rngs[i].source);
+		free_rng_egd(&m->rngs[i]);
+	}
 	free(m->rngs);
 	free(m->watchdog_model);
 	free(m->watchdog_action);

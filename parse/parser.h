@@ -170,10 +170,22 @@ void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interfac
 bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net);
 void check_interface_socket(struct parser *p, const struct interface *net);
 void free_interface_socket(struct interface *net);
-/* chardev.c: <serial>, <console>, <channel> */
+/* chardev.c: <serial>, <console>, <channel>, <parallel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
 void check_chardevs(struct parser *p);
 void free_chardevs(struct domain *dom);
+/* chardev_source.c: a chardev's host side (also an rng's EGD backend):
+ * chardev_type() reads type= (false: refused or invalid), then each child
+ * goes to chardev_backend_child() (false: not <source>, <protocol> or
+ * <log>), then chardev_backend_end() checks what is missing. */
+struct chardev_seen { bool source, protocol, log; };
+bool chardev_type(struct parser *p, const xmlNode *n, struct chardev *c);
+bool chardev_backend_child(struct parser *p, const xmlNode *k, struct chardev *c,
+			   struct chardev_seen *seen);
+void chardev_backend_end(struct parser *p, const xmlNode *n, struct chardev *c,
+			 const struct chardev_seen *seen);
+bool chardev_same_backend(const struct chardev *a, const struct chardev *b);
+void chardev_release(struct chardev *c);
 /* misc.c: <vsock>, <video>, <input>, <memballoon>, <rng>, <watchdog>, <panic> */
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
@@ -194,6 +206,11 @@ void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
 /* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */
 void parse_hostdev(struct parser *p, const xmlNode *n);
+/* <interface type='hostdev'>: a PCI hostdev (interface.c hands it over);
+ * <teaming> of an interface or a hostdev */
+void parse_net_hostdev(struct parser *p, const xmlNode *n);
+void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
+		   char **pair, unsigned *pair_line);
 void check_hostdevs(struct parser *p);
 void free_hostdevs(struct domain *dom);
 /* graphics.c: <graphics type='vnc'>, <audio> */

@@ -99,6 +99,8 @@ def host_backed(option, arg):
         return 'usb-host needs the host USB device'
     if option == '-device' and kind == 'scsi-block':
         return 'scsi-block needs a host SCSI device (SG_IO)'
+    if option == '-chardev' and kind in ('serial', 'parallel'):
+        return 'a %s chardev needs the host %s port device' % (kind, kind)
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
@@ -258,6 +260,11 @@ class Run:
                 # a directory (<memoryBacking><source type='file'/>: the state dir), made here
                 new = scratch_path(self.scratch, os.path.join(kv_get(kv, 'mem-path'), 'ram'))
                 kv_set(kv, 'mem-path', os.path.dirname(new))
+                o[1] = kv_join(kv)
+            elif name == '-chardev' and kv[0][1] == 'pipe' and kv_get(kv, 'path'):
+                new = scratch_path(self.scratch, kv_get(kv, 'path'))
+                open(new, 'ab').close()     # QEMU opens PATH.in and .out, else PATH
+                kv_set(kv, 'path', new)
                 o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
