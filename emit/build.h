@@ -172,12 +172,17 @@ bool build_chardev_backend(struct build *b, const struct chardev *c,
 			   const char *charid, const char *id);
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
+/* display.c: -display egl-headless, dbus or sdl */
+void build_local_display(struct build *b);
 
 void build_tpm(struct build *b);         /* tpm.c */
 void build_filesystems(struct build *b); /* filesystem.c */
-/* spice.c: the desktop — audio backend, SPICE, sound, USB redirection */
-#define AUDIO_ID "audio0"        /* the -audiodev every user names */
+/* audio.c: a -audiodev per <audio> */
 void build_audiodev(struct build *b);
+/* The -audiodev id of the <audio> with id= ID; 0 (or none such): the
+ * first, which libvirt gives a display or sound card without <audio id>. */
+const char *audio_ref(const struct domain *dom, unsigned id, char *buf, size_t size);
+/* spice.c: the desktop — SPICE, sound, USB redirection */
 void build_spice(struct build *b);
 void build_sounds(struct build *b);
 void build_redirdevs(struct build *b);

@@ -32,7 +32,7 @@ void build_display(struct build *b)
 	const struct graphics *g = &m->graphics;
 	/* No <graphics>: no window either. */
 	if (!g->line) {
-		if (!b->dom->desktop.spice.line)
+		if (!b->dom->desktop.spice.line && !b->dom->desktop.display.line)
 			argv_pair(b->argv, "-display", "none");
 		return;
 	}
@@ -48,8 +48,9 @@ void build_display(struct build *b)
 		kv_str(&kv, "share", g->share);
 	if (g->power_control)
 		kv_bool(&kv, "power-control", true);
-	if (m->audio_line)
-		kv_str(&kv, "audiodev", AUDIO_ID);
+	char ref[32];
+	if (b->dom->desktop.naudios)
+		kv_str(&kv, "audiodev", audio_ref(b->dom, g->audio_id, ref, sizeof(ref)));
 	kv_push(&kv, b->argv, "-vnc");
 	if (g->keymap)
 		argv_pair(b->argv, "-k", g->keymap);
@@ -70,7 +71,10 @@ static void primary_slot(struct build *b, struct keyval *kv)
 static const char *video_driver(const struct video *v, bool primary)
 {
 	switch (v->model) {
-	case VIDEO_VIRTIO: return primary ? "virtio-vga" : "virtio-gpu-pci";
+	case VIDEO_VIRTIO:
+		if (v->accel3d)
+			return primary ? "virtio-vga-gl" : "virtio-gpu-gl-pci";
+		return primary ? "virtio-vga" : "virtio-gpu-pci";
 	case VIDEO_VGA: return "VGA";
 	case VIDEO_BOCHS: return "bochs-display";
 	case VIDEO_CIRRUS: return "cirrus-vga";
@@ -144,6 +148,17 @@ static bool video_sizes(struct build *b, const struct video *v, struct keyval *k
 	return true;
 }
 
+/* blob= and the resolution, after the sizes, as libvirt orders them. */
+static void video_extras(const struct video *v, struct keyval *kv)
+{
+	if (v->blob != TRI_DEFAULT)
+		kv_bool(kv, "blob", v->blob == TRI_ON);
+	if (v->xres) {
+		kv_u64(kv, "xres", v->xres);
+		kv_u64(kv, "yres", v->yres);
+	}
+}
+
 static void build_video(struct build *b, const struct video *v, unsigned i,
 			bool primary)
 {
@@ -167,6 +182,7 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 		kv_discard(&kv);
 		return;
 	}
+	video_extras(v, &kv);
 	if (v->model == VIDEO_VIRTIO)
 		virtio_options(b, &kv, v->iommu, false);
 	build_push(b, &kv, "-device");

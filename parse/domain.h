@@ -436,6 +436,10 @@ struct video {
 	unsigned heads;          /* 0: not given */
 	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
 	enum tristate iommu;
+	bool accel3d;            /* <acceleration accel3d='yes'>: virtio's GL
+				  * (virgl) card, needs a GL display */
+	enum tristate blob;      /* <model blob=>: virtio's blob resources */
+	unsigned xres, yres;     /* <resolution x y>; 0: not given */
 	bool implicit;           /* not in the XML: libvirt's default video
 				  * for a graphics device */
 };
@@ -480,13 +484,6 @@ struct devices_misc {
 	unsigned panic_line;
 	char *panic_model;       /* isa, pvpanic */
 	uint64_t panic_iobase;   /* isa <address iobase>; 0: the default */
-	unsigned audio_line;     /* <audio type='none'>; 0: none */
-	unsigned audio_id;
-	bool audio_none;
-	const char *audio_type;  /* static: "none", "spice", "alsa", "oss",
-				  * "wav" (type='file'), "dbus"; NULL: none */
-	char *audio_path;        /* type='file': <audio path=...> */
-	bool audio_implicit;     /* added for a <sound> with no <audio> */
 };
 
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */

@@ -50,7 +50,7 @@ static const struct element_row rows[] = {
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
-	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
+	{ "audio",         NULL, IN_DEVICES, parse_audio,           NULL,              NULL },
 	{ "tpm",           NULL, IN_DEVICES, parse_tpm,             NULL,              free_tpm },
 	{ "filesystem",    NULL, IN_DEVICES, parse_filesystem,      check_filesystems, free_filesystems },
 	{ "sound",         NULL, IN_DEVICES, parse_sound,           check_desktop,     free_desktop },

@@ -79,29 +79,11 @@ static bool kib_attr(struct parser *p, const xmlNode *n, const char *name,
 	return attr_decimal(p, n, name, 1, 0x3fffffffu, out);
 }
 
-/* <acceleration> inside <model>: 3D needs a GL display (SPICE with GL
- * or egl-headless), which sevqemu never sets up; 2D is no QEMU option. */
-static void video_model_child(struct parser *p, const xmlNode *k)
-{
-	if (!xml_is(k, "acceleration")) {
-		unsupported(p, k, NULL);
-		return;
-	}
-	static const char *const known[] = { "accel3d", "accel2d", "rendernode", NULL };
-	if (!known_attrs(p, k, known))
-		return;
-	if (attr_yesno(p, k, "accel3d") == TRI_ON)
-		unsupported(p, k, "accel3d='yes' needs a GL display (SPICE with <gl enable='yes'/> or egl-headless), which sevqemu does not set up; expected accel3d='no'");
-	else if (xml_attr(k, "accel2d") || xml_attr(k, "rendernode"))
-		diag_note(p->d, xml_line(k), XML_TAG(k),
-			  "accel2d= and rendernode= ignored: QEMU has no such setting without 3D");
-}
-
 /* False when the card is dropped (--ignore-unsupported). */
 static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *v)
 {
 	static const char *const known[] = {
-		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", NULL,
+		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", "blob", NULL,
 	};
 	if (!known_attrs(p, c, known) || !attr_required(p, c, "type"))
 		return true;
@@ -134,7 +116,8 @@ static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *
 		return true;
 	for (xmlNode *k = xml_first_element(c); k && !diag_failed(p->d);
 	     k = xml_next_element(k))
-		video_model_child(p, k);
+		video_model_child(p, k, v);
+	v->blob = attr_onoff(p, c, "blob");
 	/* libvirt's rule: these three size only a qxl card. */
 	const char *qxl_only = v->ram ? "ram" : v->vgamem ? "vgamem" : v->vram64 ? "vram64" : NULL;
 	if (qxl_only && v->model != VIDEO_QXL)
@@ -157,6 +140,8 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	bool have_model = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
+		if (xml_is(c, "driver") && video_driver_name(p, c, v))
+			continue;
 		if (device_common_child(p, c, &v->iommu))
 			continue;
 		if (!xml_is(c, "model")) {
@@ -507,7 +492,8 @@ static void implicit_devices(struct parser *p, struct domain *dom)
 			  "no <memballoon>: a virtio balloon, as libvirt adds it (<memballoon model='none'/> leaves it out)");
 	}
 	unsigned graphics = m->graphics.line ? m->graphics.line
-						: dom->desktop.spice.line;
+			    : dom->desktop.spice.line ? dom->desktop.spice.line
+						      : dom->desktop.display.line;
 	if (graphics && !m->nvideos) {
 		XGROW(m->videos, m->nvideos, m->videos_alloc);
 		m->videos[m->nvideos++] = (struct video){
@@ -521,27 +507,19 @@ static void implicit_devices(struct parser *p, struct domain *dom)
 	}
 }
 
-/* Whole-domain checks: the videos, the machine's watchdog, the audio a
- * display names. */
+/* Whole-domain checks: the videos, the machine's watchdog. */
 void check_misc(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
 	implicit_devices(p, dom);
 	check_videos(p, m);
+	if (!diag_failed(p->d))
+		check_video_details(p, dom);
 	if (!diag_failed(p->d) && m->watchdog_line &&
 	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
 		diag_error(p->d, EXIT_DATAERR, m->watchdog_line, "<watchdog>",
 			   "model='itco' is the TCO watchdog of q35's ICH9 chipset; expected model='i6300esb' on this machine");
-	if (!diag_failed(p->d) && m->graphics.audio_line &&
-	    (!m->audio_line || m->audio_id != m->graphics.audio_id))
-		diag_error(p->d, EXIT_DATAERR, m->graphics.audio_line, "<audio>",
-			   "id='%u' names no <audio type='none'> of the domain; expected the id of one",
-			   m->graphics.audio_id);
-	if (!diag_failed(p->d) && m->audio_line && !m->graphics.line &&
-	    !dom->desktop.spice.line && !dom->desktop.nsounds)
-		diag_note(p->d, m->audio_line, "<audio>",
-			  "nothing uses it: no VNC or SPICE display and no sound device");
 }
 
 void free_misc(struct domain *d)
@@ -564,6 +542,5 @@ void free_misc(struct domain *d)
 	free(m->watchdog_model);
 	free(m->watchdog_action);
 	free(m->panic_model);
-	free(m->audio_path);
 	memset(m, 0, sizeof(*m));
 }

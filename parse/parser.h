@@ -213,8 +213,19 @@ void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
 		   char **pair, unsigned *pair_line);
 void check_hostdevs(struct parser *p);
 void free_hostdevs(struct domain *dom);
-/* graphics.c: <graphics type='vnc'>, <audio> */
+/* graphics.c: <graphics type='vnc'> */
 void parse_display_device(struct parser *p, const xmlNode *n);
+/* video.c: <video>'s <model> children, <driver name>, whole-domain rules */
+void video_model_child(struct parser *p, const xmlNode *k, struct video *v);
+bool video_driver_name(struct parser *p, const xmlNode *c, struct video *v);
+void check_video_details(struct parser *p, const struct domain *dom);
+/* display.c: <graphics type='egl-headless'|'dbus'|'sdl'> (from graphics.c) */
+void parse_display(struct parser *p, const xmlNode *n, enum display_kind kind);
+void free_display(struct domain *dom);
+/* audio.c: <audio>; find_audio(): the one with id= ID, or NULL */
+void parse_audio(struct parser *p, const xmlNode *n);
+const struct audio *find_audio(const struct domain *dom, unsigned id);
+void free_audios(struct domain *dom);
 /* tpm.c: <tpm> */
 void parse_tpm(struct parser *p, const xmlNode *n);
 void free_tpm(struct domain *dom);
