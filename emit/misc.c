@@ -168,7 +168,7 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 		return;
 	}
 	if (v->model == VIDEO_VIRTIO)
-		virtio_options(b, &kv, v->iommu, false);
+		virtio_options(b, &kv, &v->virtio, false);
 	build_push(b, &kv, "-device");
 }
 
@@ -215,7 +215,7 @@ static void build_inputs(struct build *b)
 				return;
 			}
 			kv_str(&kv, "id", id);
-			virtio_options(b, &kv, in->iommu, false);
+			virtio_options(b, &kv, &in->virtio, false);
 		}
 		build_push(b, &kv, "-device");
 	}
@@ -234,7 +234,7 @@ static void build_vsock(struct build *b)
 	}
 	kv_u64(&kv, "guest-cid", v->cid);
 	kv_str(&kv, "id", "vsock0");
-	virtio_options(b, &kv, v->iommu, true);
+	virtio_options(b, &kv, &v->virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -263,7 +263,7 @@ static void build_balloon(struct build *b)
 			m->balloon_free_page_reporting == TRI_ON);
 	if (m->balloon_stats_period)
 		kv_u64(&kv, "guest-stats-polling-interval", m->balloon_stats_period);
-	virtio_options(b, &kv, m->balloon_iommu, true);
+	virtio_options(b, &kv, &m->balloon_virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -292,7 +292,7 @@ static void build_rngs(struct build *b)
 			kv_u64(&kv, "max-bytes", r->rate_bytes);
 			kv_u64(&kv, "period", r->rate_period);
 		}
-		virtio_options(b, &kv, r->iommu, true);
+		virtio_options(b, &kv, &r->virtio, true);
 		build_push(b, &kv, "-device");
 	}
 }
