@@ -113,15 +113,14 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
 		      unsigned line, const char *element);
 
-/* virtio.c: the options an encrypted guest's virtio devices need, unless
- * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
- * device, which also gets disable-legacy=on. */
+/* virtio.c: one virtio device's options, for every virtio device: the
+ * iommu_platform=on an encrypted guest's devices need unless the XML turns
+ * the IOMMU off, then those VD's <driver> gives (ats, packed, page-per-vq,
+ * queues, iothread...).  VD may be NULL: none given.  HAS_LEGACY: a
+ * virtio-pci transitional device, which also gets disable-legacy=on with
+ * iommu_platform=on. */
 void virtio_options(struct build *b, struct keyval *device,
-		    enum tristate iommu, bool has_legacy);
-
-/* virtio.c: a <driver>'s other virtio options (ats, packed, queues,
- * iothread...), those given only. */
-void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd);
+		    const struct virtio_driver *vd, bool has_legacy);
 
 /* iothreads.c: -object iothread and main-loop */
 void build_iothreads(struct build *b);

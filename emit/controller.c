@@ -91,9 +91,7 @@ static void build_one(struct build *b, enum controller_type type,
 			kv_u64(&kv, "vectors", (unsigned)c->vectors);
 	}
 	if (type != CTRL_USB)
-		virtio_options(b, &kv, c ? c->iommu : TRI_DEFAULT, true);
-	if (c && type != CTRL_USB)
-		virtio_driver_options(&kv, &c->virtio);
+		virtio_options(b, &kv, c ? &c->virtio : NULL, true);
 	if (!c)
 		diag_note(b->d, line, element,
 			  "needs controller %s: added %s (no <controller type='%s' index='0'>)",

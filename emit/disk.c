@@ -360,8 +360,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	if (boot && !disk->floppy) /* a floppy boots through its controller */
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO) {
-		virtio_options(b, &kv, disk->iommu, true);
-		virtio_driver_options(&kv, &disk->virtio);
+		virtio_options(b, &kv, &disk->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

@@ -145,8 +145,7 @@ static void build_interface(struct build *b, const struct interface *net,
 			kv_bool(&kv, "mq", true);
 			kv_u64(&kv, "vectors", 2 * (uint64_t)net->queues + 2);
 		}
-		virtio_options(b, &kv, net->iommu, true);
-		virtio_driver_options(&kv, &net->virtio);
+		virtio_options(b, &kv, &net->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

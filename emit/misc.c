@@ -184,7 +184,7 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 	}
 	video_extras(v, &kv);
 	if (v->model == VIDEO_VIRTIO)
-		virtio_options(b, &kv, v->iommu, false);
+		virtio_options(b, &kv, &v->virtio, false);
 	build_push(b, &kv, "-device");
 }
 
@@ -231,7 +231,7 @@ static void build_inputs(struct build *b)
 				return;
 			}
 			kv_str(&kv, "id", id);
-			virtio_options(b, &kv, in->iommu, false);
+			virtio_options(b, &kv, &in->virtio, false);
 		}
 		build_push(b, &kv, "-device");
 	}
@@ -250,7 +250,7 @@ static void build_vsock(struct build *b)
 	}
 	kv_u64(&kv, "guest-cid", v->cid);
 	kv_str(&kv, "id", "vsock0");
-	virtio_options(b, &kv, v->iommu, true);
+	virtio_options(b, &kv, &v->virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -279,7 +279,7 @@ static void build_balloon(struct build *b)
 			m->balloon_free_page_reporting == TRI_ON);
 	if (m->balloon_stats_period)
 		kv_u64(&kv, "guest-stats-polling-interval", m->balloon_stats_period);
-	virtio_options(b, &kv, m->balloon_iommu, true);
+	virtio_options(b, &kv, &m->balloon_virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -318,7 +318,7 @@ static void build_rngs(struct build *b)
 			kv_u64(&kv, "max-bytes", r->rate_bytes);
 			kv_u64(&kv, "period", r->rate_period);
 		}
-		virtio_options(b, &kv, r->iommu, true);
+		virtio_options(b, &kv, &r->virtio, true);
 		build_push(b, &kv, "-device");
 	}
 }

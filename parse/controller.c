@@ -72,7 +72,6 @@ static void parse_driver(struct parser *p, const xmlNode *n,
 		refuse(p, n, "%s= is not supported; expected only %s", name, c->type == CTRL_SCSI ? "iommu=, queues=, iothread=, ioeventfd=, cmd_per_lun=, max_sectors=, ats=, packed= and page_per_vq=" : "iommu=, ats=, packed= and page_per_vq=");
 	}
 	parse_virtio_driver(p, n, c->type == CTRL_SCSI ? VD_SCSI : 0, &c->virtio);
-	c->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
 	if (c->type == CTRL_SCSI &&
 	    attr_decimal(p, n, "queues", 1, 1022, &queues))

@@ -182,7 +182,7 @@ struct filesystem {
 	char *sandbox;           /* <binary><sandbox mode>: namespace, chroot */
 	enum tristate xattr, posix_lock, flock;
 	unsigned thread_pool;    /* <thread_pool size>; 0: not given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver iommu ats packed page_per_vq> */
 };
 
 #endif

@@ -50,7 +50,6 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->cache = choice_copy(p, n, "cache", caches);
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);
-	disk->iommu = attr_onoff(p, n, "iommu");
 	disk->error_policy = choice_copy(p, n, "error_policy", werrors);
 	disk->rerror_policy = choice_copy(p, n, "rerror_policy", rerrors);
 	disk->detect_zeroes = choice_copy(p, n, "detect_zeroes", zeroes);

@@ -23,9 +23,11 @@ enum virt_type { VIRT_KVM, VIRT_QEMU };
 
 /* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
 
-/* What a virtio device's <driver> may ask beyond iommu=, for the devices
- * that take it (disks, virtio-scsi controllers, NICs). */
+/* A virtio device's <driver> options, one per virtio device: iommu, ats,
+ * packed and page_per_vq on every one, the rest on the devices libvirt
+ * takes them on (disks, virtio-scsi controllers, NICs). */
 struct virtio_driver {
+	enum tristate iommu;     /* every virtio device; SEV's default: on */
 	enum tristate ats, packed, page_per_vq;  /* every virtio device */
 	enum tristate ioeventfd, event_idx;      /* disk, net, scsi (no event_idx) */
 	unsigned iothread;       /* disk, scsi: <driver iothread>; 0: none */
@@ -289,7 +291,6 @@ struct controller {
 	enum controller_type type;
 	unsigned index;
 	enum controller_model model;
-	enum tristate iommu;     /* <driver iommu> (scsi, virtio-serial) */
 	unsigned queues;         /* scsi <driver queues>; 0: not given */
 	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
 	int vectors;             /* virtio-serial; -1: not given */
@@ -297,7 +298,7 @@ struct controller {
 	bool implicit;           /* not in the XML: added as libvirt adds it */
 	int startport;           /* companion: <master startport>; -1: none
 				  * given (check_controllers sets libvirt's) */
-	struct virtio_driver virtio; /* <driver> virtio options (scsi) */
+	struct virtio_driver virtio; /* <driver> (scsi, virtio-serial) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -323,7 +324,6 @@ struct interface {
 	bool rom_disabled;       /* <rom enabled='no'/> */
 	enum tristate rom_bar;   /* <rom bar='on|off'/> */
 	char *rom_file;          /* <rom file=...>, or NULL */
-	enum tristate iommu;     /* <driver iommu> */
 	bool vhost;              /* <driver name='vhost'> */
 	unsigned queues;         /* <driver queues>; 0: not given */
 	unsigned boot_order;     /* <boot order>; 0: none */
@@ -405,7 +405,7 @@ struct vserial_buses {
 struct vsock {
 	unsigned line;           /* 0: none */
 	uint32_t cid;            /* 3 to 0xfffffffe: always given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 enum graphics_listen { LISTEN_ADDRESS = 0, LISTEN_SOCKET, LISTEN_NONE };
@@ -435,7 +435,7 @@ struct video {
 	bool primary;            /* primary='yes' */
 	unsigned heads;          /* 0: not given */
 	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 	bool accel3d;            /* <acceleration accel3d='yes'>: virtio's GL
 				  * (virgl) card, needs a GL display */
 	enum tristate blob;      /* <model blob=>: virtio's blob resources */
@@ -449,7 +449,7 @@ struct input {
 	char *type;              /* tablet, mouse, keyboard */
 	char *bus;               /* usb, virtio, ps2 (absent: usb for a tablet,
 				  * else ps2) */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 struct rng {
@@ -459,7 +459,7 @@ struct rng {
 	struct chardev *egd;     /* <backend model='egd'>: the daemon's chardev */
 	uint64_t rate_bytes;     /* <rate bytes=...>; 0: no limit */
 	uint64_t rate_period;    /* ms */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 struct devices_misc {
@@ -475,7 +475,7 @@ struct devices_misc {
 	unsigned balloon_line;   /* 0: none, or model='none' */
 	bool balloon_none;       /* <memballoon model='none'/> */
 	bool balloon_implicit;   /* no <memballoon>: libvirt's virtio one */
-	enum tristate balloon_iommu;
+	struct virtio_driver balloon_virtio; /* <memballoon><driver> */
 	enum tristate balloon_autodeflate, balloon_free_page_reporting;
 	uint64_t balloon_stats_period; /* seconds; 0: none */
 	unsigned watchdog_line;

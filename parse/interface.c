@@ -117,7 +117,6 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct interface *n
 	static const char *const names[] = { "qemu", "vhost", NULL };
 	int name = attr_choice(p, n, "name", names);
 	net->vhost = name == 1;
-	net->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
 	if (attr_decimal(p, n, "queues", 1, 256, &queues))
 		net->queues = (unsigned)queues;
@@ -288,7 +287,7 @@ static void check_interface(struct parser *p, const struct interface *net,
 		diag_error(p->d, EXIT_UNAVAILABLE, net->line, tag,
 			   "type='ethernet' has no <target dev=...>: libvirt would create a tap (and run its <script>), sevqemu opens only an existing one; expected e.g. <target dev='tap0'/> naming a tap made with ip tuntap add tap0 mode tap");
 	else if (net->model != NIC_VIRTIO && (net->vhost || net->queues > 1 ||
-					      net->iommu != TRI_DEFAULT))
+					      net->virtio.iommu != TRI_DEFAULT))
 		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
 			   "name='vhost', queues= and iommu= apply to virtio NICs only; expected <model type='virtio'/>");
 	else if (net->failover && net->model != NIC_VIRTIO)

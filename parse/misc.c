@@ -27,7 +27,7 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 	bool have_cid = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &v->iommu))
+		if (device_common_child(p, c, &v->virtio))
 			continue;
 		if (!xml_is(c, "cid")) {
 			unsupported(p, c, NULL);
@@ -142,7 +142,7 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "driver") && video_driver_name(p, c, v))
 			continue;
-		if (device_common_child(p, c, &v->iommu))
+		if (device_common_child(p, c, &v->virtio))
 			continue;
 		if (!xml_is(c, "model")) {
 			unsupported(p, c, NULL);
@@ -159,9 +159,9 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	if (!diag_failed(p->d) && !have_model)
 		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
 			   "has no <model type=...>; expected e.g. <model type='virtio'/>");
-	if (!diag_failed(p->d) && v->iommu != TRI_DEFAULT && v->model != VIDEO_VIRTIO)
+	if (!diag_failed(p->d) && virtio_driver_given(&v->virtio) && v->model != VIDEO_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
-			   "<driver iommu=...> on a %s card, which is not virtio; expected it only with type='virtio'",
+			   "<driver> virtio options on a %s card, which is not virtio; expected them only with type='virtio'",
 			   v->model_name);
 }
 
@@ -202,7 +202,7 @@ static void parse_input(struct parser *p, const xmlNode *n)
 	in->bus = xstrdup(buses[bus]);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		if (!device_common_child(p, c, bus == 1 ? &in->iommu : NULL))
+		if (!device_common_child(p, c, bus == 1 ? &in->virtio : NULL))
 			unsupported(p, c, NULL);
 }
 
@@ -230,7 +230,7 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	m->balloon_free_page_reporting = attr_onoff(p, n, "freePageReporting");
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &m->balloon_iommu))
+		if (device_common_child(p, c, &m->balloon_virtio))
 			continue;
 		if (!xml_is(c, "stats")) {
 			unsupported(p, c, NULL);
@@ -316,7 +316,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 	bool have_backend = false, have_rate = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &r->iommu))
+		if (device_common_child(p, c, &r->virtio))
 			continue;
 		if (xml_is(c, "backend")) {
 			if (have_backend)

@@ -84,9 +84,11 @@ void ignored(struct parser *p, const xmlNode *n);
 void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
 		const char *expected);
 
-/* A child every device may have: <alias>, <address> (ignored), <driver
- * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
-bool device_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu);
+/* virtio.c: a child every device may have: <alias>, <address> (ignored), <driver
+ * iommu= ats= packed= page_per_vq=> (into *VD, when the device is virtio).
+ * False: not one. */
+bool device_common_child(struct parser *p, const xmlNode *c,
+			 struct virtio_driver *vd);
 
 /*
  * The registration table (families.c): every element sevqemu reads, where
@@ -249,6 +251,8 @@ enum { VD_COMMON = 1, VD_DISK = 2, VD_NET = 4, VD_SCSI = 8 };
 bool virtio_driver_attr(const char *name, unsigned kinds);
 void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
 			 struct virtio_driver *vd);
+/* Whether VD asks for any of the options common to every virtio device. */
+bool virtio_driver_given(const struct virtio_driver *vd);
 /* iothreads.c: <iothreads>, <iothreadids>, <defaultiothread> */
 void parse_iothreads(struct parser *p, const xmlNode *n);
 void check_iothreads(struct parser *p);

@@ -42,9 +42,13 @@ bool video_driver_name(struct parser *p, const xmlNode *c, struct video *v)
 	if (!name)
 		return false;
 	if (strcmp(name, "qemu") == 0) {
-		static const char *const known[] = { "name", "iommu", NULL };
-		if (known_attrs(p, c, known))
-			v->iommu = attr_onoff(p, c, "iommu");
+		static const char *const known[] = {
+			"name", "iommu", "ats", "packed", "page_per_vq", NULL
+		};
+		if (v->virtio.line)
+			duplicate(p, c);
+		else if (known_attrs(p, c, known))
+			parse_virtio_driver(p, c, VD_COMMON, &v->virtio);
 		return true;
 	}
 	if (strcmp(name, "vhostuser") == 0)
