@@ -162,6 +162,10 @@ void build_controllers(struct build *b); /* controller.c */
  */
 const char *controller_bus(enum controller_type type, unsigned index,
 			   char *buf, size_t size);
+/* controller.c: the model of scsi controller INDEX (the default when it
+ * is implicit); O(log controllers). */
+enum controller_model scsi_controller_model(const struct domain *dom,
+					    unsigned index);
 void build_interfaces(struct build *b);  /* interface.c */
 void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */

@@ -279,6 +279,13 @@ static bool place_disk(struct build *b, struct keyval *kv, const struct disk *di
 	case BUS_SCSI:
 		kv_str(kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
 						 bus, sizeof(bus)));
+		/* lsilogic addresses a disk by its unit alone, as libvirt
+		 * writes it; the other HBAs as channel, target and lun. */
+		if (scsi_controller_model(b->dom, disk->scsi_controller) ==
+		    CTRL_SCSI_LSILOGIC) {
+			kv_u64(kv, "scsi-id", disk->scsi_unit);
+			break;
+		}
 		kv_u64(kv, "channel", 0);
 		kv_u64(kv, "scsi-id", disk->scsi_target);
 		kv_u64(kv, "lun", disk->scsi_unit);

@@ -163,6 +163,14 @@ void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *di
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
 void free_controllers(struct domain *dom);
+/* controller.c, for controller_check.c: */
+extern const char *const controller_type_names[];
+int controller_order(const void *a, const void *b); /* type, index, line */
+bool controller_assign_indices(struct parser *p);
+/* The controller TYPE INDEX once sorted by controller_order, or NULL. */
+const struct controller *controller_find(const struct domain *dom,
+					 enum controller_type type,
+					 unsigned index);
 void parse_interface(struct parser *p, const xmlNode *n);       /* interface.c */
 void check_interfaces(struct parser *p);
 void free_interfaces(struct domain *dom);
