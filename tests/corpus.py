@@ -211,12 +211,12 @@ def reason(line):
     return m.group(1)
 
 
-def run(xml, state):
+def run(xml, state, fmt='json'):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
     # --trust-xml: these are libvirt's own definitions, trusted as libvirt
     # trusts a domain definition; what is measured is translation, strictly
     # (no --ignore-unsupported).
-    r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=json', '-d', state, xml],
+    r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=' + fmt, '-d', state, xml],
                        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout, r.stderr
 
