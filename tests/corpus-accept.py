@@ -36,19 +36,20 @@ _spec.loader.exec_module(qa)
 # host (or any real one) this machine lacks.  A message not here is a
 # rejection.
 HOST_ERRORS = [
-    (r"Could not open '/dev/", 'a host block device'),
-    (r"vfio", 'a host device bound to vfio-pci'),
-    (r"could not load PC BIOS '/|Could not open '/(usr/share|var/lib)/[^']*(OVMF|ovmf|edk2|bios)",
-     "firmware of libvirt's test host"),
-    (r"/dev/dri/|render node", 'a host GPU render node'),
-    (r"hugetlbfs|/dev/hugepages", 'huge pages (a hugetlbfs with pages reserved)'),
+    (r"-(blockdev|drive) [^\n]*: Could not open '/dev/[^']*': No such file or directory",
+     'a host block device'),
+    (r"-device vfio-[^\n]*: ", 'a host device bound to vfio-pci'),
+    (r"Could not open '/(usr/share|var/lib)/[^']*': No such file or directory",
+     "a file of libvirt's test host (firmware, nvram)"),
+    (r"/dev/dri/", 'a host GPU render node'),
+    (r"-object memory-backend-file,[^\n]*/dev/hugepages", 'huge pages (a hugetlbfs with pages reserved)'),
     (r"Could not load certificates from /etc/pki/", "TLS certificates of libvirt's test host"),
     (r"(Failed to bind socket|can't bind ip=[^ ]* to socket): Cannot assign requested address",
      'an IP address of the host (a listening socket)'),
     (r"cannot bind memory to host NUMA nodes", 'host NUMA nodes the guest memory is bound to'),
     (r"-chardev socket,[^ ]*server=off[^ ]*: Failed to connect to '[^']*': "
      r"(No such file or directory|Connection refused)", 'a peer listening on a client socket'),
-    (r"-fw_cfg [^ ]*: can't load /", 'a host file the XML gives the guest'),
+    (r"-fw_cfg [^ ]*: can't load /[^:]*: Failed to open file", 'a host file the XML gives the guest'),
 ]
 
 # Rejections not fixed, each with its reason.  Keep it short (README names
@@ -120,7 +121,6 @@ def listens(argv):
     return False
 
 
-
 def judge(name, xmldir, state, opts, argsdir):
     code, out, err = corpus.run(os.path.join(xmldir, name + '.xml'), state, fmt='args')
     if code != 0:
@@ -131,7 +131,7 @@ def judge(name, xmldir, state, opts, argsdir):
     argv, env = qa.read_args(path)
     ram = prealloc_bytes(argv)
     if ram > PREALLOC_MAX:
-        return 'host', '%d GiB of guest RAM preallocated or locked' % (ram >> 30), ''
+        return 'host', 'more than 2 GiB of guest RAM preallocated or locked', '%d GiB' % (ram >> 30)
     with PORTS if listens(argv) else contextlib.nullcontext():
         run, start = qa.Run(opts), time.monotonic()
         verdict, why, cmd, qerr = run.execute(argv, env)
@@ -182,7 +182,7 @@ def main():
             elif args.verbose or kind == 'known':
                 print('%s %s%s' % (kind, name, ': ' + reason if reason else ''))
                 if args.verbose and detail:
-                    print('  QEMU: ' + detail)
+                    print('  ' + detail)
             if kind != 'known' and name in KNOWN:
                 stale.append(name)
     judged = sum(kinds.values())
