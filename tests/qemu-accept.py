@@ -230,7 +230,7 @@ class Run:
                 o[1] = kv_join(kv)
             elif name == '-blockdev' and not val.startswith('{'):   # JSON form: left as is
                 drv, p, node = kv_get(kv, 'driver'), kv_get(kv, 'filename'), kv_get(kv, 'node-name')
-                if drv not in ('file', 'host_device') or not p:
+                if drv not in ('file', 'host_device', 'host_cdrom') or not p:
                     continue
                 users = [u for u in blockdevs if node and kv_get(u, 'file') == node]
                 if os.path.exists(p) and any(kv_get(x, 'read-only') in ON for x in [kv] + users):
