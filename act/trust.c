@@ -269,6 +269,23 @@ static bool check_audio_files(const struct domain *dom, const struct plan *plan,
 	return true;
 }
 
+/* A passthrough <input> gives the guest a host event device, which QEMU
+ * grabs: the host's own keyboard or mouse, typed-in passwords and all.
+ * Which device a guest gets is the operator's choice, not the XML's. */
+static bool check_inputs(const struct domain *dom, struct diag *d)
+{
+	for (size_t i = 0; i < dom->misc.ninputs; i++) {
+		const struct input *in = &dom->misc.inputs[i];
+		if (!in->evdev)
+			continue;
+		diag_error(d, EXIT_NOPERM, in->line, "<input>",
+			   "type='passthrough' hands the host's event device %s to the guest (QEMU grabs it: the host no longer gets its input, the guest does); the XML may not choose which host device a guest gets: pass " LIFT,
+			   in->evdev);
+		return false;
+	}
+	return true;
+}
+
 bool trust_check(const struct domain *dom, const struct plan *plan,
 		 const struct trust *t, struct diag *d)
 {
@@ -284,5 +301,5 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 		return false;
 	if (!check_audio_files(dom, plan, t, d))
 		return false;
-	return check_helper_binaries(dom, d);
+	return check_helper_binaries(dom, d) && check_inputs(dom, d);
 }

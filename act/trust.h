@@ -14,10 +14,12 @@
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo
  *     and OpenSSH check theirs; --emulator is the operator's own choice;
- *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c).
+ *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c);
+ *   - an <input type='passthrough'> is refused: its <source evdev> gives
+ *     the guest a host input device (keyboard, mouse), which QEMU grabs.
  *
- * Each refusal is 77 (EX_NOPERM) and names --trust-xml, which lifts the
- * three.  --dry-run applies them as the real run would.
+ * Each refusal is 77 (EX_NOPERM) and names --trust-xml, which lifts them
+ * all.  --dry-run applies them as the real run would.
  */
 #ifndef SEVQEMU_TRUST_H
 #define SEVQEMU_TRUST_H
@@ -31,7 +33,7 @@
 #define NVRAM_DIR_DEFAULT "/var/lib/sevqemu"
 
 struct trust {
-	bool trust_xml;          /* --trust-xml: the three rules are lifted */
+	bool trust_xml;          /* --trust-xml: the rules above are lifted */
 	const char *nvram_dir;   /* --nvram-dir, or NULL for the default */
 	const char *state_dir;   /* --state-dir, or NULL */
 	bool runs_emulator;      /* --exec or --probe */

@@ -224,13 +224,16 @@ static void build_inputs(struct build *b)
 			kv_str(&kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));
 			kv_str(&kv, "id", id);
 		} else {
-			kv_begin(&kv, tablet ? "virtio-tablet-pci"
+			kv_begin(&kv, in->evdev ? "virtio-input-host-pci"
+				      : tablet ? "virtio-tablet-pci"
 				      : mouse ? "virtio-mouse-pci" : "virtio-keyboard-pci");
 			if (!pci_place(b, &kv, in->line, "<input>")) {
 				kv_discard(&kv);
 				return;
 			}
 			kv_str(&kv, "id", id);
+			if (in->evdev)
+				kv_str(&kv, "evdev", in->evdev);
 			virtio_options(b, &kv, &in->virtio, false);
 		}
 		build_push(b, &kv, "-device");

@@ -451,9 +451,10 @@ struct video {
 
 struct input {
 	unsigned line;
-	char *type;              /* tablet, mouse, keyboard */
+	char *type;              /* tablet, mouse, keyboard, passthrough */
 	char *bus;               /* usb, virtio, ps2 (absent: usb for a tablet,
-				  * else ps2) */
+				  * virtio for passthrough, else ps2) */
+	char *evdev;             /* passthrough: <source evdev>, a host path */
 	struct virtio_driver virtio; /* <driver> */
 };
 

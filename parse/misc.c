@@ -165,6 +165,24 @@ static void parse_video(struct parser *p, const xmlNode *n)
 			   v->model_name);
 }
 
+/* <source evdev='/dev/input/...'/> of a passthrough input. */
+static void parse_input_source(struct parser *p, const xmlNode *c,
+			       struct input *in)
+{
+	static const char *const known[] = { "evdev", NULL };
+	if (in->evdev) {
+		duplicate(p, c);
+		return;
+	}
+	const char *path = known_attrs(p, c, known) ? attr_required(p, c, "evdev") : NULL;
+	if (path && path[0] != '/')
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "evdev='%s' is not absolute; expected the host's event device, e.g. '/dev/input/event0'",
+			   path);
+	else if (path)
+		in->evdev = xstrdup(path);
+}
+
 static void parse_input(struct parser *p, const xmlNode *n)
 {
 	struct devices_misc *m = &p->dom->misc;
@@ -175,8 +193,8 @@ static void parse_input(struct parser *p, const xmlNode *n)
 	int t = attr_choice(p, n, "type", types);
 	if (t < 0)
 		return;
-	if (t >= 3) {
-		unsupported(p, n, "host input passthrough is not supported; expected type='tablet', 'mouse' or 'keyboard'");
+	if (t == 4) {
+		unsupported(p, n, "type='evdev' (a host device grabbed for the display) is not supported; expected type='tablet', 'mouse', 'keyboard' or 'passthrough'");
 		return;
 	}
 	static const char *const buses[] = { "usb", "virtio", "ps2", "xen", "none", NULL };
@@ -187,8 +205,14 @@ static void parse_input(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "only bus='usb', 'virtio' and 'ps2' inputs are supported");
 		return;
 	}
-	if (bus == -1)
-		bus = t == 0 ? 0 : 2;
+	if (bus == -1) /* libvirt's defaults on x86 */
+		bus = t == 0 ? 0 : t == 3 ? 1 : 2;
+	if (t == 3 && bus != 1) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "type='passthrough' on bus='%s'; expected bus='virtio', the only bus a host event device goes through",
+			   buses[bus]);
+		return;
+	}
 	if (t == 0 && bus == 2) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "a tablet on bus='ps2', which has only mice and keyboards; expected bus='usb' or 'virtio'");
@@ -201,9 +225,15 @@ static void parse_input(struct parser *p, const xmlNode *n)
 	in->type = xstrdup(types[t]);
 	in->bus = xstrdup(buses[bus]);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c))
-		if (!device_common_child(p, c, bus == 1 ? &in->virtio : NULL))
+	     c = xml_next_element(c)) {
+		if (t == 3 && xml_is(c, "source"))
+			parse_input_source(p, c, in);
+		else if (!device_common_child(p, c, bus == 1 ? &in->virtio : NULL))
 			unsupported(p, c, NULL);
+	}
+	if (!diag_failed(p->d) && t == 3 && !in->evdev)
+		diag_error(p->d, EXIT_DATAERR, in->line, XML_TAG(n),
+			   "type='passthrough' has no <source evdev=...>; expected the host's event device, e.g. <source evdev='/dev/input/event0'/>");
 }
 
 static void parse_balloon(struct parser *p, const xmlNode *n)
@@ -532,6 +562,7 @@ void free_misc(struct domain *d)
 	for (size_t i = 0; i < m->ninputs; i++) {
 		free(m->inputs[i].type);
 		free(m->inputs[i].bus);
+		free(m->inputs[i].evdev);
 	}
 	free(m->inputs);
 	for (size_t i = 0; i < m->nrngs; i++) {
