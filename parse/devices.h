@@ -101,7 +101,8 @@ struct audio {
 	enum tristate try_mmap, exclusive; /* oss */
 	int64_t dsp_policy;      /* oss; -1: not given */
 	const char *sdl_driver;  /* static: esd, alsa, arts, pulseaudio; NULL */
-	bool implicit;           /* added for a <sound> with no <audio> */
+	bool implicit;           /* libvirt's, for a VNC or SPICE display or a
+				  * sound card without <audio> */
 	struct audio_dir in, out;
 };
 

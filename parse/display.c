@@ -25,6 +25,9 @@ static void display_gl(struct parser *p, const xmlNode *c, struct display *d)
 		d->gl = on == TRI_ON;
 	if (node && *node && (d->gl || d->kind == DISPLAY_EGL_HEADLESS))
 		d->rendernode = xstrdup(node);
+	else if (node)
+		diag_note(p->d, xml_line(c), XML_TAG(c),
+			  "rendernode= ignored: GL is off (enable='yes' turns it on)");
 }
 
 /* <audio id='N'/> of D-Bus graphics: the backend it carries. */
