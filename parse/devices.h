@@ -116,6 +116,8 @@ struct display {
 	char *rendernode;        /* <gl rendernode>; NULL: QEMU's first */
 	bool p2p;                /* dbus p2p='yes' */
 	char *address;           /* dbus address=: the bus to join */
+	bool private_bus;        /* dbus, neither p2p nor address: a bus of
+				  * its own (a dbus-daemon sevqemu starts) */
 	unsigned audio_id, audio_line; /* dbus <audio id='N'/>; 0: none */
 	bool fullscreen;         /* sdl fullscreen='yes' */
 	char *x_display, *xauth; /* sdl display=, xauth=: DISPLAY, XAUTHORITY */
