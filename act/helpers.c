@@ -33,6 +33,8 @@ void helpers_find(const struct domain *dom, struct host_facts *host)
 			host->virtiofsd = xstrdup(virtiofsd_places[i]);
 	if (virtiofs && !host->virtiofsd)
 		host->virtiofsd = host_find_in_path("virtiofsd");
+	if (dom->desktop.display.private_bus)
+		host->dbus_daemon = host_find_in_path("dbus-daemon");
 }
 
 static bool installed(const struct plan_helper *h, const char *program,

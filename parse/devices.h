@@ -105,7 +105,8 @@ struct audio {
 	enum tristate try_mmap, exclusive; /* oss */
 	int64_t dsp_policy;      /* oss; -1: not given */
 	const char *sdl_driver;  /* static: esd, alsa, arts, pulseaudio; NULL */
-	bool implicit;           /* added for a <sound> with no <audio> */
+	bool implicit;           /* libvirt's, for a VNC or SPICE display or a
+				  * sound card without <audio> */
 	struct audio_dir in, out;
 };
 
@@ -119,6 +120,8 @@ struct display {
 	char *rendernode;        /* <gl rendernode>; NULL: QEMU's first */
 	bool p2p;                /* dbus p2p='yes' */
 	char *address;           /* dbus address=: the bus to join */
+	bool private_bus;        /* dbus, neither p2p nor address: a bus of
+				  * its own (a dbus-daemon sevqemu starts) */
 	unsigned audio_id, audio_line; /* dbus <audio id='N'/>; 0: none */
 	bool fullscreen;         /* sdl fullscreen='yes' */
 	char *x_display, *xauth; /* sdl display=, xauth=: DISPLAY, XAUTHORITY */

@@ -25,6 +25,9 @@ static void display_gl(struct parser *p, const xmlNode *c, struct display *d)
 		d->gl = on == TRI_ON;
 	if (node && *node && (d->gl || d->kind == DISPLAY_EGL_HEADLESS))
 		d->rendernode = xstrdup(node);
+	else if (node)
+		diag_note(p->d, xml_line(c), XML_TAG(c),
+			  "rendernode= ignored: GL is off (enable='yes' turns it on)");
 }
 
 /* <audio id='N'/> of D-Bus graphics: the backend it carries. */
@@ -65,10 +68,8 @@ static bool display_attrs(struct parser *p, const xmlNode *n, struct display *d)
 			   "p2p='yes' with address=: QEMU serves its own connections or joins a bus, not both; expected one of them");
 		return false;
 	}
-	if (d->kind == DISPLAY_DBUS && !d->p2p && !d->address) {
-		unsupported(p, n, "D-Bus graphics without p2p= or address= need the private bus (a dbus-daemon) libvirt starts for the guest; expected p2p='yes', or address= naming a bus");
-		return false;
-	}
+	/* As libvirt: the guest's own bus, a dbus-daemon started beside QEMU. */
+	d->private_bus = d->kind == DISPLAY_DBUS && !d->p2p && !d->address;
 	return !diag_failed(p->d);
 }
 

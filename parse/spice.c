@@ -131,6 +131,9 @@ static void spice_switch(struct parser *p, const xmlNode *c, struct spice *s)
 			s->gl = true;
 			if (node && *node)
 				s->rendernode = xstrdup(node);
+		} else if (node) {
+			diag_note(p->d, xml_line(c), XML_TAG(c),
+				  "rendernode= ignored: GL is off (enable='yes' turns it on)");
 		}
 	} else {
 		unsupported(p, c, NULL);
@@ -345,20 +348,27 @@ static void check_usb_devices(struct parser *p, const struct domain *dom)
 	}
 }
 
-/* The implicit <audio> libvirt adds for sound cards (spice with SPICE
- * graphics, else none). */
-static void implicit_audio(struct parser *p, struct desktop *dt)
+/* The <audio> libvirt adds when there is none, for a VNC or SPICE
+ * display or a sound card: spice when the last of the displays is SPICE,
+ * else none (libvirt's vnc_allow_host_audio and nogfx_allow_host_audio
+ * are off by default: no host audio). */
+static void implicit_audio(struct parser *p, struct domain *dom)
 {
+	struct desktop *dt = &dom->desktop;
+	unsigned vnc = dom->misc.graphics.line, spice = dt->spice.line;
+	if (dt->naudios || (!vnc && !spice && !dt->nsounds))
+		return;
+	bool is_spice = spice > vnc;
 	XGROW(dt->audios, dt->naudios, dt->audios_alloc);
 	struct audio *a = &dt->audios[dt->naudios++];
 	memset(a, 0, sizeof(*a));
-	a->line = dt->sounds[0].line;
+	a->line = is_spice ? spice : vnc ? vnc : dt->sounds[0].line;
 	a->id = 1;
-	a->type = dt->spice.line ? AUDIO_SPICE : AUDIO_NONE;
+	a->type = is_spice ? AUDIO_SPICE : AUDIO_NONE;
 	a->dsp_policy = -1;
 	a->implicit = true;
-	diag_note(p->d, a->line, "<sound>", "no <audio>: type='%s', the backend libvirt adds",
-		  dt->spice.line ? "spice" : "none");
+	diag_note(p->d, a->line, is_spice || vnc ? "<graphics>" : "<sound>",
+		  "no <audio>: type='%s', the backend libvirt adds", is_spice ? "spice" : "none");
 }
 
 /* An <audio id='N'/> child (of a display or sound card) at LINE names an
@@ -378,8 +388,7 @@ static bool audio_named(struct parser *p, const struct domain *dom, unsigned id,
 static void check_audio(struct parser *p, struct domain *dom)
 {
 	struct desktop *dt = &dom->desktop;
-	if (dt->nsounds && !dt->naudios)
-		implicit_audio(p, dt);
+	implicit_audio(p, dom);
 	const char *sdl = NULL;
 	for (size_t i = 0; i < dt->naudios; i++) {
 		const struct audio *a = &dt->audios[i];

@@ -52,7 +52,7 @@ bool video_driver_name(struct parser *p, const xmlNode *c, struct video *v)
 		return true;
 	}
 	if (strcmp(name, "vhostuser") == 0)
-		unsupported(p, c, "name='vhostuser' needs the vhost-user-gpu process libvirt starts and hands QEMU a socket of; sevqemu does not start one: expected the GPU in QEMU (no name=)");
+		unsupported(p, c, "name='vhostuser' needs a vhost-user-gpu process (Debian's qemu-system-gui) started beside QEMU, as libvirt does; sevqemu does not start one: expected the GPU in QEMU (no name=)");
 	else
 		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
 			   "name='%s' is not valid; expected 'qemu' or 'vhostuser'", name);

@@ -123,7 +123,8 @@ def host_backed(option, arg):
         return 'SPICE with GL needs a DRM render node (a GPU)'
     if (option, kind) == ('-display', 'sdl'):
         return 'an SDL window needs an X display'
-    if (option, kind) == ('-display', 'dbus') and kv_get(kv, 'addr'):
+    if (option, kind) == ('-display', 'dbus') and \
+            not (kv_get(kv, 'addr') or 'unix:path=').startswith('unix:path='):
         return 'D-Bus graphics on addr= need that bus'
     if option == '-device' and kv_get(kv, 'blob') in ON and not os.path.exists('/dev/udmabuf'):
         return 'virtio-gpu blob resources need /dev/udmabuf'
@@ -303,6 +304,10 @@ class Run:
                 kv = kv_split(val)          # vnc= holds unix:PATH
                 kv_set(kv, 'vnc', 'unix:' + self.socket_path(kv_get(kv, 'vnc')[5:]))
                 o[1] = kv_join(kv)
+            elif name == '-display' and kv[0][1] == 'dbus' and kv_get(kv, 'addr'):
+                # the guest's own bus (a dbus-daemon, started by execute())
+                kv_set(kv, 'addr', 'unix:path=' + self.socket_path(kv_get(kv, 'addr')[10:]))
+                o[1] = kv_join(kv)
             elif name == '-spice' and kv_get(kv, 'unix') == 'on':
                 kv_set(kv, 'addr', self.socket_path(kv_get(kv, 'addr')))
                 o[1] = kv_join(kv)
@@ -311,7 +316,8 @@ class Run:
                 kv[0][1] = self.socket_path(kv[0][1])
                 o[1] = 'unix:' + kv_join(kv)
         # A TPM emulator and a vhost-user-fs device need their helper listening on
-        # the chardev's socket: a real swtpm or virtiofsd, started by execute().
+        # the chardev's socket: a real swtpm or virtiofsd, started by execute();
+        # D-Bus graphics on a bus of their own, a dbus-daemon.
         paths = {kv_get(kv_split(v), 'id'): kv_get(kv_split(v), 'path')
                  for o, v in opts if o == '-chardev' and v and v.startswith('socket,')}
         self.helpers = []
@@ -320,6 +326,8 @@ class Run:
             kind = kv[0][1] if kv and kv[0][0] is None else None
             if (o, kind) in (('-tpmdev', 'emulator'), ('-device', 'vhost-user-fs-pci')):
                 self.helpers.append((kind, paths.get(kv_get(kv, 'chardev'))))
+            elif (o, kind) == ('-display', 'dbus') and kv_get(kv, 'addr'):
+                self.helpers.append((kind, kv_get(kv, 'addr')[10:]))
         self.paused = any(o == '-S' for o, _ in opts)
         out = [x for o, v in opts if o is not None for x in ([o] if v is None else [o, v])]
         if '-accel' not in out:
@@ -329,7 +337,7 @@ class Run:
         return out
 
     def start_helpers(self):
-        """swtpm / virtiofsd on each helper socket (through a symlink: swtpm's and
+        """swtpm / virtiofsd / dbus-daemon on each helper socket (through a symlink: swtpm's and
         virtiofsd's options cannot carry every path); None, or why not."""
         for n, (kind, path) in enumerate(self.helpers):
             if not path:
@@ -340,6 +348,9 @@ class Run:
             if kind == 'emulator':
                 argv = ['swtpm', 'socket', '--tpm2', '--terminate', '--tpmstate', 'dir=' + state,
                         '--ctrl', 'type=unixio,path=' + short]
+            elif kind == 'dbus':
+                argv = ['dbus-daemon', '--session', '--nofork', '--nopidfile',
+                        '--address=unix:path=' + short]
             else:
                 argv = [VIRTIOFSD, '--socket-path=' + short, '-o', 'source=' + state]
             self.procs.append(subprocess.Popen(argv, stdin=subprocess.DEVNULL,
