@@ -221,10 +221,15 @@ static bool check_helper_binaries(const struct domain *dom, struct diag *d)
 
 /* The TPM's state directory (<source type='dir' path>) is written by
  * swtpm_setup and swtpm: under the nvram directory or the state dir. */
-static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
-			    const struct trust *t, struct diag *d)
+/* A host file or directory the XML names and QEMU or a helper writes
+ * (the TPM's state, an nvdimm's file): under the nvram directory or in the
+ * state dir only. */
+static bool check_written(const char *written, unsigned line, const char *element,
+			  const char *what, const struct domain *dom,
+			  const struct plan *plan, const struct trust *t,
+			  struct diag *d)
 {
-	char *path = normal(dom->tpm.state_path);
+	char *path = normal(written);
 	char *chosen = plan->state_dir ? NULL : state_dir_name(dom, t->state_dir);
 	const char *sd = plan->state_dir ? plan->state_dir : chosen;
 	char *state = sd ? normal(sd) : NULL;
@@ -232,14 +237,55 @@ static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
 	bool ok = path && ((state && inside(path, state)) ||
 			   (nvdir && inside(path, nvdir)));
 	if (!ok)
-		diag_error(d, EXIT_NOPERM, dom->tpm.line, "<tpm>",
-			   "<source type='dir' path='%s'> is outside the nvram directory %s and the state dir; the XML may not choose where the TPM's state is written: move it there, pass --nvram-dir DIR, or " LIFT,
-			   dom->tpm.state_path,
-			   t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
+		diag_error(d, EXIT_NOPERM, line, element,
+			   "%s is outside the nvram directory %s and the state dir; the XML may not choose where %s: move it there, pass --nvram-dir DIR, or " LIFT,
+			   what, t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT,
+			   strcmp(element, "<tpm>") == 0 ? "the TPM's state is written"
+			   : strcmp(element, "<pstore>") == 0 ? "the guest's error records are written"
+			   : "the guest's persistent memory is written");
 	free(path);
 	free(chosen);
 	free(state);
 	free(nvdir);
+	return ok;
+}
+
+static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
+			    const struct trust *t, struct diag *d)
+{
+	char *what = xasprintf("<source type='dir' path='%s'>", dom->tpm.state_path);
+	bool ok = check_written(dom->tpm.state_path, dom->tpm.line, "<tpm>", what,
+				dom, plan, t, d);
+	free(what);
+	return ok;
+}
+
+/* An nvdimm's <source><path>: QEMU maps it shared and writes to it. */
+static bool check_nvdimms(const struct domain *dom, const struct plan *plan,
+			  const struct trust *t, struct diag *d)
+{
+	for (size_t i = 0; i < dom->memdevs.n; i++) {
+		const struct memdev *m = &dom->memdevs.devs[i];
+		if (m->model != MEMDEV_NVDIMM)
+			continue;
+		char *what = xasprintf("<path>%s</path>", m->path);
+		bool ok = check_written(m->path, m->line, "<memory>", what,
+					dom, plan, t, d);
+		free(what);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* <pstore>'s <path>: QEMU keeps the guest's error records there. */
+static bool check_pstore(const struct domain *dom, const struct plan *plan,
+			 const struct trust *t, struct diag *d)
+{
+	const struct pstore *ps = &dom->misc.pstore;
+	char *what = xasprintf("<path>%s</path>", ps->path);
+	bool ok = check_written(ps->path, ps->line, "<pstore>", what, dom, plan, t, d);
+	free(what);
 	return ok;
 }
 
@@ -255,6 +301,10 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 		return false;
 	if (dom->tpm.line && dom->tpm.backend == TPM_EMULATOR &&
 	    dom->tpm.state_path && !check_tpm_state(dom, plan, t, d))
+		return false;
+	if (!check_nvdimms(dom, plan, t, d))
+		return false;
+	if (dom->misc.pstore.line && !check_pstore(dom, plan, t, d))
 		return false;
 	return check_helper_binaries(dom, d);
 }

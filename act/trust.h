@@ -12,6 +12,8 @@
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo
  *     and OpenSSH check theirs; --emulator is the operator's own choice;
+ *   - the TPM's state directory and an nvdimm's file (which QEMU writes)
+ *     must lie under the nvram directory or in the state dir;
  *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c).
  *
  * Each refusal is 77 (EX_NOPERM) and names --trust-xml, which lifts the

@@ -47,6 +47,8 @@ static const struct element_row rows[] = {
 	{ "rng",           NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "watchdog",      NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
+	{ "iommu",         NULL, IN_DEVICES, parse_iommu,           check_iommu,       NULL },
+	{ "pstore",        NULL, IN_DEVICES, parse_pstore,          check_pstore,      free_pstore },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
 	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
@@ -70,6 +72,9 @@ static const struct element_row rows[] = {
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
 	HOST_SIDE("cputune"), HOST_SIDE("genid"),
+	/* User-namespace ids for containers (LXC) and nothing to the QEMU
+	 * driver, which only checks uid and gid come together. */
+	HOST_SIDE("idmap"),
 };
 
 #define NROWS (sizeof(rows) / sizeof(*rows))
