@@ -24,6 +24,7 @@ static const struct element_row rows[] = {
 	{ "uuid",          NULL, IN_DOMAIN,  parse_uuid_element,    NULL,              NULL },
 	{ "memory",        NULL, IN_DOMAIN,  parse_memory_element,  NULL,              NULL },
 	{ "currentMemory", NULL, IN_DOMAIN,  parse_current_memory,  NULL,              NULL },
+	{ "blkiotune",     NULL, IN_DOMAIN,  parse_blkiotune,       NULL,              NULL },
 	{ "vcpu",          NULL, IN_DOMAIN,  parse_vcpu,            NULL,              NULL },
 	{ "on_poweroff",   NULL, IN_DOMAIN,  parse_lifecycle,       NULL,              NULL },
 	{ "on_reboot",     NULL, IN_DOMAIN,  parse_lifecycle,       NULL,              NULL },

@@ -80,6 +80,13 @@ void parse_memory_element(struct parser *p, const xmlNode *n)
 	memory_value(p, n, &p->dom->memory_bytes);
 }
 
+/* <blkiotune>: block I/O weights and limits of the guest's cgroup, which
+ * libvirt's daemon sets on the host; nothing of it reaches QEMU. */
+void parse_blkiotune(struct parser *p, const xmlNode *n)
+{
+	unsupported(p, n, "block I/O weights and limits are the guest's cgroup settings, which libvirt's daemon applies on the host and sevqemu does not (no cgroups of its own); expected none, or limits per disk with <disk><iotune>, or the caller's cgroup (e.g. systemd-run -p IOWeight=)");
+}
+
 void parse_current_memory(struct parser *p, const xmlNode *n)
 {
 	if (p->dom->current_memory_line) {

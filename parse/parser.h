@@ -122,6 +122,7 @@ void parse_name(struct parser *p, const xmlNode *n);            /* general.c */
 void parse_uuid_element(struct parser *p, const xmlNode *n);
 void parse_memory_element(struct parser *p, const xmlNode *n);
 void parse_current_memory(struct parser *p, const xmlNode *n);
+void parse_blkiotune(struct parser *p, const xmlNode *n);
 void parse_vcpu(struct parser *p, const xmlNode *n);
 void parse_lifecycle(struct parser *p, const xmlNode *n);
 void parse_emulator(struct parser *p, const xmlNode *n);
