@@ -14,6 +14,9 @@
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo
  *     and OpenSSH check theirs; --emulator is the operator's own choice;
+ *   - what QEMU or a helper writes where the XML says (the TPM's state
+ *     directory, an <audio type='file'> WAV file, an nvdimm's file, the
+ *     pstore's file) must lie under the nvram directory or in the state dir;
  *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c);
  *   - an <input type='passthrough'> is refused: its <source evdev> gives
  *     the guest a host input device (keyboard, mouse), which QEMU grabs.

@@ -12,6 +12,11 @@
 struct pci {
 	enum machine_family family;
 	unsigned next;   /* next free port (q35) or slot (pc) */
+	unsigned nbridges;        /* pc: pci-bridges and pxbs emitted, in order */
+	unsigned bridge[31];      /* their indices: bus pci.INDEX */
+	bool pxb[31];             /* a pxb: slots 0-31, a bridge's 1-31 */
+	unsigned low_bus_nr;      /* the lowest pxb bus number so far; 0: none */
+	bool adding;              /* placing a bridge sevqemu adds itself */
 };
 
 struct boot_plan {
@@ -82,6 +87,7 @@ struct backend_spec {
 	uint64_t hugepage_kib;       /* 0: the default size */
 	enum tristate shared;
 	bool discard;
+	bool file;                   /* a file backend whatever the rest says */
 	enum numa_mode mode;
 	const struct idset *host_nodes; /* NULL: none */
 	bool no_reserve;             /* virtio-mem: reserve=off */
@@ -104,6 +110,8 @@ void firmware_release(struct firmware *fw);
 /* launchsec.c */
 void build_launch_security(struct build *b);
 
+/* pci.c: the pci-bridges a pc machine's XML declares, on pci.0 */
+void build_pci_bridges(struct build *b);
 /* pci.c: puts the device being built on a PCI(e) slot of its own. */
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element);
@@ -174,6 +182,8 @@ void build_chardevs(struct build *b);    /* chardev.c */
 bool build_chardev_backend(struct build *b, const struct chardev *c,
 			   const char *charid, const char *id);
 void build_misc(struct build *b);        /* misc.c */
+void build_iommu(struct build *b);       /* iommu.c */
+void build_pstore(struct build *b);      /* pstore.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
 /* display.c: -display egl-headless, dbus or sdl */
 void build_local_display(struct build *b);

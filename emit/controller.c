@@ -263,6 +263,7 @@ void build_controllers(struct build *b)
 		CTRL_USB, CTRL_SCSI, CTRL_VIRTIO_SERIAL,
 	};
 	const struct domain *dom = b->dom;
+	build_pci_bridges(b);
 	/* dom->controllers is sorted by type, then index (check_controllers). */
 	for (size_t t = 0; t < sizeof(order) / sizeof(*order); t++) {
 		enum controller_type type = order[t];

@@ -334,6 +334,11 @@ static void build_watchdog(struct build *b)
 	if (strcmp(m->watchdog_model, "itco") == 0) {
 		/* q35's own TCO watchdog: let it reset the machine, as libvirt. */
 		argv_pair(b->argv, "-global", "ICH9-LPC.noreboot=off");
+	} else if (strcmp(m->watchdog_model, "ib700") == 0) {
+		struct keyval kv; /* an ISA card */
+		kv_begin(&kv, "ib700");
+		kv_str(&kv, "id", "watchdog0");
+		build_push(b, &kv, "-device");
 	} else {
 		struct keyval kv;
 		kv_begin(&kv, "i6300esb");

@@ -68,9 +68,9 @@ static const struct model usb_models[] = {
 
 static const struct model pci_models[] = {
 	{ "pci-root", CTRL_PCI_ROOT }, { "pcie-root", CTRL_PCIE_ROOT },
-	{ "pci-bridge", 0 }, { "dmi-to-pci-bridge", 0 }, { "pcie-root-port", 0 },
+	{ "pci-bridge", CTRL_PCI_BRIDGE }, { "dmi-to-pci-bridge", 0 }, { "pcie-root-port", 0 },
 	{ "pcie-switch-upstream-port", 0 }, { "pcie-switch-downstream-port", 0 },
-	{ "pci-expander-bus", 0 }, { "pcie-expander-bus", 0 },
+	{ "pci-expander-bus", CTRL_PCI_PXB }, { "pcie-expander-bus", 0 },
 	{ "pcie-to-pci-bridge", 0 }, { NULL, 0 },
 };
 
@@ -116,7 +116,10 @@ static bool parse_children(struct parser *p, const xmlNode *n,
 		if (xml_is(k, "address") || xml_is(k, "alias") ||
 		    (xml_is(k, "model") && c->type == CTRL_PCI)) {
 			ignored(p, k);
-		} else if (xml_is(k, "driver") && virtio) {
+		} else if (xml_is(k, "target") && (c->model == CTRL_PCI_BRIDGE ||
+						    c->model == CTRL_PCI_PXB)) {
+			parse_pci_target(p, k, c);
+} else if (xml_is(k, "driver") && virtio) {
 			if (have_driver) {
 				duplicate(p, k);
 				return false;
@@ -248,6 +251,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		.type = (enum controller_type)t,
 		.vectors = -1,
 		.startport = -1,
+		.numa_node = -1,
 	};
 	uint64_t index;
 	if (!xml_attr(n, "index"))

@@ -36,6 +36,10 @@ static void check_one(struct parser *p, const struct controller *c)
 	bool q35 = p->dom->os.family == MACHINE_Q35;
 	switch (c->type) {
 	case CTRL_PCI:
+		if (c->model == CTRL_PCI_BRIDGE || c->model == CTRL_PCI_PXB) {
+			check_pci_bus(p, c, q35);
+			return;
+		}
 		if (c->index != 0) {
 			diag_error(p->d, EXIT_DATAERR, c->line, tag,
 				   "a PCI root with index='%u'; expected index='0' (the machine's root bus)",
@@ -265,7 +269,8 @@ static void scsi_defaults(struct parser *p)
 		XGROW(dom->controllers, dom->ncontrollers, dom->controllers_alloc);
 		dom->controllers[dom->ncontrollers++] = (struct controller){
 			.line = line, .type = CTRL_SCSI, .index = index,
-			.vectors = -1, .startport = -1, .implicit = true,
+			.vectors = -1, .startport = -1, .numa_node = -1,
+			.implicit = true,
 		};
 	}
 	if (dom->ncontrollers == before)
@@ -305,6 +310,7 @@ static void usb_defaults(struct parser *p)
 		.model = q35 ? CTRL_USB_QEMU_XHCI : CTRL_USB_PIIX3_UHCI,
 		.vectors = -1,
 		.startport = -1,
+		.numa_node = -1,
 		.implicit = true,
 	};
 	diag_note(p->d, dom->line, "<domain>",

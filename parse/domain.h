@@ -188,6 +188,10 @@ struct hypervisor_features {
 	bool vmcoreinfo, async_teardown;
 	enum tristate ps2;
 	uint64_t smm_tseg_mib;   /* 0: QEMU's default TSEG */
+	uint64_t dirty_ring;     /* -accel kvm,dirty-ring-size=; 0: none */
+	unsigned dirty_ring_line;
+	uint64_t tb_cache_mib;   /* -accel tcg,tb-size=; 0: QEMU's default */
+	unsigned tcg_line;
 };
 
 enum on_poweroff { POWEROFF_DESTROY = 0, POWEROFF_PRESERVE };
@@ -231,7 +235,7 @@ struct cpu {
 	unsigned physaddr_bits;  /* <maxphysaddr bits>; 0: not given */
 };
 
-enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME };
+enum clock_offset { CLOCK_DEFAULT = 0, CLOCK_UTC, CLOCK_LOCALTIME, CLOCK_ABSOLUTE };
 
 /* <clock>'s timers, as libvirt maps them (parse/clock.c, emit/clock.c). */
 enum rtc_track { TRACK_DEFAULT = 0, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
@@ -240,6 +244,7 @@ enum pit_policy { PIT_DEFAULT = 0, PIT_DELAY, PIT_DISCARD };
 struct clock {
 	unsigned line;
 	enum clock_offset offset;
+	uint64_t start;              /* offset='absolute': seconds since the epoch */
 	enum rtc_track rtc_track;    /* -rtc clock=vm|host|rt */
 	bool rtc_catchup;            /* rtc tickpolicy='catchup': driftfix=slew */
 	enum pit_policy pit;         /* -global kvm-pit.lost_tick_policy= */
@@ -288,6 +293,8 @@ enum controller_model {
 	CTRL_USB_ICH9_UHCI1, CTRL_USB_ICH9_UHCI2, CTRL_USB_ICH9_UHCI3,
 	                         /* USB1 companions of an ich9-ehci1 */
 	CTRL_PCI_ROOT, CTRL_PCIE_ROOT,
+	CTRL_PCI_BRIDGE,         /* pc: a pci-bridge on pci.0, id pci.INDEX */
+	CTRL_PCI_PXB,            /* pc: a pci-expander-bus (pxb), id pci.INDEX */
 };
 
 /* check_controllers() leaves dom->controllers sorted by type, then index. */
@@ -304,6 +311,9 @@ struct controller {
 	int startport;           /* companion: <master startport>; -1: none
 				  * given (check_controllers sets libvirt's) */
 	struct virtio_driver virtio; /* <driver> (scsi, virtio-serial) */
+	unsigned chassis_nr;     /* pci-bridge <target chassisNr>; 0: index */
+	unsigned bus_nr;         /* pxb <target busNr>; 0: libvirt's choice */
+	int numa_node;           /* pxb <target><node>; -1: none */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -468,7 +478,23 @@ struct rng {
 	struct virtio_driver virtio; /* <driver> */
 };
 
+/* <iommu model='intel'>: QEMU's emulated VT-d (parse/iommu.c, emit/iommu.c). */
+struct iommu {
+	unsigned line;           /* 0: none */
+	enum tristate intremap, caching_mode, eim, iotlb, dma_translation;
+	unsigned aw_bits;        /* 0: QEMU's default */
+};
+
+/* <pstore backend='acpi-erst'> (parse/pstore.c, emit/pstore.c). */
+struct pstore {
+	unsigned line;           /* 0: none */
+	char *path;              /* the host file QEMU keeps the records in */
+	uint64_t size_bytes;
+};
+
 struct devices_misc {
+	struct iommu iommu;
+	struct pstore pstore;
 	struct vsock vsock;
 	struct graphics graphics;
 	struct video *videos;
@@ -490,6 +516,7 @@ struct devices_misc {
 	unsigned panic_line;
 	char *panic_model;       /* isa, pvpanic */
 	uint64_t panic_iobase;   /* isa <address iobase>; 0: the default */
+	unsigned panic_hyperv_line; /* <panic model='hyperv'>: hv-crash on -cpu */
 };
 
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */
@@ -516,6 +543,7 @@ struct domain {
 
 	uint64_t memory_bytes;
 	unsigned memory_line;
+	enum tristate dump_core;       /* <memory dumpCore=on|off> */
 	uint64_t current_memory_bytes; /* 0: same as memory */
 	unsigned current_memory_line;
 	unsigned name_line;

@@ -388,8 +388,8 @@ static void parse_watchdog(struct parser *p, const xmlNode *n)
 	int model = attr_choice(p, n, "model", models);
 	if (model < 0)
 		return;
-	if (model >= 2) {
-		unsupported(p, n, "only model='i6300esb' and 'itco' watchdogs are supported");
+	if (model == 3) {
+		unsupported(p, n, "model='diag288' is s390's watchdog; expected 'i6300esb', 'ib700' or 'itco' on x86");
 		return;
 	}
 	static const char *const actions[] = {
@@ -426,13 +426,21 @@ static void parse_panic(struct parser *p, const xmlNode *n)
 	int model = attr_choice(p, n, "model", models);
 	if (model == -2)
 		return;
-	if (model == 2) {
-		unsupported(p, n, "model='hyperv' needs Hyper-V enlightenments; expected model='isa' or 'pvpanic'");
+	if (model == 2) { /* Hyper-V's crash MSRs, beside a panic device */
+		if (m->panic_hyperv_line) {
+			duplicate(p, n);
+			return;
+		}
+		m->panic_hyperv_line = xml_line(n);
+		for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+		     c = xml_next_element(c))
+			if (!device_common_child(p, c, NULL))
+				unsupported(p, c, NULL);
 		return;
 	}
 	if (model >= 3) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "model='%s' is not an x86 panic device; expected 'isa' or 'pvpanic'",
+			   "model='%s' is not an x86 panic device; expected 'isa', 'pvpanic' or 'hyperv'",
 			   models[model]);
 		return;
 	}

@@ -124,6 +124,7 @@ void parse_name(struct parser *p, const xmlNode *n);            /* general.c */
 void parse_uuid_element(struct parser *p, const xmlNode *n);
 void parse_memory_element(struct parser *p, const xmlNode *n);
 void parse_current_memory(struct parser *p, const xmlNode *n);
+void parse_blkiotune(struct parser *p, const xmlNode *n);
 void parse_vcpu(struct parser *p, const xmlNode *n);
 void parse_lifecycle(struct parser *p, const xmlNode *n);
 void parse_emulator(struct parser *p, const xmlNode *n);
@@ -212,6 +213,13 @@ void free_hypervisor_features(struct domain *dom);
 void parse_vserial_address(struct parser *p, const xmlNode *n, struct chardev *c);
 void assign_vserial_ports(struct parser *p);
 /* clock.c: <clock> with its timers, <pm> */
+void parse_iommu(struct parser *p, const xmlNode *n);           /* iommu.c */
+void check_iommu(struct parser *p);
+void parse_pci_target(struct parser *p, const xmlNode *n, struct controller *c); /* pcibus.c */
+void check_pci_bus(struct parser *p, const struct controller *c, bool q35);
+void parse_pstore(struct parser *p, const xmlNode *n);          /* pstore.c */
+void check_pstore(struct parser *p);
+void free_pstore(struct domain *dom);
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
 /* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */

@@ -236,6 +236,9 @@ class Run:
                 pass
             elif name == '-accel' and 'kvm' in (kv[0][1], kv_get(kv, 'accel')):
                 o[1] = TCG      # KVM tuning keys (kernel-irqchip=...) are unknown to TCG
+            elif name == '-device' and kv[0][1] == 'intel-iommu' and kv_get(kv, 'eim') in ON:
+                kv_set(kv, 'eim', 'off')    # "eim=on requires accel=kvm,kernel-irqchip=split"
+                o[1] = kv_join(kv)
             elif name == '-cpu' and self.opts.cpu_host_as_max and kv[0] == [None, 'host']:
                 kv[0][1] = 'max'
                 o[1] = kv_join(kv)
