@@ -315,7 +315,8 @@ enum net_type {
 	/* parse/interface_socket.c: */
 	NET_MCAST, NET_SERVER, NET_CLIENT, NET_UDP, NET_VHOSTUSER,
 };
-enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
+enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139, NIC_USB,
+		 NIC_VMXNET3, NIC_NE2K_PCI, NIC_PCNET };
 
 struct interface {
 	unsigned line;
