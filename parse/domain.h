@@ -359,6 +359,7 @@ enum chardev_backend {
 	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
 	CHR_UDP, CHR_DEV,        /* dev: a host tty or parallel port */
 	CHR_PIPE, CHR_VDAGENT,   /* vdagent: QEMU's own clipboard/mouse agent */
+	CHR_SPICEPORT,           /* a named SPICE port */
 };
 
 struct chardev {
@@ -370,6 +371,7 @@ struct chardev {
 	bool listen;             /* unix mode='bind' / tcp mode='bind' */
 	char *host, *service;    /* tcp; udp: where it sends (mode='connect') */
 	char *bind_host, *bind_service; /* udp: where it listens (mode='bind') */
+	char *spice_port;        /* spiceport: <source channel=...> */
 	enum tristate clipboard; /* vdagent: <clipboard copypaste=> */
 	enum tristate mouse_client; /* vdagent: <mouse mode='client'|'server'> */
 	bool telnet;             /* tcp: <protocol type='telnet'/> */
