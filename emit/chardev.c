@@ -84,6 +84,9 @@ static void chardev_options(struct keyval *kv, const struct chardev *c,
 	case CHR_SPICEVMC:
 		kv_str(kv, "name", "vdagent");
 		break;
+	case CHR_SPICEPORT:
+		kv_str(kv, "name", c->spice_port);
+		break;
 	case CHR_VDAGENT:
 		kv_str(kv, "name", "vdagent");
 		if (c->clipboard != TRI_DEFAULT)
@@ -107,6 +110,7 @@ bool build_chardev_backend(struct build *b, const struct chardev *c,
 		[CHR_TCP] = "socket", [CHR_STDIO] = "stdio", [CHR_NULL] = "null",
 		[CHR_SPICEVMC] = "spicevmc", [CHR_UDP] = "udp", [CHR_DEV] = "serial",
 		[CHR_PIPE] = "pipe", [CHR_VDAGENT] = "qemu-vdagent",
+		[CHR_SPICEPORT] = "spiceport",
 	};
 	char *sock = NULL;
 	if (c->backend == CHR_UNIX && !c->path &&

@@ -11,6 +11,10 @@ static const char *const nic_drivers[] = {
 	[NIC_E1000] = "e1000",
 	[NIC_E1000E] = "e1000e",
 	[NIC_RTL8139] = "rtl8139",
+	[NIC_USB] = "usb-net",
+	[NIC_VMXNET3] = "vmxnet3",
+	[NIC_NE2K_PCI] = "ne2k_pci",
+	[NIC_PCNET] = "pcnet",
 };
 
 /* HOST:PORT of a socket netdev; an empty host is every address. */
@@ -117,7 +121,10 @@ static void build_interface(struct build *b, const struct interface *net,
 
 	struct keyval kv;
 	kv_begin(&kv, nic_drivers[net->model]);
-	if (!pci_place(b, &kv, net->line, "<interface>")) {
+	char bus[24];
+	if (net->model == NIC_USB) {
+		kv_str(&kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));
+	} else if (!pci_place(b, &kv, net->line, "<interface>")) {
 		kv_discard(&kv);
 		return;
 	}

@@ -18,15 +18,14 @@
  * translated, in the order of enum chardev_backend. */
 static const char *const backends[] = {
 	"pty", "file", "unix", "tcp", "stdio", "null", "spicevmc",
-	"udp", "dev", "pipe", "qemu-vdagent",
-	"vc", "spiceport", "nmdm", "dbus", NULL,
+	"udp", "dev", "pipe", "qemu-vdagent", "spiceport",
+	"vc", "nmdm", "dbus", NULL,
 };
-#define TRANSLATED_BACKENDS 11
+#define TRANSLATED_BACKENDS 12
 
 /* Why each untranslated type is refused, in the order of backends[]. */
 static const char *const refused[] = {
 	"a text console on QEMU's display is not translated",
-	"a SPICE port channel is not translated",
 	"nmdm is a FreeBSD null-modem device",
 	"a D-Bus chardev needs libvirt's D-Bus display daemon",
 };
@@ -38,6 +37,7 @@ void chardev_release(struct chardev *c)
 	free(c->service);
 	free(c->bind_host);
 	free(c->bind_service);
+	free(c->spice_port);
 	free(c->log_file);
 	free(c->target_type);
 	free(c->target_name);
@@ -68,7 +68,7 @@ bool chardev_type(struct parser *p, const xmlNode *n, struct chardev *c)
 		if (b < 0)
 			return false;
 		if (b >= TRANSLATED_BACKENDS) {
-			refuse(p, n, "type='%s' is not supported: %s; sevqemu translates pty, file, unix, tcp, udp, stdio, null, dev, pipe and (for a channel) spicevmc and qemu-vdagent",
+			refuse(p, n, "type='%s' is not supported: %s; sevqemu translates pty, file, unix, tcp, udp, stdio, null, dev, pipe, spiceport and (for a channel) spicevmc and qemu-vdagent",
 			       type, refused[b - TRANSLATED_BACKENDS]);
 			return false;
 		}
@@ -268,6 +268,20 @@ static void parse_vdagent_source(struct parser *p, const xmlNode *n, struct char
 	}
 }
 
+/* spiceport: <source channel='org.qemu.console.serial.0'/> */
+static void parse_spiceport_source(struct parser *p, const xmlNode *n, struct chardev *c)
+{
+	static const char *const known[] = { "channel", NULL };
+	const char *channel = known_attrs(p, n, known) ? attr_required(p, n, "channel") : NULL;
+	if (channel && !*channel)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "channel='' is empty; expected the SPICE port's name, e.g. org.qemu.console.serial.0");
+	else if (channel)
+		c->spice_port = xstrdup(channel);
+	if (!diag_failed(p->d))
+		source_children(p, n, c, false);
+}
+
 static void parse_source(struct parser *p, const xmlNode *n, struct chardev *c)
 {
 	c->source_line = xml_line(n);
@@ -286,6 +300,9 @@ static void parse_source(struct parser *p, const xmlNode *n, struct chardev *c)
 		break;
 	case CHR_VDAGENT:
 		parse_vdagent_source(p, n, c);
+		break;
+	case CHR_SPICEPORT:
+		parse_spiceport_source(p, n, c);
 		break;
 	case CHR_PTY:
 		/* virsh dumpxml of a running guest: the pty it got. */
@@ -370,6 +387,7 @@ void chardev_backend_end(struct parser *p, const xmlNode *n, struct chardev *c,
 		[CHR_UDP] = "type='udp' has no <source mode='connect' service=...>; expected where datagrams go, e.g. <source mode='connect' host='127.0.0.1' service='9998'/>",
 		[CHR_DEV] = "type='dev' has no <source path=...>; expected the host's device, e.g. /dev/ttyS0",
 		[CHR_PIPE] = "type='pipe' has no <source path=...>; expected the pipe's path",
+		[CHR_SPICEPORT] = "type='spiceport' has no <source channel=...>; expected the SPICE port's name, e.g. org.qemu.console.serial.0",
 	};
 	if (diag_failed(p->d))
 		return;
@@ -393,6 +411,7 @@ bool chardev_same_backend(const struct chardev *a, const struct chardev *b)
 	       same_str(a->service, b->service) &&
 	       same_str(a->bind_host, b->bind_host) &&
 	       same_str(a->bind_service, b->bind_service) &&
+	       same_str(a->spice_port, b->spice_port) &&
 	       a->telnet == b->telnet && a->reconnect == b->reconnect &&
 	       a->append == b->append && same_str(a->log_file, b->log_file) &&
 	       a->log_append == b->log_append;

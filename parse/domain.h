@@ -325,7 +325,8 @@ enum net_type {
 	/* parse/interface_socket.c: */
 	NET_MCAST, NET_SERVER, NET_CLIENT, NET_UDP, NET_VHOSTUSER,
 };
-enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139 };
+enum net_model { NIC_VIRTIO = 0, NIC_E1000, NIC_E1000E, NIC_RTL8139, NIC_USB,
+		 NIC_VMXNET3, NIC_NE2K_PCI, NIC_PCNET };
 
 struct interface {
 	unsigned line;
@@ -368,6 +369,7 @@ enum chardev_backend {
 	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
 	CHR_UDP, CHR_DEV,        /* dev: a host tty or parallel port */
 	CHR_PIPE, CHR_VDAGENT,   /* vdagent: QEMU's own clipboard/mouse agent */
+	CHR_SPICEPORT,           /* a named SPICE port */
 };
 
 struct chardev {
@@ -379,6 +381,7 @@ struct chardev {
 	bool listen;             /* unix mode='bind' / tcp mode='bind' */
 	char *host, *service;    /* tcp; udp: where it sends (mode='connect') */
 	char *bind_host, *bind_service; /* udp: where it listens (mode='bind') */
+	char *spice_port;        /* spiceport: <source channel=...> */
 	enum tristate clipboard; /* vdagent: <clipboard copypaste=> */
 	enum tristate mouse_client; /* vdagent: <mouse mode='client'|'server'> */
 	bool telnet;             /* tcp: <protocol type='telnet'/> */

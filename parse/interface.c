@@ -2,6 +2,7 @@
  * rtl8139 NIC. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse/parser.h"
 #include "lib/xalloc.h"
@@ -9,7 +10,12 @@
 /* Linux interface names: IFNAMSIZ (16) with the NUL. */
 #define IFNAME_MAX 15
 
-static const char *const models[] = { "virtio", "e1000", "e1000e", "rtl8139", NULL };
+/* In the order of enum net_model: the NICs QEMU 7.2 has that libvirt
+ * names (case does not matter, as for libvirt). */
+static const char *const models[] = {
+	"virtio", "e1000", "e1000e", "rtl8139", "usb-net", "vmxnet3", "ne2k_pci",
+	"pcnet", NULL,
+};
 
 /* "52:54:00:AB:cd:0f": six hex pairs separated by ':'; canonical lower case
  * into OUT (18 bytes). */
@@ -71,13 +77,13 @@ static void parse_model(struct parser *p, const xmlNode *n, struct interface *ne
 	if (!type)
 		return;
 	for (int i = 0; models[i]; i++) {
-		if (strcmp(type, models[i]) == 0) {
+		if (strcasecmp(type, models[i]) == 0) {
 			net->model = (enum net_model)i;
 			return;
 		}
 	}
 	diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-		   "type='%s' is an unknown model; expected virtio, e1000, e1000e or rtl8139",
+		   "type='%s' is an unknown model; expected virtio, e1000, e1000e, rtl8139, usb-net, vmxnet3, ne2k_pci or pcnet",
 		   type);
 }
 
@@ -290,6 +296,10 @@ static void check_interface(struct parser *p, const struct interface *net,
 					      net->virtio.iommu != TRI_DEFAULT))
 		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
 			   "name='vhost', queues= and iommu= apply to virtio NICs only; expected <model type='virtio'/>");
+	else if (net->model == NIC_USB && (net->rom_disabled || net->rom_file ||
+					   net->rom_bar != TRI_DEFAULT))
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "<rom> is a PCI NIC's option ROM; expected no <rom> on a usb-net NIC");
 	else if (net->failover && net->model != NIC_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, net->line, tag,
 			   "<teaming type='persistent'> is virtio-net's failover; expected <model type='virtio'/>");
@@ -426,8 +436,30 @@ static void check_boot_orders(struct parser *p)
 	free(used);
 }
 
+/* A usb-net NIC needs USB, which <controller type='usb' model='none'>
+ * turns off. */
+static void check_usb_nics(struct parser *p)
+{
+	const struct domain *dom = p->dom;
+	unsigned off = 0;
+	for (size_t i = 0; i < dom->ncontrollers && !off; i++)
+		if (dom->controllers[i].type == CTRL_USB &&
+		    dom->controllers[i].model == CTRL_USB_NONE)
+			off = dom->controllers[i].line;
+	for (size_t i = 0; i < dom->ninterfaces && off; i++) {
+		if (dom->interfaces[i].model == NIC_USB) {
+			diag_error(p->d, EXIT_DATAERR, dom->interfaces[i].line, "<interface>",
+				   "a usb-net NIC, but <controller type='usb' model='none'> at line %u turns USB off; expected a USB controller or a PCI NIC",
+				   off);
+			return;
+		}
+	}
+}
+
 void check_interfaces(struct parser *p)
 {
+	if (!diag_failed(p->d))
+		check_usb_nics(p);
 	if (!diag_failed(p->d))
 		check_macs(p);
 	if (!diag_failed(p->d))

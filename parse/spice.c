@@ -421,9 +421,14 @@ void check_desktop(struct parser *p)
 	struct domain *dom = p->dom;
 	const struct spice *s = &dom->desktop.spice;
 	for (size_t i = 0; i < dom->nchardevs; i++)
-		if (dom->chardevs[i].backend == CHR_SPICEVMC && !s->line) {
-			diag_error(p->d, EXIT_DATAERR, dom->chardevs[i].line, "<channel>",
-				   "type='spicevmc' is SPICE's agent channel, and the domain has no <graphics type='spice'>; expected SPICE graphics");
+		if ((dom->chardevs[i].backend == CHR_SPICEVMC ||
+		     dom->chardevs[i].backend == CHR_SPICEPORT) && !s->line) {
+			enum chardev_kind k = dom->chardevs[i].kind;
+			diag_error(p->d, EXIT_DATAERR, dom->chardevs[i].line,
+				   k == CHR_SERIAL ? "<serial>" : k == CHR_CONSOLE ? "<console>"
+				   : k == CHR_PARALLEL ? "<parallel>" : "<channel>",
+				   "type='%s' is a SPICE channel, and the domain has no <graphics type='spice'>; expected SPICE graphics",
+				   dom->chardevs[i].backend == CHR_SPICEVMC ? "spicevmc" : "spiceport");
 			return;
 		}
 	bool secure = s->default_mode == SPICE_SECURE;
