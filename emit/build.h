@@ -181,6 +181,10 @@ void build_chardevs(struct build *b);    /* chardev.c */
  * ID names a socket in the state dir when one goes there. */
 bool build_chardev_backend(struct build *b, const struct chardev *c,
 			   const char *charid, const char *id);
+void build_smartcard(struct build *b);   /* smartcard.c */
+void build_usb_hubs(struct build *b);    /* usb.c */
+/* usb.c: usb-redir's filter= for the <redirfilter> rules (a new string) */
+char *usb_redir_filter(const struct desktop *dt);
 void build_misc(struct build *b);        /* misc.c */
 void build_iommu(struct build *b);       /* iommu.c */
 void build_pstore(struct build *b);      /* pstore.c */

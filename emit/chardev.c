@@ -82,7 +82,7 @@ static void chardev_options(struct keyval *kv, const struct chardev *c,
 		kv_str(kv, "localport", c->bind_service ? c->bind_service : "0");
 		break;
 	case CHR_SPICEVMC:
-		kv_str(kv, "name", "vdagent");
+		kv_str(kv, "name", c->vmc_name ? c->vmc_name : "vdagent");
 		break;
 	case CHR_SPICEPORT:
 		kv_str(kv, "name", c->spice_port);

@@ -172,6 +172,11 @@ void build_redirdevs(struct build *b)
 		kv_begin(&kv, "usb-redir");
 		kv_str(&kv, "chardev", charid);
 		kv_str(&kv, "id", id);
+		if (dt->redirfilter_line) {
+			char *filter = usb_redir_filter(dt);
+			kv_str(&kv, "filter", filter);
+			free(filter);
+		}
 		kv_str(&kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));
 		build_push(b, &kv, "-device");
 	}

@@ -133,6 +133,12 @@ struct redirdev {
 	unsigned boot_order;     /* 0: none */
 };
 
+/* A <redirfilter><usbdev> rule; -1: any. */
+struct usb_rule {
+	int32_t cls, vendor, product, version; /* version: BCD, 0x0110 */
+	bool allow;
+};
+
 struct desktop {
 	struct spice spice;
 	struct sound *sounds;
@@ -142,6 +148,32 @@ struct desktop {
 	struct audio *audios;
 	size_t naudios, audios_alloc;
 	struct display display;
+	unsigned redirfilter_line; /* 0: no <redirfilter> */
+	struct usb_rule *redir_rules;
+	size_t nredir_rules, redir_rules_alloc;
+};
+
+/* --- USB hubs: parse/usb.c, emit/usb.c ------------------------------- */
+
+struct usb_hub {
+	unsigned line, address_line; /* address_line 0: no <address> */
+	unsigned bus;            /* <address bus>: the USB controller's index */
+	char *port;              /* <address port>: "1", "1.2"; NULL: QEMU's pick */
+};
+
+/* --- smartcard: parse/smartcard.c, emit/smartcard.c ------------------ */
+
+enum smartcard_mode { SC_HOST = 0, SC_HOST_CERTIFICATES, SC_PASSTHROUGH };
+
+/* libvirt gives QEMU one smartcard: a usb-ccid reader with one card. */
+struct smartcard {
+	unsigned line;           /* 0: no <smartcard> */
+	enum smartcard_mode mode;
+	char *certs[3];          /* host-certificates: the three <certificate> */
+	unsigned ncerts;
+	char *database;          /* host-certificates: <database>, or libvirt's
+				  * /etc/pki/nssdb */
+	struct chardev chr;      /* passthrough: tcp, unix or spicevmc */
 };
 
 /* --- TPM: parse/tpm.c, emit/tpm.c ------------------------------------- */

@@ -401,6 +401,7 @@ struct chardev {
 	                          * (with target_port) forwarded to this chardev */
 	bool has_isa_address;    /* <address type='isa'>: iobase, irq */
 	unsigned iobase, irq;    /* irq 0: not given */
+	const char *vmc_name;    /* spicevmc: SPICE's channel; NULL: vdagent */
 	bool same_as_serial;     /* console on a serial port that a <serial> (or
 	                          * an earlier console) already makes */
 	/* A virtio console or channel: its place on the virtio-serial buses,
@@ -578,6 +579,9 @@ struct domain {
 	struct vserial_buses vserial;
 	struct devices_misc misc;
 	struct desktop desktop;
+	struct smartcard smartcard;
+	struct usb_hub *usb_hubs;
+	size_t nusb_hubs, usb_hubs_alloc;
 	struct hostdev *hostdevs;
 	size_t nhostdevs, hostdevs_alloc;
 	struct qemu_passthrough qemu;

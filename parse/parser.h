@@ -197,6 +197,16 @@ void chardev_backend_end(struct parser *p, const xmlNode *n, struct chardev *c,
 			 const struct chardev_seen *seen);
 bool chardev_same_backend(const struct chardev *a, const struct chardev *b);
 void chardev_release(struct chardev *c);
+void chardev_release(struct chardev *c);
+/* usb.c: <hub>, <redirfilter> */
+void parse_hub(struct parser *p, const xmlNode *n);
+void parse_redirfilter(struct parser *p, const xmlNode *n);
+void check_usb_hubs(struct parser *p);
+void free_usb_hubs(struct domain *dom);
+/* smartcard.c */
+void parse_smartcard(struct parser *p, const xmlNode *n);
+void check_smartcard(struct parser *p);
+void free_smartcard(struct domain *dom);
 /* misc.c: <vsock>, <video>, <input>, <memballoon>, <rng>, <watchdog>, <panic> */
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);

@@ -452,5 +452,6 @@ void free_desktop(struct domain *d)
 	free_audios(d);
 	free_display(d);
 	free(d->desktop.spice.rendernode);
+	free(d->desktop.redir_rules);
 	memset(&d->desktop, 0, sizeof(d->desktop));
 }

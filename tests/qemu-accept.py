@@ -104,6 +104,8 @@ def host_backed(option, arg):
         return 'a %s chardev needs the host %s port device' % (kind, kind)
     if option == '-device' and kind == 'virtio-input-host-pci':
         return 'virtio-input-host needs the host event device it grabs'
+    if option == '-device' and kind == 'ccid-card-emulated':
+        return "an emulated smartcard needs the host's NSS database (and its certificates)"
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
