@@ -41,7 +41,22 @@ static void build_hostdev(struct build *b, const struct hostdev *h, size_t i)
 			   (unsigned long long)h->scsi_unit);
 		return;
 	}
-	if (h->type == HOSTDEV_USB) {
+	if (h->type == HOSTDEV_SCSI_HOST) {
+		/* QEMU opens /dev/vhost-scsi itself (libvirt passes its fd) */
+		static const char *const drivers[] = {
+			[VIRTIO_PLAIN] = "vhost-scsi-pci",
+			[VIRTIO_TRANSITIONAL] = "vhost-scsi-pci-transitional",
+			[VIRTIO_NON_TRANSITIONAL] = "vhost-scsi-pci-non-transitional",
+		};
+		kv_begin(&kv, drivers[h->flavour]);
+		if (!pci_place(b, &kv, h->line, "<hostdev>")) {
+			kv_discard(&kv);
+			return;
+		}
+		kv_str(&kv, "wwpn", h->wwpn);
+		kv_str(&kv, "id", id);
+		virtio_options(b, &kv, TRI_DEFAULT, h->flavour == VIRTIO_PLAIN);
+	} else if (h->type == HOSTDEV_USB) {
 		kv_begin(&kv, "usb-host");
 		if (h->usb_by_id) {
 			kv_hex(&kv, "vendorid", h->vendor);

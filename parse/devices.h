@@ -8,7 +8,10 @@
 
 /* --- passed-through host devices: parse/hostdev.c, emit/hostdev.c ------ */
 
-enum hostdev_type { HOSTDEV_PCI, HOSTDEV_USB, HOSTDEV_MDEV, HOSTDEV_SCSI };
+enum hostdev_type {
+	HOSTDEV_PCI, HOSTDEV_USB, HOSTDEV_MDEV, HOSTDEV_SCSI,
+	HOSTDEV_SCSI_HOST,       /* a vhost-scsi target (LIO) by its wwpn */
+};
 
 struct hostdev {
 	unsigned line;
@@ -25,6 +28,8 @@ struct hostdev {
 	uint64_t scsi_unit;
 	unsigned scsi_controller, scsi_guest_target, scsi_guest_unit; /* guest */
 	bool readonly, shareable;
+	char *wwpn;              /* scsi_host: <source protocol='vhost' wwpn> */
+	enum virtio_flavour flavour; /* scsi_host: model= */
 	unsigned boot_order;     /* 0: none */
 	enum tristate rom_bar;   /* <rom bar> */
 	char *rom_file;          /* <rom file> */

@@ -23,6 +23,10 @@ enum virt_type { VIRT_KVM, VIRT_QEMU };
 
 /* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
 
+/* The virtio-pci flavour libvirt's model= asks for (disks, vhost-scsi;
+ * SCSI controllers have their own models): both interfaces, or only one. */
+enum virtio_flavour { VIRTIO_PLAIN = 0, VIRTIO_TRANSITIONAL, VIRTIO_NON_TRANSITIONAL };
+
 /* A virtio device's <driver> options, one per virtio device: iommu, ats,
  * packed and page_per_vq on every one, the rest on the devices libvirt
  * takes them on (disks, virtio-scsi controllers, NICs). */

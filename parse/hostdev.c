@@ -104,8 +104,38 @@ static void scsi_source(struct parser *p, const xmlNode *c, struct hostdev *h)
 	}
 }
 
+/* <source protocol='vhost' wwpn='naa.<16 hex digits>'/>: the host's
+ * vhost-scsi target, as libvirt checks it. */
+static void vhost_source(struct parser *p, const xmlNode *n, struct hostdev *h)
+{
+	static const char *const known[] = { "protocol", "wwpn", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	const char *protocol = attr_required(p, n, "protocol");
+	const char *wwpn = protocol ? attr_required(p, n, "wwpn") : NULL;
+	if (!wwpn)
+		return;
+	if (strcmp(protocol, "vhost") != 0) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "protocol='%s' is not valid; expected protocol='vhost'", protocol);
+		return;
+	}
+	bool ok = strncmp(wwpn, "naa.", 4) == 0 && strlen(wwpn) == 20;
+	for (size_t i = 4; ok && wwpn[i]; i++)
+		ok = hex_value(wwpn[i]) >= 0;
+	if (!ok) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "wwpn='%s' is not a vhost-scsi target name; expected 'naa.' and 16 hexadecimal digits",
+			   wwpn);
+		return;
+	}
+	h->wwpn = xstrdup(wwpn);
+}
+
 static void parse_hostdev_source(struct parser *p, const xmlNode *n, struct hostdev *h)
 {
+	if (h->type == HOSTDEV_SCSI_HOST)
+		vhost_source(p, n, h);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
 		switch (h->type) {
@@ -118,6 +148,7 @@ static void parse_hostdev_source(struct parser *p, const xmlNode *n, struct host
 		case HOSTDEV_USB: usb_source(p, c, h); break;
 		case HOSTDEV_MDEV: mdev_source(p, c, h); break;
 		case HOSTDEV_SCSI: scsi_source(p, c, h); break;
+		case HOSTDEV_SCSI_HOST: unsupported(p, c, NULL); break;
 		}
 	}
 }
@@ -190,7 +221,9 @@ static void parse_hostdev_child(struct parser *p, const xmlNode *c, struct hostd
 
 static bool hostdev_kind(struct parser *p, const xmlNode *n, struct hostdev *h)
 {
-	static const char *const types[] = { "pci", "usb", "mdev", "scsi", NULL };
+	static const char *const types[] = {
+		"pci", "usb", "mdev", "scsi", "scsi_host", NULL,
+	};
 	const char *mode = xml_attr(n, "mode");
 	if (mode && strcmp(mode, "subsystem") != 0) {
 		refuse(p, n, "mode='%s' (a host block or network device handed over whole) is not translated; expected mode='subsystem'",
@@ -202,7 +235,7 @@ static bool hostdev_kind(struct parser *p, const xmlNode *n, struct hostdev *h)
 	const char *type = xml_attr(n, "type");
 	int t = in_list(type, types) ? attr_choice(p, n, "type", types) : -1;
 	if (t < 0) {
-		refuse(p, n, "type='%s' is not translated; expected pci, usb, mdev or scsi", type);
+		refuse(p, n, "type='%s' is not translated; expected pci, usb, mdev, scsi or scsi_host", type);
 		return false;
 	}
 	h->type = (enum hostdev_type)t;
@@ -211,6 +244,15 @@ static bool hostdev_kind(struct parser *p, const xmlNode *n, struct hostdev *h)
 		refuse(p, n, "model='%s': sevqemu passes mediated devices as vfio-pci; expected model='vfio-pci'",
 		       model ? model : "");
 		return false;
+	}
+	static const char *const flavours[] = {
+		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
+	};
+	if (h->type == HOSTDEV_SCSI_HOST && model) {
+		int f = attr_choice(p, n, "model", flavours);
+		if (f < 0)
+			return false;
+		h->flavour = (enum virtio_flavour)f;
 	}
 	h->managed = attr_yesno(p, n, "managed") == TRI_ON;
 	h->display = attr_onoff(p, n, "display");
@@ -250,14 +292,16 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 		(h->type == HOSTDEV_USB && h->usb_by_id && (!h->vendor || !h->product)) ||
 		(h->type == HOSTDEV_USB && !h->usb_by_id && !h->usb_bus) ||
 		(h->type == HOSTDEV_MDEV && !h->mdev_uuid) ||
-		(h->type == HOSTDEV_SCSI && !h->scsi_adapter);
+		(h->type == HOSTDEV_SCSI && !h->scsi_adapter) ||
+		(h->type == HOSTDEV_SCSI_HOST && !h->wwpn);
 	if (incomplete)
 		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
 			   "has no complete <source>; expected the host device's %s",
 			   h->type == HOSTDEV_PCI ? "PCI <address>"
 			   : h->type == HOSTDEV_USB ? "<address bus device> or <vendor> and <product>"
 			   : h->type == HOSTDEV_MDEV ? "<address uuid>"
-						      : "<adapter> and <address>");
+			   : h->type == HOSTDEV_SCSI ? "<adapter> and <address>"
+			   : "<source protocol='vhost' wwpn='naa.…'/>");
 	else if ((h->display != TRI_DEFAULT || h->ramfb != TRI_DEFAULT) &&
 		 h->type != HOSTDEV_MDEV)
 		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
@@ -357,7 +401,8 @@ static void pair_failover(struct parser *p, struct hostdev *h)
 		   h->teaming_pair, h->teaming_pair);
 }
 
-/* Two hostdevs for one host device: 65, as the host can give it once. */
+/* Two hostdevs for one host device: 65, as the host can give it once.
+ * A transitional vhost-scsi cannot serve an encrypted guest. */
 void check_hostdevs(struct parser *p)
 {
 	struct domain *dom = p->dom;
@@ -366,6 +411,10 @@ void check_hostdevs(struct parser *p)
 			pair_failover(p, &dom->hostdevs[i]);
 	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++) {
 		const struct hostdev *a = &dom->hostdevs[i];
+		if (a->type == HOSTDEV_SCSI_HOST && a->flavour == VIRTIO_TRANSITIONAL &&
+		    dom->launch.type != LAUNCH_NONE)
+			diag_error(p->d, EXIT_UNAVAILABLE, a->line, "<hostdev>",
+				   "model='virtio-transitional' on an encrypted guest: QEMU refuses the IOMMU platform feature, without which the device cannot reach the guest's memory, on a device with a legacy interface; expected 'virtio' or 'virtio-non-transitional'");
 		if (a->type != HOSTDEV_PCI)
 			continue;
 		for (size_t j = i + 1; j < dom->nhostdevs; j++) {
@@ -389,6 +438,7 @@ void free_hostdevs(struct domain *dom)
 		free(dom->hostdevs[i].scsi_adapter);
 		free(dom->hostdevs[i].rom_file);
 		free(dom->hostdevs[i].teaming_pair);
+		free(dom->hostdevs[i].wwpn);
 	}
 	free(dom->hostdevs);
 }

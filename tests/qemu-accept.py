@@ -106,6 +106,8 @@ def host_backed(option, arg):
         return 'virtio-input-host needs the host event device it grabs'
     if option == '-device' and kind == 'ccid-card-emulated':
         return "an emulated smartcard needs the host's NSS database (and its certificates)"
+    if option == '-device' and kind and kind.startswith('vhost-scsi-pci'):
+        return 'vhost-scsi needs /dev/vhost-scsi and a LIO target with its wwpn'
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
