@@ -378,6 +378,10 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
+	else if (xml_attr(n, "model") && disk->bus != BUS_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
+			   "model='%s' is for bus='virtio' disks; expected no model= on another bus",
+			   xml_attr(n, "model"));
 	else
 		check_disk_kind(p, n, disk);
 	if (!diag_failed(p->d))
@@ -401,8 +405,14 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 void parse_disk(struct parser *p, const xmlNode *n)
 {
 	struct domain *dom = p->dom;
-	static const char *const known[] = { "type", "device", NULL };
+	static const char *const known[] = { "type", "device", "model", NULL };
+	static const char *const flavours[] = {
+		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
+	};
 	if (!known_attrs(p, n, known))
+		return;
+	int flavour = attr_choice(p, n, "model", flavours);
+	if (flavour == -2)
 		return;
 	const char *type = xml_attr(n, "type");
 	if (type && strcmp(type, "volume") == 0) {
@@ -430,6 +440,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	struct disk *disk = &dom->disks[dom->ndisks++];
 	memset(disk, 0, sizeof(*disk));
 	disk->line = xml_line(n);
+	disk->flavour = flavour > 0 ? (enum virtio_flavour)flavour : VIRTIO_PLAIN;
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
 	disk->floppy = device && strcmp(device, "floppy") == 0;
