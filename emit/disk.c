@@ -73,6 +73,26 @@ static bool disk_secrets(struct build *b, const struct disk *disk, unsigned i,
 	return true;
 }
 
+/* <slices>: a raw node over FILE that gives QEMU only the slice's bytes;
+ * FILE becomes its name (NODE). */
+static void slice_node(struct build *b, const struct disk_slice *slice,
+		       const char *node, bool readonly, char *file, size_t size)
+{
+	if (!slice->line)
+		return;
+	struct keyval kv;
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "raw");
+	kv_str(&kv, "file", file);
+	kv_u64(&kv, "offset", slice->offset);
+	kv_u64(&kv, "size", slice->size);
+	kv_str(&kv, "node-name", node);
+	if (readonly)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+	snprintf(file, size, "%s", node);
+}
+
 /* The <backingStore> chain, deepest first, read-only; BACKING gets the
  * name of the top layer's format node ("" when there is no chain). */
 static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
@@ -91,6 +111,9 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 		kv_str(&kv, "node-name", file_node);
 		kv_bool(&kv, "read-only", true);
 		kv_push(&kv, b->argv, "-blockdev");
+		char slice[48];
+		snprintf(slice, sizeof(slice), "disk%u-b%zu-slice", i, k);
+		slice_node(b, &layer->slice, slice, true, file_node, sizeof(file_node));
 		kv_begin(&kv, NULL);
 		kv_str(&kv, "driver", format_drivers[layer->format]);
 		kv_str(&kv, "file", file_node);
@@ -109,7 +132,7 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 			const struct cache_mode *cache, char *format_node,
 			size_t size)
 {
-	char file_node[24], auth_id[24], luks_id[24], backing[48];
+	char file_node[24], auth_id[24], luks_id[24], backing[48], slice[24];
 	if (!disk_secrets(b, disk, i, auth_id, luks_id, sizeof(auth_id)))
 		return;
 	backing_nodes(b, disk, i, backing, sizeof(backing));
@@ -119,6 +142,10 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	kv_begin(&kv, NULL);
 	if (disk->net.protocol) {
 		network_keys(&kv, disk, auth_id);
+	} else if (disk->nvme_device) {
+		kv_str(&kv, "driver", "nvme");
+		kv_str(&kv, "device", disk->nvme_device);
+		kv_u64(&kv, "namespace", disk->nvme_namespace);
 	} else {
 		kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
 						  : "file");
@@ -129,13 +156,15 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 		kv_bool(&kv, "cache.direct", true);
 	if (cache && cache->no_flush)
 		kv_bool(&kv, "cache.no-flush", true);
-	if (disk->io)
+	if (disk->io && !disk->nvme_device)
 		kv_str(&kv, "aio", disk->io);
 	if (disk->discard)
 		kv_str(&kv, "discard", disk->discard);
 	if (disk->readonly)
 		kv_bool(&kv, "read-only", true);
 	kv_push(&kv, b->argv, "-blockdev");
+	snprintf(slice, sizeof(slice), "disk%u-slice", i);
+	slice_node(b, &disk->slice, slice, disk->readonly, file_node, sizeof(file_node));
 
 	kv_begin(&kv, NULL);
 	format_node_keys(&kv, disk, *luks_id ? luks_id : NULL);
@@ -329,7 +358,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 {
 	const struct cache_mode *cache = cache_of(disk);
 	char format_node[24] = "";
-	if (disk->source || disk->net.protocol)
+	if (disk->source || disk->net.protocol || disk->nvme_device)
 		block_nodes(b, disk, i, cache, format_node, sizeof(format_node));
 	if (diag_failed(b->d))
 		return;

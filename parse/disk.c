@@ -243,10 +243,10 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 }
 
 static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
-			 bool network)
+			 bool network, bool nvme)
 {
-	if (network) {
-		parse_network_source(p, c, disk);
+	if (network || nvme) {
+		(network ? parse_network_source : parse_nvme_source)(p, c, disk);
 		return;
 	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
@@ -266,6 +266,8 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 	     e = xml_next_element(e)) {
 		if (xml_is(e, "encryption"))
 			parse_disk_encryption(p, e, disk);
+		else if (xml_is(e, "slices"))
+			parse_disk_slices(p, e, &disk->slice);
 		else if (xml_is(e, "seclabel"))
 			ignored(p, e);
 		else
@@ -283,7 +285,7 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 
 /* What a <disk> holds; *SEEN tracks the elements allowed once. */
 struct disk_seen {
-	bool driver, source, network;
+	bool driver, source, network, nvme;
 	const xmlNode *address;
 };
 
@@ -302,7 +304,7 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else {
-			parse_source(p, c, disk, seen->network);
+			parse_source(p, c, disk, seen->network, seen->nvme);
 		}
 	} else if (xml_is(c, "target")) {
 		if (disk->target) {
@@ -356,6 +358,8 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 	else if (disk->lun && (disk->bus != BUS_SCSI ||
 			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
+	else if (disk->nvme_device && (disk->cdrom || disk->floppy || disk->lun))
+		problem = "type='nvme' is a disk: an NVMe namespace; expected device='disk'";
 	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB &&
 		 !(disk->bus == BUS_SCSI && !disk->cdrom && !disk->lun))
 		problem = "removable= is for usb and scsi disks (usb-storage, scsi-hd); expected it on bus='usb' or 'scsi', device='disk'";
@@ -374,7 +378,8 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	if (!disk->target)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol)
+	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol &&
+		 !disk->nvme_device)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
@@ -417,8 +422,8 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		return;
 	}
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
-	    strcmp(type, "network") != 0) {
-		refuse(p, n, "type='%s' is not supported; expected 'file', 'block' or 'network'",
+	    strcmp(type, "network") != 0 && strcmp(type, "nvme") != 0) {
+		refuse(p, n, "type='%s' is not supported; expected 'file', 'block', 'network' or 'nvme'",
 		       type);
 		return;
 	}
@@ -437,7 +442,10 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
 	disk->floppy = device && strcmp(device, "floppy") == 0;
 	disk->lun = device && strcmp(device, "lun") == 0;
-	struct disk_seen seen = { .network = type && strcmp(type, "network") == 0 };
+	struct disk_seen seen = {
+		.network = type && strcmp(type, "network") == 0,
+		.nvme = type && strcmp(type, "nvme") == 0,
+	};
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
 		parse_disk_child(p, c, disk, &seen);
@@ -453,6 +461,7 @@ static void free_disk(struct disk *disk)
 	free(disk->cache);
 	free(disk->discard);
 	free(disk->io);
+	free(disk->nvme_device);
 	free_disk_source(disk);
 	free_disk_detail(disk);
 	free_disk_backing(disk);

@@ -51,12 +51,19 @@ struct disk_iotune {
 	char *group;             /* <group_name>: disks sharing one group */
 };
 
+/* <slices><slice type='storage'>: the byte range of the image QEMU uses. */
+struct disk_slice {
+	unsigned line;           /* 0: none */
+	uint64_t offset, size;
+};
+
 /* A <backingStore> layer below the disk's image, top first. */
 struct disk_backing {
 	unsigned line;
 	bool block;              /* type='block' */
 	char *source;
 	enum disk_format format;
+	struct disk_slice slice;
 };
 
 struct disk_network {
@@ -87,6 +94,11 @@ struct disk {
 	enum tristate removable; /* <target removable> (usb, scsi disks) */
 	char *source;            /* NULL: an empty cdrom */
 	unsigned source_line;
+	struct disk_slice slice;
+	/* type='nvme': the controller's PCI address, "DDDD:BB:SS.F" */
+	char *nvme_device;
+	unsigned nvme_namespace;
+	bool nvme_managed;       /* libvirt would bind it to vfio-pci */
 	enum startup_policy startup; /* act/diskstart.c applies it */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */
