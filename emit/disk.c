@@ -277,7 +277,7 @@ static void device_details(struct keyval *kv, const struct disk *disk)
 static const char *device_driver(const struct disk *disk)
 {
 	switch (disk->bus) {
-	case BUS_VIRTIO: return "virtio-blk-pci";
+	case BUS_VIRTIO: return disk->vhost_socket ? "vhost-user-blk-pci" : "virtio-blk-pci";
 	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : disk->lun ? "scsi-block" : "scsi-hd";
 	case BUS_SATA:
 	case BUS_IDE: return disk->cdrom ? "ide-cd" : "ide-hd";
@@ -366,15 +366,26 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		filter_nodes(b, disk, i, format_node, sizeof(format_node));
 
 	struct keyval kv;
-	kv_begin(&kv, device_driver(disk));
-	char id[24];
+	char id[24], chr[24];
 	snprintf(id, sizeof(id), "disk%u", i);
+	snprintf(chr, sizeof(chr), "disk%u-vu", i);
+	if (disk->vhost_socket) {
+		kv_begin(&kv, "socket");
+		kv_str(&kv, "id", chr);
+		kv_str(&kv, "path", disk->vhost_socket);
+		if (disk->vhost_reconnect)
+			kv_u64(&kv, "reconnect", disk->vhost_reconnect);
+		kv_push(&kv, b->argv, "-chardev");
+	}
+	kv_begin(&kv, device_driver(disk));
 	if (!place_disk(b, &kv, disk)) {
 		kv_discard(&kv);
 		return;
 	}
 	if (*format_node)
 		kv_str(&kv, "drive", format_node);
+	if (disk->vhost_socket)
+		kv_str(&kv, "chardev", chr);
 	kv_str(&kv, "id", id);
 	if (disk->serial)
 		kv_str(&kv, "serial", disk->serial);

@@ -242,11 +242,18 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->bus = (enum disk_bus)b;
 }
 
+/* What a <disk> holds; *SEEN tracks the elements allowed once. */
+struct disk_seen {
+	bool driver, source, network, nvme, vhostuser;
+	const xmlNode *address;
+};
+
 static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
-			 bool network, bool nvme)
+			 const struct disk_seen *seen)
 {
-	if (network || nvme) {
-		(network ? parse_network_source : parse_nvme_source)(p, c, disk);
+	if (seen->network || seen->nvme || seen->vhostuser) {
+		(seen->network ? parse_network_source : seen->nvme ? parse_nvme_source
+		 : parse_vhostuser_source)(p, c, disk);
 		return;
 	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
@@ -283,12 +290,6 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 			   attr, disk->block ? "host block device" : "image file");
 }
 
-/* What a <disk> holds; *SEEN tracks the elements allowed once. */
-struct disk_seen {
-	bool driver, source, network, nvme;
-	const xmlNode *address;
-};
-
 static void parse_disk_child(struct parser *p, const xmlNode *c,
 			     struct disk *disk, struct disk_seen *seen)
 {
@@ -304,7 +305,7 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else {
-			parse_source(p, c, disk, seen->network, seen->nvme);
+			parse_source(p, c, disk, seen);
 		}
 	} else if (xml_is(c, "target")) {
 		if (disk->target) {
@@ -360,6 +361,13 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
 	else if (disk->nvme_device && (disk->cdrom || disk->floppy || disk->lun))
 		problem = "type='nvme' is a disk: an NVMe namespace; expected device='disk'";
+	else if (disk->vhost_socket && (disk->cdrom || disk->floppy || disk->lun ||
+					disk->bus != BUS_VIRTIO))
+		problem = "type='vhostuser' is a vhost-user-blk disk; expected device='disk' on bus='virtio'";
+	else if (disk->vhost_socket && (disk->cache || disk->io || disk->discard ||
+					disk->detect_zeroes || disk->copy_on_read ||
+					disk->readonly || disk->serial || disk->iotune.line))
+		problem = "type='vhostuser': the backend owns the storage, so cache=, io=, discard=, detect_zeroes=, copy_on_read=, <readonly/>, <serial> and <iotune> do not apply (libvirt refuses them too); expected none of them";
 	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB &&
 		 !(disk->bus == BUS_SCSI && !disk->cdrom && !disk->lun))
 		problem = "removable= is for usb and scsi disks (usb-storage, scsi-hd); expected it on bus='usb' or 'scsi', device='disk'";
@@ -379,7 +387,7 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
 	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol &&
-		 !disk->nvme_device)
+		 !disk->nvme_device && !disk->vhost_socket)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
@@ -422,8 +430,9 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		return;
 	}
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
-	    strcmp(type, "network") != 0 && strcmp(type, "nvme") != 0) {
-		refuse(p, n, "type='%s' is not supported; expected 'file', 'block', 'network' or 'nvme'",
+	    strcmp(type, "network") != 0 && strcmp(type, "nvme") != 0 &&
+	    strcmp(type, "vhostuser") != 0) {
+		refuse(p, n, "type='%s' is not supported; expected 'file', 'block', 'network', 'nvme' or 'vhostuser'",
 		       type);
 		return;
 	}
@@ -445,6 +454,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	struct disk_seen seen = {
 		.network = type && strcmp(type, "network") == 0,
 		.nvme = type && strcmp(type, "nvme") == 0,
+		.vhostuser = type && strcmp(type, "vhostuser") == 0,
 	};
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
@@ -462,6 +472,7 @@ static void free_disk(struct disk *disk)
 	free(disk->discard);
 	free(disk->io);
 	free(disk->nvme_device);
+	free(disk->vhost_socket);
 	free_disk_source(disk);
 	free_disk_detail(disk);
 	free_disk_backing(disk);

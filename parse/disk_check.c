@@ -182,6 +182,9 @@ void check_disks(struct parser *p)
 		else if (disk->bus == BUS_SATA && dom->os.family != MACHINE_Q35)
 			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
 				   "bus='sata' on an i440fx (pc) machine, which has no AHCI; expected bus='ide' or a q35 machine");
+		else if (disk->vhost_socket && !vhostuser_memory_shared(dom))
+			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
+				   "type='vhostuser' needs guest memory shared with its backend; expected <memoryBacking><access mode='shared'/> (or memAccess='shared' on every NUMA cell)");
 		else
 			check_disk_places(p, disk);
 	}

@@ -1,7 +1,9 @@
-/* <disk type='nvme'>: a namespace of a host NVMe controller, opened by
- * QEMU's userspace nvme driver (the controller bound to vfio-pci; libvirt's
- * managed='yes' rebinds it, sevqemu has no daemon to), and <slices>: a
- * byte range of an image, as libvirt gives it to a raw node. */
+/* Disks that are no image file: <disk type='nvme'>, a namespace of a host
+ * NVMe controller opened by QEMU's userspace nvme driver (the controller
+ * bound to vfio-pci; libvirt's managed='yes' rebinds it, sevqemu has no
+ * daemon to), and <disk type='vhostuser'>, a vhost-user-blk backend on a
+ * unix socket; and <slices>: a byte range of an image, as libvirt gives
+ * it to a raw node. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +86,44 @@ void parse_nvme_source(struct parser *p, const xmlNode *n, struct disk *disk)
 	if (!diag_failed(p->d) && !disk->nvme_device)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "has no <address>; expected the NVMe controller's <address domain bus slot function/>");
+}
+
+/* <source type='unix' path=...> with an optional <reconnect>. */
+void parse_vhostuser_source(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = { "type", "path", NULL };
+	static const char *const types[] = { "unix", NULL };
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "type") ||
+	    attr_choice(p, n, "type", types) < 0 || !attr_required(p, n, "path"))
+		return;
+	if (!*xml_attr(n, "path")) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "path='' is empty; expected the vhost-user-blk backend's socket");
+		return;
+	}
+	disk->vhost_socket = xstrdup(xml_attr(n, "path"));
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		static const char *const rknown[] = { "enabled", "timeout", NULL };
+		if (!xml_is(c, "reconnect")) {
+			unexpected(p, c, n, "<reconnect enabled=... timeout=.../>");
+		} else if (known_attrs(p, c, rknown) &&
+			   attr_yesno(p, c, "enabled") == TRI_ON) {
+			if (attr_required(p, c, "timeout"))
+				attr_decimal(p, c, "timeout", 1, UINT32_MAX,
+					     &disk->vhost_reconnect);
+		}
+	}
+}
+
+/* vhost-user-blk shares guest memory with its backend, as libvirt checks:
+ * <memoryBacking><access mode='shared'/>, or every NUMA cell shared. */
+bool vhostuser_memory_shared(const struct domain *dom)
+{
+	if (dom->memory_backing.shared == TRI_ON)
+		return true;
+	for (size_t i = 0; i < dom->numa.ncells; i++)
+		if (dom->numa.cells[i].shared != TRI_ON)
+			return false;
+	return dom->numa.ncells > 0;
 }

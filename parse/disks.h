@@ -99,6 +99,9 @@ struct disk {
 	char *nvme_device;
 	unsigned nvme_namespace;
 	bool nvme_managed;       /* libvirt would bind it to vfio-pci */
+	/* type='vhostuser': the backend's unix socket (vhost-user-blk) */
+	char *vhost_socket;
+	uint64_t vhost_reconnect; /* <reconnect timeout>; 0: none */
 	enum startup_policy startup; /* act/diskstart.c applies it */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */

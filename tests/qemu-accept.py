@@ -101,6 +101,8 @@ def host_backed(option, arg):
         return 'scsi-block needs a host SCSI device (SG_IO)'
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-device' and kind == 'vhost-user-blk-pci':
+        return 'a vhost-user-blk disk waits for its backend (qemu-storage-daemon) to connect'
     if option == '-blockdev' and kind == 'nvme':
         return 'an nvme disk needs a host NVMe controller bound to vfio-pci'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
