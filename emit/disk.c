@@ -128,12 +128,55 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 	}
 }
 
+/* <reservations>: the pr-manager-helper object the disk's node names (ID,
+ * "" after an error).  The managed one, shared by the guest's disks as
+ * libvirt shares it, is a qemu-pr-helper sevqemu starts (a helper). */
+static void pr_manager(struct build *b, const struct disk *disk, unsigned i,
+		       char *id, size_t size)
+{
+	unsigned first = i;
+	for (unsigned j = 0; disk->pr_managed && j < i; j++)
+		if (b->dom->disks[j].pr_managed && first == i)
+			first = j;
+	snprintf(id, size, disk->pr_managed ? "pr-helper0" : "disk%u-pr", i);
+	if (first != i)
+		return; /* made with the first managed disk */
+	const char *dir = disk->pr_managed ? plan_state_dir(b) : NULL;
+	char *sock = dir ? state_dir_socket_path(b, dir, "pr-helper0.sock",
+						 disk->pr_line, "<reservations>")
+			 : NULL;
+	if (disk->pr_managed && !sock) {
+		*id = '\0';
+		return;
+	}
+	struct keyval kv;
+	kv_begin(&kv, "pr-manager-helper");
+	kv_str(&kv, "id", id);
+	kv_str(&kv, "path", sock ? sock : disk->pr_socket);
+	build_push(b, &kv, "-object");
+	if (!sock)
+		return;
+	struct plan_helper *h = plan_add_helper(b->plan, "qemu-pr-helper");
+	h->package = "qemu-system-common";
+	h->element = "<reservations>";
+	h->line = disk->pr_line;
+	h->socket = sock;
+	h->pid_file = xasprintf("%s/pr-helper0.pid", dir);
+	h->log = xasprintf("%s/pr-helper0.log", dir);
+	argv_push(&h->argv, b->host->pr_helper ? b->host->pr_helper : "qemu-pr-helper");
+	argv_pair(&h->argv, "-k", sock);
+}
+
 static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 			const struct cache_mode *cache, char *format_node,
 			size_t size)
 {
-	char file_node[24], auth_id[24], luks_id[24], backing[48], slice[24];
+	char file_node[24], auth_id[24], luks_id[24], backing[48], slice[24], pr[24];
 	if (!disk_secrets(b, disk, i, auth_id, luks_id, sizeof(auth_id)))
+		return;
+	if (disk->pr_line)
+		pr_manager(b, disk, i, pr, sizeof(pr));
+	if (diag_failed(b->d))
 		return;
 	backing_nodes(b, disk, i, backing, sizeof(backing));
 	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
@@ -150,6 +193,8 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 		kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
 						  : "file");
 		kv_str(&kv, "filename", disk->source);
+		if (disk->pr_line)
+			kv_str(&kv, "pr-manager", pr);
 	}
 	kv_str(&kv, "node-name", file_node);
 	if (cache && cache->direct)

@@ -275,6 +275,8 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 			parse_disk_encryption(p, e, disk);
 		else if (xml_is(e, "slices"))
 			parse_disk_slices(p, e, &disk->slice);
+		else if (xml_is(e, "reservations"))
+			parse_disk_reservations(p, e, disk);
 		else if (xml_is(e, "seclabel"))
 			ignored(p, e);
 		else
@@ -359,6 +361,8 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 	else if (disk->lun && (disk->bus != BUS_SCSI ||
 			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
+	else if (disk->pr_line && !(disk->lun && disk->block))
+		problem = "<reservations> are SCSI persistent reservations of a host device; expected them on type='block' device='lun'";
 	else if (disk->nvme_device && (disk->cdrom || disk->floppy || disk->lun))
 		problem = "type='nvme' is a disk: an NVMe namespace; expected device='disk'";
 	else if (disk->vhost_socket && (disk->cdrom || disk->floppy || disk->lun ||
@@ -473,6 +477,7 @@ static void free_disk(struct disk *disk)
 	free(disk->io);
 	free(disk->nvme_device);
 	free(disk->vhost_socket);
+	free(disk->pr_socket);
 	free_disk_source(disk);
 	free_disk_detail(disk);
 	free_disk_backing(disk);

@@ -127,3 +127,41 @@ bool vhostuser_memory_shared(const struct domain *dom)
 			return false;
 	return dom->numa.ncells > 0;
 }
+
+/* <reservations managed='yes'/>, or managed='no' with the <source
+ * type='unix' path mode='client'/> of a qemu-pr-helper already running. */
+void parse_disk_reservations(struct parser *p, const xmlNode *n, struct disk *disk)
+{
+	static const char *const known[] = { "enabled", "managed", NULL };
+	if (disk->pr_line) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || attr_yesno(p, n, "enabled") == TRI_OFF)
+		return;
+	disk->pr_line = xml_line(n);
+	disk->pr_managed = attr_yesno(p, n, "managed") == TRI_ON;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		static const char *const sknown[] = { "type", "path", "mode", NULL };
+		static const char *const types[] = { "unix", NULL };
+		static const char *const modes[] = { "client", NULL };
+		if (!xml_is(c, "source") || disk->pr_socket) {
+			unexpected(p, c, n, "one <source type='unix' path=... mode='client'/>");
+			return;
+		}
+		if (known_attrs(p, c, sknown) && attr_required(p, c, "type") &&
+		    attr_choice(p, c, "type", types) >= 0 &&
+		    attr_choice(p, c, "mode", modes) != -2 &&
+		    attr_required(p, c, "path"))
+			disk->pr_socket = xstrdup(xml_attr(c, "path"));
+	}
+	if (diag_failed(p->d))
+		return;
+	if (disk->pr_managed && disk->pr_socket)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "managed='yes' has a <source>; expected the socket only with managed='no' (sevqemu starts the managed qemu-pr-helper)");
+	else if (!disk->pr_managed && !disk->pr_socket)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "managed='no' has no <source>; expected <source type='unix' path=... mode='client'/>, the socket of a qemu-pr-helper you run");
+}

@@ -99,6 +99,11 @@ struct disk {
 	char *nvme_device;
 	unsigned nvme_namespace;
 	bool nvme_managed;       /* libvirt would bind it to vfio-pci */
+	/* <source><reservations>: persistent reservations through a
+	 * qemu-pr-helper, sevqemu's (managed) or one on PR_SOCKET */
+	unsigned pr_line;        /* 0: none */
+	bool pr_managed;
+	char *pr_socket;
 	/* type='vhostuser': the backend's unix socket (vhost-user-blk) */
 	char *vhost_socket;
 	uint64_t vhost_reconnect; /* <reconnect timeout>; 0: none */

@@ -160,6 +160,7 @@ void free_disk_backing(struct disk *disk);
 void parse_disk_slices(struct parser *p, const xmlNode *n, struct disk_slice *slice);
 void parse_nvme_source(struct parser *p, const xmlNode *n, struct disk *disk);
 void parse_vhostuser_source(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_reservations(struct parser *p, const xmlNode *n, struct disk *disk);
 bool vhostuser_memory_shared(const struct domain *dom);
 bool attr_number(struct parser *p, const xmlNode *n, const char *name,
 		 uint64_t max, unsigned *out, bool required);
