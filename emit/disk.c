@@ -181,10 +181,25 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	backing_nodes(b, disk, i, backing, sizeof(backing));
 	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
 	snprintf(format_node, size, "disk%u-format", i);
+	char tls[24];
+	snprintf(tls, sizeof(tls), "disk%u-tls", i);
 	struct keyval kv;
+	if (disk->net.tls) {
+		/* libvirt's default nbd_tls_x509_cert_dir, verifying the server */
+		kv_begin(&kv, "tls-creds-x509");
+		kv_str(&kv, "id", tls);
+		kv_str(&kv, "dir", "/etc/pki/qemu");
+		kv_str(&kv, "endpoint", "client");
+		kv_bool(&kv, "verify-peer", true);
+		build_push(b, &kv, "-object");
+	}
 	kv_begin(&kv, NULL);
 	if (disk->net.protocol) {
 		network_keys(&kv, disk, auth_id);
+		if (disk->net.tls)
+			kv_str(&kv, "tls-creds", tls);
+		if (disk->net.tls_hostname)
+			kv_str(&kv, "tls-hostname", disk->net.tls_hostname);
 	} else if (disk->nvme_device) {
 		kv_str(&kv, "driver", "nvme");
 		kv_str(&kv, "device", disk->nvme_device);

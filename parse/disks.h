@@ -76,6 +76,8 @@ struct disk_network {
 	uint64_t reconnect_delay; /* nbd <reconnect delay>; 0: none */
 	uint64_t timeout, readahead; /* http(s)/ftp(s); 0: not given */
 	char *user;              /* <auth username> */
+	bool tls;                /* nbd tls='yes': libvirt's default x509 dir */
+	char *tls_hostname;      /* tlsHostname=, or NULL */
 	struct secret_ref auth;  /* <auth><secret> */
 };
 
