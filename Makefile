@@ -46,10 +46,11 @@ DEPS_BUILD := build-essential pkg-config libxml2-dev libb64-dev libjansson-dev \
 DEPS_DEMO := ovmf qemu-system-x86
 # swtpm and swtpm-tools run a guest's emulated TPM; Debian 12's virtiofsd
 # comes with qemu-system-x86 (qemu-system-common: /usr/lib/qemu/virtiofsd),
-# later releases have a virtiofsd package of its own.
+# later releases have a virtiofsd package of its own.  dbus-daemon is the
+# private bus of D-Bus graphics.
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
 	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography strace \
-	swtpm swtpm-tools
+	swtpm swtpm-tools dbus-daemon
 DEMO := ./sevqemu --dry-run -d build/demo-state testdata/demo.xml
 
 .PHONY: all deps deps-test demo check test clean install bench
@@ -101,6 +102,7 @@ test: sevqemu $(TEST_PROG) build/unit-tests
 	python3 tests/libvirt-compare.py
 	python3 tests/libvirt-compare-helpers.py
 	python3 tests/corpus.py
+	python3 tests/corpus-accept.py
 	sh tests/e2e.sh
 	sh tests/helpers.sh
 	sh tests/cli.sh

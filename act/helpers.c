@@ -36,6 +36,8 @@ void helpers_find(const struct domain *dom, struct host_facts *host)
 	for (size_t i = 0; i < dom->ndisks && !host->pr_helper; i++)
 		if (dom->disks[i].pr_managed)
 			host->pr_helper = host_find_in_path("qemu-pr-helper");
+	if (dom->desktop.display.private_bus)
+		host->dbus_daemon = host_find_in_path("dbus-daemon");
 }
 
 static bool installed(const struct plan_helper *h, const char *program,

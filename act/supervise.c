@@ -106,6 +106,13 @@ static void spawn(struct kid *k)
 	remove_leftovers(h); /* a killed run's socket would be in the way */
 	k->pid = fork();
 	if (k->pid == 0) {
+		/* Not the write phase's guard (act/guard.c): a helper must die
+		 * of the SIGTERM stop() sends, and see its pipes break. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
 		int log = open(h->log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
 		if (log >= 0 && log != STDERR_FILENO) {
 			dup2(log, STDERR_FILENO);
@@ -225,10 +232,15 @@ static int watch_round(struct kid *kids, size_t n, long long deadline,
 			   now >= qemu_gone_at + END_GRACE_MS) {
 			log_line(k->h, "stopping %s: it outlived QEMU", k->h->name);
 			stop(k, now);
+		} else if (k->connected && k->h->ends_with_clients && !k->termed &&
+			   !(unix_socket_state(k->h->socket) & SOCKET_CONNECTED)) {
+			log_line(k->h, "stopping %s: its last client has gone", k->h->name);
+			stop(k, now);
 		} else if (k->termed) {
 			stop(k, now);
 		}
-		pending |= k->termed || !k->connected || qemu_gone;
+		pending |= k->termed || !k->connected || qemu_gone ||
+			   k->h->ends_with_clients;
 	}
 	return pending ? 100 : -1;
 }

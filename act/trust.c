@@ -219,27 +219,115 @@ static bool check_helper_binaries(const struct domain *dom, struct diag *d)
 	return true;
 }
 
-/* The TPM's state directory (<source type='dir' path>) is written by
- * swtpm_setup and swtpm: under the nvram directory or the state dir. */
-static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
-			    const struct trust *t, struct diag *d)
+/* Whether PATH lies under the nvram directory or the state dir, the two
+ * places the XML may name for what QEMU and its helpers write. */
+static bool in_write_places(const struct domain *dom, const char *given,
+			    const struct plan *plan, const struct trust *t)
 {
-	char *path = normal(dom->tpm.state_path);
+	char *path = normal(given);
 	char *chosen = plan->state_dir ? NULL : state_dir_name(dom, t->state_dir);
 	const char *sd = plan->state_dir ? plan->state_dir : chosen;
 	char *state = sd ? normal(sd) : NULL;
 	char *nvdir = normal(t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
 	bool ok = path && ((state && inside(path, state)) ||
 			   (nvdir && inside(path, nvdir)));
-	if (!ok)
-		diag_error(d, EXIT_NOPERM, dom->tpm.line, "<tpm>",
-			   "<source type='dir' path='%s'> is outside the nvram directory %s and the state dir; the XML may not choose where the TPM's state is written: move it there, pass --nvram-dir DIR, or " LIFT,
-			   dom->tpm.state_path,
-			   t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
 	free(path);
 	free(chosen);
 	free(state);
 	free(nvdir);
+	return ok;
+}
+
+/* A host file or directory the XML names and QEMU or a helper writes:
+ * WHAT says which, PURPOSE what is written there. */
+static bool check_written(const char *written, unsigned line, const char *element,
+			  const char *what, const char *purpose,
+			  const struct domain *dom, const struct plan *plan,
+			  const struct trust *t, struct diag *d)
+{
+	bool ok = in_write_places(dom, written, plan, t);
+	if (!ok)
+		diag_error(d, EXIT_NOPERM, line, element,
+			   "%s is outside the nvram directory %s and the state dir; the XML may not choose where %s: move it there, pass --nvram-dir DIR, or " LIFT,
+			   what, t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT, purpose);
+	return ok;
+}
+
+/* The TPM's state directory (<source type='dir' path>) is written by
+ * swtpm_setup and swtpm. */
+static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
+			    const struct trust *t, struct diag *d)
+{
+	char *what = xasprintf("<source type='dir' path='%s'>", dom->tpm.state_path);
+	bool ok = check_written(dom->tpm.state_path, dom->tpm.line, "<tpm>", what,
+				"the TPM's state is written", dom, plan, t, d);
+	free(what);
+	return ok;
+}
+
+/* The WAV file of <audio type='file' path>, which QEMU writes. */
+static bool check_audio_files(const struct domain *dom, const struct plan *plan,
+			      const struct trust *t, struct diag *d)
+{
+	for (size_t i = 0; i < dom->desktop.naudios; i++) {
+		const struct audio *a = &dom->desktop.audios[i];
+		if (!a->path)
+			continue;
+		char *what = xasprintf("path='%s'", a->path);
+		bool ok = check_written(a->path, a->line, "<audio>", what, "QEMU writes",
+					dom, plan, t, d);
+		free(what);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* An nvdimm's <source><path>: QEMU maps it shared and writes to it. */
+static bool check_nvdimms(const struct domain *dom, const struct plan *plan,
+			  const struct trust *t, struct diag *d)
+{
+	for (size_t i = 0; i < dom->memdevs.n; i++) {
+		const struct memdev *m = &dom->memdevs.devs[i];
+		if (m->model != MEMDEV_NVDIMM)
+			continue;
+		char *what = xasprintf("<path>%s</path>", m->path);
+		bool ok = check_written(m->path, m->line, "<memory>", what,
+					"the guest's persistent memory is written",
+					dom, plan, t, d);
+		free(what);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* A passthrough <input> gives the guest a host event device, which QEMU
+ * grabs: the host's own keyboard or mouse, typed-in passwords and all.
+ * Which device a guest gets is the operator's choice, not the XML's. */
+static bool check_inputs(const struct domain *dom, struct diag *d)
+{
+	for (size_t i = 0; i < dom->misc.ninputs; i++) {
+		const struct input *in = &dom->misc.inputs[i];
+		if (!in->evdev)
+			continue;
+		diag_error(d, EXIT_NOPERM, in->line, "<input>",
+			   "type='passthrough' hands the host's event device %s to the guest (QEMU grabs it: the host no longer gets its input, the guest does); the XML may not choose which host device a guest gets: pass " LIFT,
+			   in->evdev);
+		return false;
+	}
+	return true;
+}
+
+/* <pstore>'s <path>: QEMU keeps the guest's error records there. */
+static bool check_pstore(const struct domain *dom, const struct plan *plan,
+			 const struct trust *t, struct diag *d)
+{
+	const struct pstore *ps = &dom->misc.pstore;
+	char *what = xasprintf("<path>%s</path>", ps->path);
+	bool ok = check_written(ps->path, ps->line, "<pstore>", what,
+				"the guest's error records are written", dom, plan, t, d);
+	free(what);
 	return ok;
 }
 
@@ -256,5 +344,9 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 	if (dom->tpm.line && dom->tpm.backend == TPM_EMULATOR &&
 	    dom->tpm.state_path && !check_tpm_state(dom, plan, t, d))
 		return false;
-	return check_helper_binaries(dom, d);
+	if (!check_audio_files(dom, plan, t, d) || !check_nvdimms(dom, plan, t, d))
+		return false;
+	if (dom->misc.pstore.line && !check_pstore(dom, plan, t, d))
+		return false;
+	return check_helper_binaries(dom, d) && check_inputs(dom, d);
 }

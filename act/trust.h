@@ -8,14 +8,21 @@
  *   - an <nvram> path must lie under the nvram directory (--nvram-dir,
  *     default /var/lib/sevqemu) or directly in the guest's state dir, with
  *     no ".." and no symbolic link below that directory;
+ *   - a TPM's state directory and the WAV file of <audio type='file'>
+ *     must lie under the nvram directory or the state dir;
  *   - an <emulator> is run (--exec, --probe) only if it and every
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo
  *     and OpenSSH check theirs; --emulator is the operator's own choice;
- *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c).
+ *   - what QEMU or a helper writes where the XML says (the TPM's state
+ *     directory, an <audio type='file'> WAV file, an nvdimm's file, the
+ *     pstore's file) must lie under the nvram directory or in the state dir;
+ *   - <qemu:commandline> and <qemu:env> are refused (parse/qemu_ns.c);
+ *   - an <input type='passthrough'> is refused: its <source evdev> gives
+ *     the guest a host input device (keyboard, mouse), which QEMU grabs.
  *
- * Each refusal is 77 (EX_NOPERM) and names --trust-xml, which lifts the
- * three.  --dry-run applies them as the real run would.
+ * Each refusal is 77 (EX_NOPERM) and names --trust-xml, which lifts them
+ * all.  --dry-run applies them as the real run would.
  */
 #ifndef SEVQEMU_TRUST_H
 #define SEVQEMU_TRUST_H
@@ -29,7 +36,7 @@
 #define NVRAM_DIR_DEFAULT "/var/lib/sevqemu"
 
 struct trust {
-	bool trust_xml;          /* --trust-xml: the three rules are lifted */
+	bool trust_xml;          /* --trust-xml: the rules above are lifted */
 	const char *nvram_dir;   /* --nvram-dir, or NULL for the default */
 	const char *state_dir;   /* --state-dir, or NULL */
 	bool runs_emulator;      /* --exec or --probe */

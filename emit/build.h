@@ -12,6 +12,11 @@
 struct pci {
 	enum machine_family family;
 	unsigned next;   /* next free port (q35) or slot (pc) */
+	unsigned nbridges;        /* pc: pci-bridges and pxbs emitted, in order */
+	unsigned bridge[31];      /* their indices: bus pci.INDEX */
+	bool pxb[31];             /* a pxb: slots 0-31, a bridge's 1-31 */
+	unsigned low_bus_nr;      /* the lowest pxb bus number so far; 0: none */
+	bool adding;              /* placing a bridge sevqemu adds itself */
 };
 
 struct boot_plan {
@@ -82,6 +87,7 @@ struct backend_spec {
 	uint64_t hugepage_kib;       /* 0: the default size */
 	enum tristate shared;
 	bool discard;
+	bool file;                   /* a file backend whatever the rest says */
 	enum numa_mode mode;
 	const struct idset *host_nodes; /* NULL: none */
 	bool no_reserve;             /* virtio-mem: reserve=off */
@@ -104,6 +110,8 @@ void firmware_release(struct firmware *fw);
 /* launchsec.c */
 void build_launch_security(struct build *b);
 
+/* pci.c: the pci-bridges a pc machine's XML declares, on pci.0 */
+void build_pci_bridges(struct build *b);
 /* pci.c: puts the device being built on a PCI(e) slot of its own. */
 bool pci_place(struct build *b, struct keyval *device, unsigned line,
 	       const char *element);
@@ -113,15 +121,14 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
 		      unsigned line, const char *element);
 
-/* virtio.c: the options an encrypted guest's virtio devices need, unless
- * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
- * device, which also gets disable-legacy=on. */
+/* virtio.c: one virtio device's options, for every virtio device: the
+ * iommu_platform=on an encrypted guest's devices need unless the XML turns
+ * the IOMMU off, then those VD's <driver> gives (ats, packed, page-per-vq,
+ * queues, iothread...).  VD may be NULL: none given.  HAS_LEGACY: a
+ * virtio-pci transitional device, which also gets disable-legacy=on with
+ * iommu_platform=on. */
 void virtio_options(struct build *b, struct keyval *device,
-		    enum tristate iommu, bool has_legacy);
-
-/* virtio.c: a <driver>'s other virtio options (ats, packed, queues,
- * iothread...), those given only. */
-void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd);
+		    const struct virtio_driver *vd, bool has_legacy);
 
 /* iothreads.c: -object iothread and main-loop */
 void build_iothreads(struct build *b);
@@ -163,17 +170,32 @@ void build_controllers(struct build *b); /* controller.c */
  */
 const char *controller_bus(enum controller_type type, unsigned index,
 			   char *buf, size_t size);
+/* controller.c: the model of scsi controller INDEX (the default when it
+ * is implicit); O(log controllers). */
+enum controller_model scsi_controller_model(const struct domain *dom,
+					    unsigned index);
 void build_interfaces(struct build *b);  /* interface.c */
 void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */
+/* chardev.c: one -chardev for C's host side (also an rng's EGD backend);
+ * ID names a socket in the state dir when one goes there. */
+bool build_chardev_backend(struct build *b, const struct chardev *c,
+			   const char *charid, const char *id);
 void build_misc(struct build *b);        /* misc.c */
+void build_iommu(struct build *b);       /* iommu.c */
+void build_pstore(struct build *b);      /* pstore.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
+/* display.c: -display egl-headless, dbus or sdl */
+void build_local_display(struct build *b);
 
 void build_tpm(struct build *b);         /* tpm.c */
 void build_filesystems(struct build *b); /* filesystem.c */
-/* spice.c: the desktop — audio backend, SPICE, sound, USB redirection */
-#define AUDIO_ID "audio0"        /* the -audiodev every user names */
+/* audio.c: a -audiodev per <audio> */
 void build_audiodev(struct build *b);
+/* The -audiodev id of the <audio> with id= ID; 0 (or none such): the
+ * first, which libvirt gives a display or sound card without <audio id>. */
+const char *audio_ref(const struct domain *dom, unsigned id, char *buf, size_t size);
+/* spice.c: the desktop — SPICE, sound, USB redirection */
 void build_spice(struct build *b);
 void build_sounds(struct build *b);
 void build_redirdevs(struct build *b);

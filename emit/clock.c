@@ -1,11 +1,26 @@
 /* -rtc with the rtc timer's track and tick policy, the PIT's lost-tick
  * policy, and <pm>'s sleep states, as libvirt writes them. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "emit/build.h"
 
+/* offset='absolute': the date and time of START as -rtc base= takes it,
+ * in UTC (libvirt's gmtime_r and format). */
+static const char *absolute_base(uint64_t start, char date[static 32])
+{
+	time_t t = (time_t)start;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return "utc"; /* unreachable: parse/ bounds START to year 9999 */
+	if (!strftime(date, 32, "%Y-%m-%dT%H:%M:%S", &tm))
+		return "utc";
+	return date;
+}
+
 void build_clock(struct build *b)
 {
+	char date[32];
 	const struct clock *clock = &b->dom->clock;
 	static const char *const bases[] = {
 		[CLOCK_UTC] = "utc",
@@ -20,7 +35,9 @@ void build_clock(struct build *b)
 	    clock->rtc_catchup) {
 		struct keyval kv;
 		kv_begin(&kv, NULL);
-		if (clock->offset != CLOCK_DEFAULT)
+		if (clock->offset == CLOCK_ABSOLUTE)
+			kv_str(&kv, "base", absolute_base(clock->start, date));
+		else if (clock->offset != CLOCK_DEFAULT)
 			kv_str(&kv, "base", bases[clock->offset]);
 		if (clock->rtc_track != TRACK_DEFAULT)
 			kv_str(&kv, "clock", tracks[clock->rtc_track]);

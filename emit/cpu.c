@@ -4,6 +4,18 @@
 
 #include "emit/build.h"
 
+/* Features libvirt never passes to QEMU (qemu_capabilities.c,
+ * virQEMUCapsCPUFilterFeatures): QEMU never had them or dropped them as
+ * useless, and QEMU 7.2 refuses osxsave=on ("Property ... not found"). */
+static bool qemu_has_feature(const char *name)
+{
+	static const char *const dropped[] = { "cmt", "mbm_total", "mbm_local", "osxsave", "ospke" };
+	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
+		if (strcmp(name, dropped[i]) == 0)
+			return false;
+	return true;
+}
+
 void build_cpu(struct build *b)
 {
 	const struct cpu *cpu = &b->dom->cpu;
@@ -32,7 +44,8 @@ void build_cpu(struct build *b)
 	if (cpu->vendor_id)
 		kv_str(&kv, "vendor", cpu->vendor_id);
 	for (size_t i = 0; i < cpu->nfeatures; i++)
-		kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
+		if (qemu_has_feature(cpu->features[i].name))
+			kv_bool(&kv, cpu->features[i].name, cpu->features[i].enable);
 	if (cpu->cache == CPU_CACHE_PASSTHROUGH)
 		kv_bool(&kv, "host-cache-info", true);
 	if (cpu->cache != CPU_CACHE_DEFAULT)

@@ -368,6 +368,13 @@ static bool place_disk(struct build *b, struct keyval *kv, const struct disk *di
 	case BUS_SCSI:
 		kv_str(kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
 						 bus, sizeof(bus)));
+		/* lsilogic addresses a disk by its unit alone, as libvirt
+		 * writes it; the other HBAs as channel, target and lun. */
+		if (scsi_controller_model(b->dom, disk->scsi_controller) ==
+		    CTRL_SCSI_LSILOGIC) {
+			kv_u64(kv, "scsi-id", disk->scsi_unit);
+			break;
+		}
 		kv_u64(kv, "channel", 0);
 		kv_u64(kv, "scsi-id", disk->scsi_target);
 		kv_u64(kv, "lun", disk->scsi_unit);
@@ -460,8 +467,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	if (boot && !disk->floppy) /* a floppy boots through its controller */
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO) {
-		virtio_options(b, &kv, disk->iommu, true);
-		virtio_driver_options(&kv, &disk->virtio);
+		virtio_options(b, &kv, &disk->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

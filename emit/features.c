@@ -21,7 +21,8 @@ bool hypervisor_needs_cpu(const struct domain *dom)
 	const struct hypervisor_features *hv = &dom->hv;
 	return hv->hyperv != HYPERV_NONE || hv->kvm_hidden || hv->kvm_hint_dedicated ||
 	       hv->kvm_poll_control || hv->kvm_pv_ipi_off ||
-	       hv->pvspinlock != TRI_DEFAULT || hv->apic_eoi != TRI_DEFAULT;
+	       hv->pvspinlock != TRI_DEFAULT || hv->apic_eoi != TRI_DEFAULT ||
+	       dom->misc.panic_hyperv_line;
 }
 
 static void hyperv_cpu_flags(const struct hypervisor_features *hv, struct keyval *kv)
@@ -58,6 +59,8 @@ void hypervisor_cpu_flags(const struct domain *dom, struct keyval *kv)
 		kv_bool(kv, "kvm-pv-unhalt", hv->pvspinlock == TRI_ON);
 	if (hv->hyperv != HYPERV_NONE)
 		hyperv_cpu_flags(hv, kv);
+	if (dom->misc.panic_hyperv_line) /* <panic model='hyperv'> */
+		kv_bool(kv, "hv-crash", true);
 	if (hv->kvm_hidden)
 		kv_bool(kv, "kvm", false);
 	if (hv->kvm_hint_dedicated)

@@ -2,6 +2,21 @@
  * crashes. */
 #include "emit/build.h"
 
+/* -accel, as libvirt writes it: KVM with its dirty ring, TCG with its
+ * translation buffer. */
+static void build_accel(struct build *b)
+{
+	const struct hypervisor_features *hv = &b->dom->hv;
+	struct keyval kv;
+	bool kvm = b->dom->type == VIRT_KVM;
+	kv_begin(&kv, kvm ? "kvm" : "tcg");
+	if (kvm && hv->dirty_ring)
+		kv_u64(&kv, "dirty-ring-size", hv->dirty_ring);
+	if (!kvm && hv->tb_cache_mib)
+		kv_u64(&kv, "tb-size", hv->tb_cache_mib);
+	kv_push(&kv, b->argv, "-accel");
+}
+
 void build_machine(struct build *b)
 {
 	const struct domain *dom = b->dom;
@@ -10,7 +25,6 @@ void build_machine(struct build *b)
 	if (!dom->os.machine)
 		diag_note(b->d, dom->os.line, "<type>",
 			  "no machine=: QEMU's default machine type");
-	kv_str(&kv, "accel", dom->type == VIRT_KVM ? "kvm" : "tcg");
 	if (b->sev)
 		kv_str(&kv, b->opts->cgs ? "confidential-guest-support"
 					 : "memory-encryption",
@@ -23,6 +37,13 @@ void build_machine(struct build *b)
 	const char *backend = memory_backend_id(dom);
 	if (backend)
 		kv_str(&kv, "memory-backend", backend);
+	if (dom->dump_core != TRI_DEFAULT)
+		kv_bool(&kv, "dump-guest-core", dom->dump_core == TRI_ON);
+	for (size_t i = 0; i < dom->memdevs.n; i++)
+		if (dom->memdevs.devs[i].model == MEMDEV_NVDIMM) {
+			kv_bool(&kv, "nvdimm", true); /* the machine's NFIT */
+			break;
+		}
 	if (dom->memory_backing.nosharepages) /* no KSM merging */
 		kv_bool(&kv, "mem-merge", false);
 	if (!dom->features.acpi)
@@ -40,7 +61,11 @@ void build_machine(struct build *b)
 		kv_bool(&kv, "smm", dom->features.smm == TRI_ON);
 	else if (b->fw.requires_smm)
 		kv_bool(&kv, "smm", true); /* the chosen firmware's, as libvirt */
-	build_push(b, &kv, "-machine");
+	if (kv.len) /* QEMU's default machine with nothing to set: no -machine */
+		build_push(b, &kv, "-machine");
+	else
+		kv_discard(&kv);
+	build_accel(b);
 }
 
 void build_lifecycle(struct build *b)

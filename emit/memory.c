@@ -77,9 +77,10 @@ void memory_backend(struct build *b, const char *id, uint64_t bytes,
 	/* Explicit huge page sizes go through memfd, which needs no hugetlbfs
 	 * mount for the size; shared anonymous memory is memfd, as libvirt's. */
 	bool huge = spec->hugepages;
-	bool memfd = mb->memfd || (huge && spec->hugepage_kib) ||
-		     (!huge && !mb->file && spec->shared != TRI_DEFAULT);
-	bool file = (huge || mb->file) && !memfd;
+	bool memfd = !spec->file &&
+		     (mb->memfd || (huge && spec->hugepage_kib) ||
+		      (!huge && !mb->file && spec->shared != TRI_DEFAULT));
+	bool file = (huge || mb->file || spec->file) && !memfd;
 	/* <source type='file'/>: libvirt's memory backing directory is the
 	 * state dir; QEMU makes an unlinked file of its own in a directory. */
 	const char *dir = file && !huge ? plan_state_dir(b) : "/dev/hugepages";

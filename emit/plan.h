@@ -62,6 +62,9 @@ struct plan_helper {
 	char *socket;            /* where it listens; QEMU connects there */
 	char *pid_file;
 	bool writes_pid_file;    /* the helper writes it (swtpm --pid) */
+	bool ends_with_clients;  /* never ends by itself (dbus-daemon): the
+				  * supervisor stops it once its last client,
+				  * QEMU among them, has gone */
 	char *log;               /* its standard error (and swtpm's --log) */
 };
 

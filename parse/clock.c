@@ -111,7 +111,7 @@ void parse_clock(struct parser *p, const xmlNode *n)
 	}
 	clock->line = xml_line(n);
 	static const char *const known[] = {
-		"offset", "adjustment", "timezone", "basis", NULL,
+		"offset", "adjustment", "timezone", "basis", "start", NULL,
 	};
 	if (!known_attrs(p, n, known))
 		return;
@@ -120,13 +120,18 @@ void parse_clock(struct parser *p, const xmlNode *n)
 		clock->offset = CLOCK_UTC;
 	} else if (strcmp(offset, "localtime") == 0) {
 		clock->offset = CLOCK_LOCALTIME;
+	} else if (strcmp(offset, "absolute") == 0) {
+		/* -rtc base= takes years up to 9999 (9999-12-31T23:59:59). */
+		if (!attr_required(p, n, "start") ||
+		    !attr_decimal(p, n, "start", 0, 253402300799ULL, &clock->start))
+			return;
+		clock->offset = CLOCK_ABSOLUTE;
 	} else if (strcmp(offset, "variable") == 0 ||
-		   strcmp(offset, "timezone") == 0 ||
-		   strcmp(offset, "absolute") == 0) {
-		unsupported(p, n, "only offset='utc' and 'localtime' are supported by sevqemu");
+		   strcmp(offset, "timezone") == 0) {
+		unsupported(p, n, "offset='variable' and 'timezone' are not translated by sevqemu (an RTC base computed from the time of launch, a TZ for QEMU); expected 'utc', 'localtime' or 'absolute'");
 	} else {
 		diag_error(p->d, EXIT_DATAERR, clock->line, XML_TAG(n),
-			   "offset='%s' is not valid; expected 'utc' or 'localtime'",
+			   "offset='%s' is not valid; expected 'utc', 'localtime', 'variable', 'timezone' or 'absolute'",
 			   offset);
 		return;
 	}

@@ -50,7 +50,6 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->cache = choice_copy(p, n, "cache", caches);
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);
-	disk->iommu = attr_onoff(p, n, "iommu");
 	disk->error_policy = choice_copy(p, n, "error_policy", werrors);
 	disk->rerror_policy = choice_copy(p, n, "rerror_policy", rerrors);
 	disk->detect_zeroes = choice_copy(p, n, "detect_zeroes", zeroes);
@@ -146,20 +145,18 @@ static void drive_place(struct parser *p, const xmlNode *address, struct disk *d
 		disk->index = disk->drive_bus * 2 + disk->scsi_unit;
 }
 
-/* A scsi disk's place on its virtio-scsi controller: scsi-id 0-255, lun
- * 0-16383.  Without an address, controller 0 and the target name's index. */
+/* A scsi disk's place: scsi-id 0-255, lun 0-16383 (virtio-scsi's; the
+ * controller's model narrows them, check_controllers()).  Without an
+ * address, controller 0, target 0 and the name's index as the unit, as
+ * libvirt places sda to sdg; libvirt starts another controller every seven
+ * disks, sevqemu keeps them on controller 0 (units to 16383, then the next
+ * target), so that thousands fit one virtio-scsi controller. */
 static void scsi_place(struct parser *p, struct disk *disk)
 {
-	if (disk->address_line && disk->drive_bus != 0) {
-		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
-			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
-			   disk->drive_bus);
-		return;
-	}
 	if (!disk->address_line) {
-		disk->scsi_target = disk->index % 256;
-		disk->scsi_unit = disk->index / 256;
-		if (disk->scsi_unit > 16383)
+		disk->scsi_target = disk->index / 16384;
+		disk->scsi_unit = disk->index % 16384;
+		if (disk->scsi_target > 255)
 			diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
 				   "dev='%s' is past the last unit of a virtio-scsi controller; expected a shorter name or an <address type='drive'>",
 				   disk->target);

@@ -116,7 +116,6 @@ struct disk {
 	bool readonly, shareable;
 	char *serial;
 	char *cache, *discard, *io; /* as written, validated */
-	enum tristate iommu;
 	unsigned boot_order;     /* 0: none */
 	unsigned index;          /* from the target name: vdb 1, sdaa 26 */
 	/* bus='scsi': <address type='drive' controller bus target unit>, or

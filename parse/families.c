@@ -24,6 +24,7 @@ static const struct element_row rows[] = {
 	{ "uuid",          NULL, IN_DOMAIN,  parse_uuid_element,    NULL,              NULL },
 	{ "memory",        NULL, IN_DOMAIN,  parse_memory_element,  NULL,              NULL },
 	{ "currentMemory", NULL, IN_DOMAIN,  parse_current_memory,  NULL,              NULL },
+	{ "blkiotune",     NULL, IN_DOMAIN,  parse_blkiotune,       NULL,              NULL },
 	{ "vcpu",          NULL, IN_DOMAIN,  parse_vcpu,            NULL,              NULL },
 	{ "on_poweroff",   NULL, IN_DOMAIN,  parse_lifecycle,       NULL,              NULL },
 	{ "on_reboot",     NULL, IN_DOMAIN,  parse_lifecycle,       NULL,              NULL },
@@ -40,6 +41,7 @@ static const struct element_row rows[] = {
 	{ "serial",        NULL, IN_DEVICES, parse_chardev,         check_chardevs,    free_chardevs },
 	{ "console",       NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
 	{ "channel",       NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
+	{ "parallel",      NULL, IN_DEVICES, parse_chardev,         NULL,              NULL },
 	{ "vsock",         NULL, IN_DEVICES, parse_misc_device,     check_misc,        free_misc },
 	{ "video",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "input",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
@@ -47,9 +49,11 @@ static const struct element_row rows[] = {
 	{ "rng",           NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "watchdog",      NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
+	{ "iommu",         NULL, IN_DEVICES, parse_iommu,           check_iommu,       NULL },
+	{ "pstore",        NULL, IN_DEVICES, parse_pstore,          check_pstore,      free_pstore },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
-	{ "audio",         NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
+	{ "audio",         NULL, IN_DEVICES, parse_audio,           NULL,              NULL },
 	{ "tpm",           NULL, IN_DEVICES, parse_tpm,             NULL,              free_tpm },
 	{ "filesystem",    NULL, IN_DEVICES, parse_filesystem,      check_filesystems, free_filesystems },
 	{ "sound",         NULL, IN_DEVICES, parse_sound,           check_desktop,     free_desktop },
@@ -70,6 +74,9 @@ static const struct element_row rows[] = {
 	HOST_SIDE("metadata"), HOST_SIDE("title"), HOST_SIDE("description"),
 	HOST_SIDE("seclabel"), HOST_SIDE("resource"), HOST_SIDE("memtune"),
 	HOST_SIDE("cputune"), HOST_SIDE("genid"),
+	/* User-namespace ids for containers (LXC) and nothing to the QEMU
+	 * driver, which only checks uid and gid come together. */
+	HOST_SIDE("idmap"),
 };
 
 #define NROWS (sizeof(rows) / sizeof(*rows))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/number.h"
 #include "parse/parser.h"
 #include "lib/xalloc.h"
 
@@ -108,6 +109,55 @@ static void parse_hyperv(struct parser *p, const xmlNode *n)
 		hyperv_flag(p, c);
 }
 
+/* <dirty-ring state='on' size='N'/>: KVM's dirty ring, N entries a vCPU
+ * (a power of two from 1024 to 65536, as libvirt checks). */
+static void parse_dirty_ring(struct parser *p, const xmlNode *n)
+{
+	static const char *const known[] = { "state", "size", NULL };
+	uint64_t size = 0;
+	if (flag_state(p, n, known) != TRI_ON)
+		return;
+	if (!attr_required(p, n, "size") ||
+	    !attr_decimal(p, n, "size", 1024, 65536, &size))
+		return;
+	if (size & (size - 1)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "size='%llu' is not a power of two; expected 1024, 2048, … 65536",
+			   (unsigned long long)size);
+		return;
+	}
+	p->dom->hv.dirty_ring = size;
+	p->dom->hv.dirty_ring_line = xml_line(n);
+}
+
+/* <tcg><tb-cache unit=…>N</tb-cache></tcg>: TCG's translation buffer,
+ * which QEMU takes in MiB (libvirt's KiB shifted by 10). */
+static void parse_tcg(struct parser *p, const xmlNode *n)
+{
+	struct hypervisor_features *hv = &p->dom->hv;
+	hv->tcg_line = xml_line(n);
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		static const char *const known[] = { "unit", NULL };
+		if (!xml_is(c, "tb-cache")) {
+			unexpected(p, c, n, "<tb-cache>");
+			return;
+		}
+		char *text = known_attrs(p, c, known) ? xml_text(c, p->d) : NULL;
+		if (!text)
+			return;
+		const char *unit = xml_attr(c, "unit");
+		uint64_t bytes = 0;
+		if (parse_memory(text, unit, &bytes) != MEMORY_OK ||
+		    bytes < (1u << 20) || bytes > (1ull << 42))
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "'%s' is not a translation cache size; expected 1 MiB to 4 TiB, in %s",
+				   text, unit ? unit : "KiB");
+		hv->tb_cache_mib = bytes >> 20;
+		free(text);
+	}
+}
+
 static void parse_kvm(struct parser *p, const xmlNode *n)
 {
 	struct hypervisor_features *hv = &p->dom->hv;
@@ -115,7 +165,7 @@ static void parse_kvm(struct parser *p, const xmlNode *n)
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "dirty-ring")) {
-			refuse(p, c, "the KVM dirty ring is an -accel property, and sevqemu sets the accelerator with -machine accel=");
+			parse_dirty_ring(p, c);
 			continue;
 		}
 		bool on = flag_state(p, c, known) == TRI_ON;
@@ -189,7 +239,7 @@ bool parse_hypervisor_feature(struct parser *p, const xmlNode *c)
 	} else if (xml_is(c, "msrs")) {
 		ignored(p, c); /* kvm.ignore_msrs is the host's module setting */
 	} else if (xml_is(c, "tcg")) {
-		refuse(p, c, "the TCG translation cache size is an -accel property, and sevqemu sets the accelerator with -machine accel=");
+		parse_tcg(p, c);
 	} else {
 		return false;
 	}
@@ -204,6 +254,12 @@ void check_hypervisor_features(struct parser *p)
 	if (dom->hv.smm_tseg_mib && dom->os.family != MACHINE_Q35)
 		diag_error(p->d, EXIT_DATAERR, dom->features.smm_line, "<smm>",
 			   "<tseg> on a machine other than q35, which alone has an extended TSEG; expected a q35 machine");
+	else if (dom->hv.dirty_ring_line && dom->type != VIRT_KVM)
+		diag_error(p->d, EXIT_DATAERR, dom->hv.dirty_ring_line, "<dirty-ring>",
+			   "the dirty ring is KVM's; expected <domain type='kvm'>");
+	else if (dom->hv.tcg_line && dom->type != VIRT_QEMU)
+		diag_error(p->d, EXIT_DATAERR, dom->hv.tcg_line, "<tcg>",
+			   "TCG features need TCG; expected <domain type='qemu'>");
 }
 
 void free_hypervisor_features(struct domain *dom)

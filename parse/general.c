@@ -41,9 +41,6 @@ void parse_uuid_element(struct parser *p, const xmlNode *n)
 
 static bool memory_value(struct parser *p, const xmlNode *n, uint64_t *bytes)
 {
-	static const char *const known[] = { "unit", NULL };
-	if (!known_attrs(p, n, known))
-		return false;
 	char *text = xml_text(n, p->d);
 	if (!text)
 		return false;
@@ -75,7 +72,19 @@ void parse_memory_element(struct parser *p, const xmlNode *n)
 		return;
 	}
 	p->dom->memory_line = xml_line(n);
+	static const char *const known[] = { "unit", "dumpCore", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	/* dumpCore: whether guest memory goes into QEMU's core dumps. */
+	p->dom->dump_core = attr_onoff(p, n, "dumpCore");
 	memory_value(p, n, &p->dom->memory_bytes);
+}
+
+/* <blkiotune>: block I/O weights and limits of the guest's cgroup, which
+ * libvirt's daemon sets on the host; nothing of it reaches QEMU. */
+void parse_blkiotune(struct parser *p, const xmlNode *n)
+{
+	unsupported(p, n, "block I/O weights and limits are the guest's cgroup settings, which libvirt's daemon applies on the host and sevqemu does not (no cgroups of its own); expected none, or limits per disk with <disk><iotune>, or the caller's cgroup (e.g. systemd-run -p IOWeight=)");
 }
 
 void parse_current_memory(struct parser *p, const xmlNode *n)
@@ -85,7 +94,9 @@ void parse_current_memory(struct parser *p, const xmlNode *n)
 		return;
 	}
 	p->dom->current_memory_line = xml_line(n);
-	memory_value(p, n, &p->dom->current_memory_bytes);
+	static const char *const known[] = { "unit", NULL };
+	if (known_attrs(p, n, known))
+		memory_value(p, n, &p->dom->current_memory_bytes);
 }
 
 void parse_vcpu(struct parser *p, const xmlNode *n)

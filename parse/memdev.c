@@ -4,6 +4,7 @@
  * <memoryBacking><allocation>.  An encrypted guest cannot have what QEMU
  * or KVM refuse it: that is said here, with the reason.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,10 +88,46 @@ static void parse_source(struct parser *p, const xmlNode *n, struct memdev *m)
 				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
 					   "'%s' is not valid; expected host NUMA nodes, e.g. 0-1,3", text);
 			free(text);
+		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "path")) {
+			text_once(p, c, &m->path);
+		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "alignsize")) {
+			size_of(p, c, &m->align_bytes);
+		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "pmem")) {
+			m->pmem = true;
 		} else {
-			unexpected(p, c, n, "<pagesize> or <nodemask>");
+			unexpected(p, c, n, m->model == MEMDEV_NVDIMM
+				   ? "<path>, <alignsize> or <pmem>" : "<pagesize> or <nodemask>");
 		}
 	}
+}
+
+/* <label><size unit=…>N</size></label>: the nvdimm's label area. */
+static void nvdimm_label(struct parser *p, const xmlNode *n, struct memdev *m)
+{
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		if (!xml_is(c, "size"))
+			unexpected(p, c, n, "<size>");
+		else
+			size_of(p, c, &m->label_bytes);
+}
+
+/* <address type='dimm' slot= base=>: base= is where QEMU maps it. */
+static void dimm_address(struct parser *p, const xmlNode *c, struct memdev *m)
+{
+	const char *base = xml_attr(c, "base");
+	if (!base || m->model == MEMDEV_VIRTIO_MEM) {
+		ignored(p, c);
+		return;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(base, &end, 16);
+	if (errno || *end || !v || strncmp(base, "0x", 2) != 0)
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "base='%s' is not valid; expected a guest physical address like 0x100000000",
+			   base);
+	m->base = v;
 }
 
 static void parse_target(struct parser *p, const xmlNode *n, struct memdev *m)
@@ -109,8 +146,13 @@ static void parse_target(struct parser *p, const xmlNode *n, struct memdev *m)
 			size_or_zero(p, c, &m->requested_bytes, true);
 		else if (xml_is(c, "current") && m->model == MEMDEV_VIRTIO_MEM)
 			ignored(p, c); /* a live value libvirt reports */
+		else if (xml_is(c, "label") && m->model == MEMDEV_NVDIMM)
+			nvdimm_label(p, c, m);
+		else if (xml_is(c, "readonly") && m->model == MEMDEV_NVDIMM)
+			m->readonly = true;
 		else if (!xml_is(c, "node"))
 			unexpected(p, c, n, m->model == MEMDEV_DIMM ? "<size> or <node>"
+				   : m->model == MEMDEV_NVDIMM ? "<size>, <node>, <label> or <readonly>"
 				   : "<size>, <node>, <block> or <requested>");
 	}
 }
@@ -127,40 +169,60 @@ void parse_memory_device(struct parser *p, const xmlNode *n)
 	int model = attr_choice(p, n, "model", models);
 	if (model < 0)
 		return;
-	if (model >= 2) {
+	if (model >= 3) {
 		refuse(p, n, "model='%s' (a host file or enclave mapped into the guest) is not translated by sevqemu",
 		       models[model]);
 		return;
 	}
-	if (xml_attr(n, "access") || xml_attr(n, "discard")) {
-		refuse(p, n, "access= and discard= on a memory device are not translated by sevqemu");
+	static const char *const accesses[] = { "shared", "private", NULL };
+	int access = attr_choice(p, n, "access", accesses);
+	enum tristate discard = attr_yesno(p, n, "discard");
+	if (access == -2 || diag_failed(p->d))
 		return;
-	}
 	XGROW(md->devs, md->n, md->alloc);
 	struct memdev *m = &md->devs[md->n++];
 	memset(m, 0, sizeof(*m));
 	m->line = xml_line(n);
-	m->model = model == 0 ? MEMDEV_DIMM : MEMDEV_VIRTIO_MEM;
+	m->model = model == 0 ? MEMDEV_DIMM : model == 1 ? MEMDEV_VIRTIO_MEM : MEMDEV_NVDIMM;
+	m->access = access < 0 ? TRI_DEFAULT : access == 0 ? TRI_ON : TRI_OFF;
+	m->discard = discard;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "source"))
 			parse_source(p, c, m);
 		else if (xml_is(c, "target"))
 			parse_target(p, c, m);
-		else if (!device_common_child(p, c, m->model == MEMDEV_VIRTIO_MEM ? &m->iommu : NULL))
+		else if (xml_is(c, "address"))
+			dimm_address(p, c, m);
+		else if (!device_common_child(p, c, m->model == MEMDEV_VIRTIO_MEM ? &m->virtio : NULL))
 			unexpected(p, c, n, "<source>, <target>, <address>");
 	}
 	if (!diag_failed(p->d) && !m->size_bytes)
 		diag_error(p->d, EXIT_DATAERR, m->line, XML_TAG(n),
 			   "has no <target><size>; expected the device's size");
-	if (m->model == MEMDEV_DIMM) /* x86 DIMMs are 2 MiB aligned */
+	if (!diag_failed(p->d) && m->model == MEMDEV_NVDIMM && !m->path)
+		diag_error(p->d, EXIT_DATAERR, m->line, XML_TAG(n),
+			   "model='nvdimm' has no <source><path>; expected the host file that backs it");
+	if (m->model != MEMDEV_VIRTIO_MEM) /* x86 DIMMs are 2 MiB aligned */
 		m->size_bytes = (m->size_bytes + MiB2 - 1) & ~(MiB2 - 1);
 }
 
 static bool check_memdev(struct parser *p, const struct memdev *m)
 {
 	const struct domain *dom = p->dom;
-	const char *model = m->model == MEMDEV_DIMM ? "dimm" : "virtio-mem";
+	const char *model = m->model == MEMDEV_DIMM ? "dimm"
+			    : m->model == MEMDEV_NVDIMM ? "nvdimm" : "virtio-mem";
+	if (dom->launch.type != LAUNCH_NONE && m->model == MEMDEV_NVDIMM) {
+		diag_error(p->d, EXIT_UNAVAILABLE, m->line, "<memory>",
+			   "model='nvdimm' cannot serve an encrypted guest: SEV encrypts what the guest writes to it with this launch's key, so the host file holds nothing a later boot can read; expected model='dimm'");
+		return false;
+	}
+	if (m->label_bytes && (m->label_bytes < (128u << 10) ||
+			       m->label_bytes >= m->size_bytes)) {
+		diag_error(p->d, EXIT_DATAERR, m->line, "<memory>",
+			   "the nvdimm's <label> size must be at least 128 KiB (QEMU's minimum) and below its <size>");
+		return false;
+	}
 	if (dom->launch.type != LAUNCH_NONE && m->model == MEMDEV_VIRTIO_MEM) {
 		diag_error(p->d, EXIT_UNAVAILABLE, m->line, "<memory>",
 			   "model='virtio-mem' cannot serve an encrypted guest: SEV pins guest memory, so QEMU disables the RAM discarding virtio-mem is built on; expected model='dimm'");
@@ -204,7 +266,7 @@ void check_memory_devices(struct parser *p)
 		if (!check_memdev(p, &md->devs[i]))
 			return;
 		plugged += md->devs[i].size_bytes;
-		dimms += md->devs[i].model == MEMDEV_DIMM;
+		dimms += md->devs[i].model != MEMDEV_VIRTIO_MEM;
 	}
 	if (!md->max_line)
 		return;
@@ -234,5 +296,7 @@ void check_memory_devices(struct parser *p)
 
 void free_memory_devices(struct domain *dom)
 {
+	for (size_t i = 0; i < dom->memdevs.n; i++)
+		free(dom->memdevs.devs[i].path);
 	free(dom->memdevs.devs);
 }

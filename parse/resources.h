@@ -72,7 +72,7 @@ struct hugepage_size {
 /* --- <maxMemory>, <memory model='dimm|virtio-mem'>: parse/memdev.c,
  *     emit/memdev.c ---------------------------------------------------- */
 
-enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM };
+enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM, MEMDEV_NVDIMM };
 
 struct memdev {
 	unsigned line;
@@ -85,7 +85,15 @@ struct memdev {
 	struct idset nodemask;   /* <source><nodemask> */
 	uint64_t block_bytes;    /* virtio-mem <block>; 0: 2 MiB */
 	uint64_t requested_bytes; /* virtio-mem <requested> */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> (virtio-mem) */
+	enum tristate access;    /* access='shared' (on) or 'private' (off) */
+	enum tristate discard;   /* discard='yes|no': discard-data on a file */
+	uint64_t base;           /* dimm, nvdimm: <address base=>; 0: QEMU's */
+	char *path;              /* nvdimm: <source><path>, a host file */
+	uint64_t align_bytes;    /* nvdimm: <source><alignsize>; 0: none */
+	bool pmem;               /* nvdimm: <source><pmem/> */
+	uint64_t label_bytes;    /* nvdimm: <target><label><size>; 0: none */
+	bool readonly;           /* nvdimm: <target><readonly/> → unarmed */
 };
 
 struct memory_devices {

@@ -30,8 +30,8 @@ REPORT = os.path.join(TOP, 'build', 'corpus', 'report.txt')
 # what has been achieved; raise them as sevqemu improves, never lower them
 # to make a change pass.  'invalid' is a ceiling.
 GOALS = {
-    'translated': 56.0,
-    'invalid': 2.0,   # the goal: exit 65 on at most 2%
+    'translated': 71.0,
+    'invalid': 1.0,   # the goal was 2%; held at what is achieved
     # the goal, 95%, for each fact that has reached it
     'facts': {f: 95.0 for f in ('machine', 'memory', 'cpus', 'cpu model', 'disks', 'nics',
                                 'acpi', 'firmware', 'video', 'serial', 'boot', 'usb',
@@ -232,7 +232,7 @@ def secret_keys(xml):
     return keys
 
 
-def run(xml, state):
+def run(xml, state, fmt='json'):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
     # --trust-xml: these are libvirt's own definitions, trusted as libvirt
     # trusts a domain definition; what is measured is translation, strictly
@@ -244,7 +244,7 @@ def run(xml, state):
             with open(path, 'w') as f:
                 f.write(SECRET_VALUE)
             opts += ['--secret', '%s=%s' % (key, path)]
-        r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=json', '-d', state]
+        r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=' + fmt, '-d', state]
                            + opts + [xml],
                            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout, r.stderr

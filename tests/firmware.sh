@@ -58,7 +58,7 @@ guest sev 0x3 q35
 run sev
 expect_arg sev "driver=file,filename=$fw/SECURE.fd,node-name=pflash0-file,read-only=on"
 expect_arg sev "driver=file,filename=$t/state/VARS.fd,node-name=pflash1-file"
-expect_arg sev "q35,accel=kvm,memory-encryption=sev0,pflash0=pflash0,pflash1=pflash1,smm=on"
+expect_arg sev "q35,memory-encryption=sev0,pflash0=pflash0,pflash1=pflash1,smm=on"
 expect_arg sev "driver=cfi.pflash01,property=secure,value=on"
 
 guest no-keys 0x3 q35 "<firmware><feature enabled='no' name='enrolled-keys'/></firmware>"
@@ -72,7 +72,7 @@ expect_arg insecure "driver=file,filename=$fw/CODE.fd,node-name=pflash0-file,rea
 guest smm-off 0x3 q35 "" "<smm state='off'/>"
 run smm-off
 expect_arg smm-off "driver=file,filename=$fw/SEV-CODE.fd,node-name=pflash0-file,read-only=on"
-expect_arg smm-off "q35,accel=kvm,memory-encryption=sev0,pflash0=pflash0,pflash1=pflash1,smm=off"
+expect_arg smm-off "q35,memory-encryption=sev0,pflash0=pflash0,pflash1=pflash1,smm=off"
 
 guest es 0x7 pc-q35-7.2
 run es

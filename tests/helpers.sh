@@ -1,5 +1,5 @@
 #!/bin/sh
-# Helper processes (swtpm, virtiofsd), for real, under TCG with unencrypted
+# Helper processes (swtpm, virtiofsd, dbus-daemon), for real, under TCG with unencrypted
 # guests (TCG cannot run SEV):
 #  - --exec --paused --qmp starts swtpm, virtiofsd and QEMU; QMP's
 #    query-tpm shows the TPM on its emulator backend and query-chardev the
@@ -10,7 +10,9 @@
 #    wrote removed, the TPM state made now removed;
 #  - QEMU exiting at once: the helpers are gone well within their bound;
 #  - a printed line never run: the helpers stop after --helper-wait;
-#  - a second launch while the helpers run: 75 with the pid.
+#  - a second launch while the helpers run: 75 with the pid;
+#  - D-Bus graphics' own bus: a dbus-daemon QEMU joins, stopped once its
+#    last client has gone.
 # Run from the repository root after `make`; a few seconds (swtpm_setup
 # makes RSA keys once).
 set -u
@@ -147,6 +149,20 @@ check "second launch: names the running pid" \
 	grep -q "swtpm is still running (pid $(cat "$t/twice/swtpm.pid" 2>/dev/null)" "$t/twice.err"
 check "never run: swtpm stopped after --helper-wait 2" helpers_gone "$t/twice" 6
 check "never run: its log says why" grep -q "sevqemu: stopping swtpm: nothing connected" "$t/twice/swtpm.log"
+
+# --- D-Bus graphics on a bus of their own: a dbus-daemon, ended by its last client
+"$q" -q -d "$t/dbus" testdata/helpers/dbus-graphics.xml >"$t/dbus.out" 2>"$t/dbus.err"
+status=$?
+check "D-Bus graphics: exit 0 (exit $status)" [ "$status" = 0 ]
+check "D-Bus graphics: dbus-daemon listens in the state dir" [ -S "$t/dbus/dbus.sock" ]
+eval "set -- $(cat "$t/dbus.out")"
+(sleep 2; printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n') |
+	"$@" -S -qmp stdio >"$t/dbus-qemu.out" 2>&1
+status=$?
+check "D-Bus graphics: QEMU joined the guest's bus and quit (exit $status)" [ "$status" = 0 ]
+check "after QEMU: dbus-daemon stopped, no socket or pid file left" helpers_gone "$t/dbus" 3
+check "dbus-daemon's log says why" \
+	grep -q "sevqemu: stopping dbus-daemon: its last client has gone" "$t/dbus/dbus-daemon.log"
 
 # --helper-wait takes seconds, 0 to a day.
 for bad in abc -1 86401 ''; do

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""QEMU 7.2 judges every libvirt corpus guest that sevqemu translates.
+
+tests/corpus.py compares what sevqemu writes for libvirt's own test XMLs with
+libvirt's .args; this runner starts it.  Each guest is translated as
+corpus.py translates it (strict, --trust-xml, a fixed state dir; here
+--format=args) and, when it translates, run by tests/qemu-accept.py's
+machinery (TCG, -S, QMP quit, files made in a scratch directory, -cpu host as
+max).  Whatever translates is judged: no fixed list of guests.
+
+Per guest one verdict:
+  accepted        QEMU reached prelaunch (or the SEV abort past every device)
+  host resource   QEMU needs a part of a host this machine lacks, with the
+                  reason: qemu-accept.py's host_backed() (not started: a tap, a
+                  vhost-user peer, ...) or one of HOST_ERRORS below (QEMU's own
+                  message, e.g. a host block device or libvirt's test firmware)
+  known           rejected, one of KNOWN below (each with its reason)
+  REJECTED        anything else: QEMU's message; the run fails
+
+    python3 tests/corpus-accept.py [-j N] [-v] [GUEST...]
+        (-v: every guest's verdict, not only the rejections; GUEST: only those)
+"""
+import argparse, contextlib, importlib.util, os, re, shlex, shutil, sys, tempfile, threading, time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import corpus  # noqa: E402  (tests/corpus.py: the corpus, the test build, run())
+
+_spec = importlib.util.spec_from_file_location('qemu_accept', os.path.join(HERE, 'qemu-accept.py'))
+qa = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(qa)
+
+# QEMU's message -> the host resource it needs: a part of libvirt's test
+# host (or any real one) this machine lacks.  A message not here is a
+# rejection.
+HOST_ERRORS = [
+    (r"-(blockdev|drive) [^\n]*: Could not open '/dev/[^']*': No such file or directory",
+     'a host block device'),
+    (r"-device vfio-[^\n]*: ", 'a host device bound to vfio-pci'),
+    (r"Could not open '/(usr/share|var/lib)/[^']*': No such file or directory",
+     "a file of libvirt's test host (firmware, nvram)"),
+    (r"/dev/dri/", 'a host GPU render node'),
+    (r"-object memory-backend-file,[^\n]*/dev/hugepages", 'huge pages (a hugetlbfs with pages reserved)'),
+    (r"Could not load certificates from /etc/pki/", "TLS certificates of libvirt's test host"),
+    (r"(Failed to bind socket|can't bind ip=[^ ]* to socket): Cannot assign requested address",
+     'an IP address of the host (a listening socket)'),
+    (r"cannot bind memory to host NUMA nodes", 'host NUMA nodes the guest memory is bound to'),
+    (r"-chardev socket,[^ ]*server=off[^ ]*: Failed to connect to '[^']*': "
+     r"(No such file or directory|Connection refused)", 'a peer listening on a client socket'),
+    (r"-fw_cfg [^ ]*: can't load /[^:]*: Failed to open file", 'a host file the XML gives the guest'),
+]
+
+# Rejections not fixed, each with its reason.  Keep it short (README names
+# them); a guest that no longer fails this way must leave the list.
+# Rejections libvirt's own command line gets from QEMU too, whatever the guest.
+KNOWN_ERRORS = [
+    (r'Failed to get "write" lock',
+     "read-write disks sharing one image of libvirt's test: QEMU locks it, as it would on "
+     "libvirt's own command line"),
+]
+KNOWN = {
+    'memory-hotplug': "maxMemory 1 PiB is past qemu64's 40 physical address bits: QEMU 7.2 "
+                      "refuses libvirt's own command line too",
+}
+for _g in ('qemu-ns-alt', 'qemu-ns-no-env', 'qemu-ns-commandline', 'qemu-ns-commandline-ns1',
+           'qemu-ns-domain-ns0'):
+    KNOWN[_g] = ("<qemu:commandline> passes the test's placeholder arguments (-unknown, "
+                 'ARGUMENT) verbatim, as libvirt does')
+
+# More guest RAM than this is preallocated or locked: not started.  Writing
+# 14 GiB of memory-backend-file into a scratch directory is no test of the
+# command line and outlasts RUN_TIMEOUT.
+PREALLOC_MAX = 2 << 30
+
+
+def prealloc_bytes(argv):
+    """How much guest RAM the command line preallocates or locks."""
+    pairs = list(zip(argv, argv[1:]))
+    ram = sum(int(qa.kv_get(kv, 'size', '0'))
+              for kv in (qa.kv_split(v) for o, v in pairs if o == '-object')
+              if kv[0][1].startswith('memory-backend-') and
+              qa.kv_get(kv, 'prealloc') in qa.ON and qa.kv_get(kv, 'size', '').isdigit())
+    m = next((qa.kv_split(v) for o, v in pairs if o == '-m'), None)
+    if m and ('-mem-prealloc' in argv or ('-overcommit', 'mem-lock=on') in pairs):
+        size = qa.kv_get(m, 'size', m[0][1] if m[0][0] is None else '0')
+        unit = {'M': 20, 'G': 30, 'k': 10, 'K': 10}.get(size[-1:], 20)
+        ram = max(ram, int(size.rstrip('MGkK') or 0) << unit)
+    return ram
+
+
+def first_message(err):
+    lines = [l.strip() for l in err.splitlines() if l.strip()]
+    return next((l for l in lines if 'warning:' not in l), lines[0] if lines else '')
+
+
+def classify(verdict, why, err, name):
+    """-> (kind, reason): kind one of accepted, host, known, rejected."""
+    if verdict == 'ok':
+        return 'accepted', ''
+    if verdict == 'skip':
+        return 'host', why.replace('not judged: ', '')
+    for pattern, reason in HOST_ERRORS:
+        if re.search(pattern, err):
+            return 'host', reason
+    msg = first_message(err) or why
+    for pattern, reason in KNOWN_ERRORS:
+        if re.search(pattern, err):
+            return 'known', '%s (%s)' % (reason, msg[:100])
+    if name in KNOWN:
+        return 'known', '%s (%s)' % (KNOWN[name], msg[:100])
+    return 'rejected', msg
+
+
+TIMES = {}
+# Guests that listen on a fixed TCP port (-vnc :3, -spice port=5903, a TCP
+# server chardev) start one at a time: two at once would fight for the port.
+PORTS = threading.Lock()
+
+
+def listens(argv):
+    for o, v in zip(argv, argv[1:]):
+        if o == '-vnc' and not v.startswith(('unix:', 'vnc=unix:', 'none')):
+            return True
+        if o in ('-spice', '-chardev', '-netdev', '-incoming') and re.search(r'(^|,)(port|listen)=', v):
+            return True
+    return False
+
+
+def judge(name, xmldir, state, opts, argsdir):
+    code, out, err = corpus.run(os.path.join(xmldir, name + '.xml'), state, fmt='args')
+    if code != 0:
+        return None
+    path = os.path.join(argsdir, name + '.args')
+    with open(path, 'w') as fh:
+        fh.write(out)
+    argv, env = qa.read_args(path)
+    ram = prealloc_bytes(argv)
+    if ram > PREALLOC_MAX:
+        return 'host', 'more than 2 GiB of guest RAM preallocated or locked', '%d GiB' % (ram >> 30)
+    with PORTS if listens(argv) else contextlib.nullcontext():
+        run, start = qa.Run(opts), time.monotonic()
+        verdict, why, cmd, qerr = run.execute(argv, env)
+    TIMES[name] = time.monotonic() - start
+    kind, reason = classify(verdict, why, qerr, name)
+    if kind != 'rejected':
+        shutil.rmtree(run.scratch, ignore_errors=True)
+        return kind, reason, first_message(qerr)
+    return kind, reason, ('  command (cwd %s):\n    %s\n  args: %s\n  stderr:\n%s  scratch kept: %s'
+                          % (run.scratch, shlex.join(cmd), path,
+                             ''.join('    %s\n' % l for l in qerr.splitlines()), run.scratch))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('-v', '--verbose', action='store_true')
+    ap.add_argument('guests', nargs='*')
+    args = ap.parse_args()
+    xmldir = os.path.join(corpus.CORPUS, 'xml')
+    if not os.path.isdir(xmldir):
+        print('corpus-accept: skipped, no %s' % os.path.normpath(xmldir))
+        print('corpus-accept: 0 passed, 0 failed, 1 skipped')
+        return 0
+    if not shutil.which('qemu-system-x86_64'):
+        sys.exit('corpus-accept: qemu-system-x86_64 not found in PATH')
+    qa.resource.setrlimit(qa.resource.RLIMIT_CORE, (0, 0))
+    names = args.guests or sorted(n[:-4] for n in os.listdir(xmldir) if n.endswith('.xml'))
+    opts = argparse.Namespace(cpu_host_as_max=True, expect_running=None)
+    argsdir = os.path.join(corpus.TOP, 'build', 'corpus-accept')
+    shutil.rmtree(argsdir, ignore_errors=True)
+    os.makedirs(argsdir)
+    kinds, reasons, stale = Counter(), Counter(), []
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
+        state = os.path.join(tmp, 'state')
+        results = pool.map(lambda n: judge(n, xmldir, state, opts, argsdir), names)
+        for name, res in zip(names, results):
+            if res is None:
+                if name in KNOWN:
+                    print('note: %s is in KNOWN but no longer translates' % name)
+                continue
+            kind, reason, detail = res
+            kinds[kind] += 1
+            if kind == 'host':
+                reasons[reason] += 1
+            if kind == 'rejected':
+                print('REJECTED %s: %s\n%s' % (name, reason, detail))
+            elif args.verbose or kind == 'known':
+                print('%s %s%s' % (kind, name, ': ' + reason if reason else ''))
+                if args.verbose and detail:
+                    print('  ' + detail)
+            if kind != 'known' and name in KNOWN:
+                stale.append(name)
+    judged = sum(kinds.values())
+    print('corpus-accept: %d translated guests judged by QEMU: %d accepted, %d need a host '
+          'resource, %d known rejections, %d rejected'
+          % (judged, kinds['accepted'], kinds['host'], kinds['known'], kinds['rejected']))
+    for reason, n in reasons.most_common():
+        print('  %4d  %s' % (n, reason))
+    if args.verbose:
+        print('slowest: ' + ', '.join('%s %.1f s' % (n, t) for n, t in
+                                      sorted(TIMES.items(), key=lambda x: -x[1])[:8]))
+    for name in stale:  # a known rejection that no longer happens: take it off the list
+        print('FAIL %s is in KNOWN but QEMU no longer rejects it' % name)
+    failed = kinds['rejected'] + len(stale)
+    print('corpus-accept: %d passed, %d failed, 0 skipped' % (judged - kinds['rejected'], failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
