@@ -33,6 +33,9 @@ void helpers_find(const struct domain *dom, struct host_facts *host)
 			host->virtiofsd = xstrdup(virtiofsd_places[i]);
 	if (virtiofs && !host->virtiofsd)
 		host->virtiofsd = host_find_in_path("virtiofsd");
+	for (size_t i = 0; i < dom->ndisks && !host->pr_helper; i++)
+		if (dom->disks[i].pr_managed)
+			host->pr_helper = host_find_in_path("qemu-pr-helper");
 	if (dom->desktop.display.private_bus)
 		host->dbus_daemon = host_find_in_path("dbus-daemon");
 }

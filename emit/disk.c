@@ -73,6 +73,26 @@ static bool disk_secrets(struct build *b, const struct disk *disk, unsigned i,
 	return true;
 }
 
+/* <slices>: a raw node over FILE that gives QEMU only the slice's bytes;
+ * FILE becomes its name (NODE). */
+static void slice_node(struct build *b, const struct disk_slice *slice,
+		       const char *node, bool readonly, char *file, size_t size)
+{
+	if (!slice->line)
+		return;
+	struct keyval kv;
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "raw");
+	kv_str(&kv, "file", file);
+	kv_u64(&kv, "offset", slice->offset);
+	kv_u64(&kv, "size", slice->size);
+	kv_str(&kv, "node-name", node);
+	if (readonly)
+		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+	snprintf(file, size, "%s", node);
+}
+
 /* The <backingStore> chain, deepest first, read-only; BACKING gets the
  * name of the top layer's format node ("" when there is no chain). */
 static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
@@ -91,6 +111,9 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 		kv_str(&kv, "node-name", file_node);
 		kv_bool(&kv, "read-only", true);
 		kv_push(&kv, b->argv, "-blockdev");
+		char slice[48];
+		snprintf(slice, sizeof(slice), "disk%u-b%zu-slice", i, k);
+		slice_node(b, &layer->slice, slice, true, file_node, sizeof(file_node));
 		kv_begin(&kv, NULL);
 		kv_str(&kv, "driver", format_drivers[layer->format]);
 		kv_str(&kv, "file", file_node);
@@ -105,37 +128,103 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 	}
 }
 
+/* <reservations>: the pr-manager-helper object the disk's node names (ID,
+ * "" after an error).  The managed one, shared by the guest's disks as
+ * libvirt shares it, is a qemu-pr-helper sevqemu starts (a helper). */
+static void pr_manager(struct build *b, const struct disk *disk, unsigned i,
+		       char *id, size_t size)
+{
+	unsigned first = i;
+	for (unsigned j = 0; disk->pr_managed && j < i; j++)
+		if (b->dom->disks[j].pr_managed && first == i)
+			first = j;
+	snprintf(id, size, disk->pr_managed ? "pr-helper0" : "disk%u-pr", i);
+	if (first != i)
+		return; /* made with the first managed disk */
+	const char *dir = disk->pr_managed ? plan_state_dir(b) : NULL;
+	char *sock = dir ? state_dir_socket_path(b, dir, "pr-helper0.sock",
+						 disk->pr_line, "<reservations>")
+			 : NULL;
+	if (disk->pr_managed && !sock) {
+		*id = '\0';
+		return;
+	}
+	struct keyval kv;
+	kv_begin(&kv, "pr-manager-helper");
+	kv_str(&kv, "id", id);
+	kv_str(&kv, "path", sock ? sock : disk->pr_socket);
+	build_push(b, &kv, "-object");
+	if (!sock)
+		return;
+	struct plan_helper *h = plan_add_helper(b->plan, "qemu-pr-helper");
+	h->package = "qemu-system-common";
+	h->element = "<reservations>";
+	h->line = disk->pr_line;
+	h->socket = sock;
+	h->pid_file = xasprintf("%s/pr-helper0.pid", dir);
+	h->log = xasprintf("%s/pr-helper0.log", dir);
+	argv_push(&h->argv, b->host->pr_helper ? b->host->pr_helper : "qemu-pr-helper");
+	argv_pair(&h->argv, "-k", sock);
+}
+
 static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 			const struct cache_mode *cache, char *format_node,
 			size_t size)
 {
-	char file_node[24], auth_id[24], luks_id[24], backing[48];
+	char file_node[24], auth_id[24], luks_id[24], backing[48], slice[24], pr[24];
 	if (!disk_secrets(b, disk, i, auth_id, luks_id, sizeof(auth_id)))
+		return;
+	if (disk->pr_line)
+		pr_manager(b, disk, i, pr, sizeof(pr));
+	if (diag_failed(b->d))
 		return;
 	backing_nodes(b, disk, i, backing, sizeof(backing));
 	snprintf(file_node, sizeof(file_node), "disk%u-file", i);
 	snprintf(format_node, size, "disk%u-format", i);
+	char tls[24];
+	snprintf(tls, sizeof(tls), "disk%u-tls", i);
 	struct keyval kv;
+	if (disk->net.tls) {
+		/* libvirt's default nbd_tls_x509_cert_dir, verifying the server */
+		kv_begin(&kv, "tls-creds-x509");
+		kv_str(&kv, "id", tls);
+		kv_str(&kv, "dir", "/etc/pki/qemu");
+		kv_str(&kv, "endpoint", "client");
+		kv_bool(&kv, "verify-peer", true);
+		build_push(b, &kv, "-object");
+	}
 	kv_begin(&kv, NULL);
 	if (disk->net.protocol) {
 		network_keys(&kv, disk, auth_id);
+		if (disk->net.tls)
+			kv_str(&kv, "tls-creds", tls);
+		if (disk->net.tls_hostname)
+			kv_str(&kv, "tls-hostname", disk->net.tls_hostname);
+	} else if (disk->nvme_device) {
+		kv_str(&kv, "driver", "nvme");
+		kv_str(&kv, "device", disk->nvme_device);
+		kv_u64(&kv, "namespace", disk->nvme_namespace);
 	} else {
 		kv_str(&kv, "driver", disk->block ? (disk->cdrom ? "host_cdrom" : "host_device")
 						  : "file");
 		kv_str(&kv, "filename", disk->source);
+		if (disk->pr_line)
+			kv_str(&kv, "pr-manager", pr);
 	}
 	kv_str(&kv, "node-name", file_node);
 	if (cache && cache->direct)
 		kv_bool(&kv, "cache.direct", true);
 	if (cache && cache->no_flush)
 		kv_bool(&kv, "cache.no-flush", true);
-	if (disk->io)
+	if (disk->io && !disk->nvme_device)
 		kv_str(&kv, "aio", disk->io);
 	if (disk->discard)
 		kv_str(&kv, "discard", disk->discard);
 	if (disk->readonly)
 		kv_bool(&kv, "read-only", true);
 	kv_push(&kv, b->argv, "-blockdev");
+	snprintf(slice, sizeof(slice), "disk%u-slice", i);
+	slice_node(b, &disk->slice, slice, disk->readonly, file_node, sizeof(file_node));
 
 	kv_begin(&kv, NULL);
 	format_node_keys(&kv, disk, *luks_id ? luks_id : NULL);
@@ -249,7 +338,8 @@ static const char *device_driver(const struct disk *disk)
 {
 	switch (disk->bus) {
 	case BUS_VIRTIO:
-		return disk->flavour == VIRTIO_TRANSITIONAL ? "virtio-blk-pci-transitional"
+		return disk->vhost_socket ? "vhost-user-blk-pci"
+		       : disk->flavour == VIRTIO_TRANSITIONAL ? "virtio-blk-pci-transitional"
 		       : disk->flavour == VIRTIO_NON_TRANSITIONAL ? "virtio-blk-pci-non-transitional"
 		       : "virtio-blk-pci";
 	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : disk->lun ? "scsi-block" : "scsi-hd";
@@ -339,7 +429,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 {
 	const struct cache_mode *cache = cache_of(disk);
 	char format_node[24] = "";
-	if (disk->source || disk->net.protocol)
+	if (disk->source || disk->net.protocol || disk->nvme_device)
 		block_nodes(b, disk, i, cache, format_node, sizeof(format_node));
 	if (diag_failed(b->d))
 		return;
@@ -347,15 +437,26 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 		filter_nodes(b, disk, i, format_node, sizeof(format_node));
 
 	struct keyval kv;
-	kv_begin(&kv, device_driver(disk));
-	char id[24];
+	char id[24], chr[24];
 	snprintf(id, sizeof(id), "disk%u", i);
+	snprintf(chr, sizeof(chr), "disk%u-vu", i);
+	if (disk->vhost_socket) {
+		kv_begin(&kv, "socket");
+		kv_str(&kv, "id", chr);
+		kv_str(&kv, "path", disk->vhost_socket);
+		if (disk->vhost_reconnect)
+			kv_u64(&kv, "reconnect", disk->vhost_reconnect);
+		kv_push(&kv, b->argv, "-chardev");
+	}
+	kv_begin(&kv, device_driver(disk));
 	if (!place_disk(b, &kv, disk)) {
 		kv_discard(&kv);
 		return;
 	}
 	if (*format_node)
 		kv_str(&kv, "drive", format_node);
+	if (disk->vhost_socket)
+		kv_str(&kv, "chardev", chr);
 	kv_str(&kv, "id", id);
 	if (disk->serial)
 		kv_str(&kv, "serial", disk->serial);

@@ -239,11 +239,18 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	disk->bus = (enum disk_bus)b;
 }
 
+/* What a <disk> holds; *SEEN tracks the elements allowed once. */
+struct disk_seen {
+	bool driver, source, network, nvme, vhostuser;
+	const xmlNode *address;
+};
+
 static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
-			 bool network)
+			 const struct disk_seen *seen)
 {
-	if (network) {
-		parse_network_source(p, c, disk);
+	if (seen->network || seen->nvme || seen->vhostuser) {
+		(seen->network ? parse_network_source : seen->nvme ? parse_nvme_source
+		 : parse_vhostuser_source)(p, c, disk);
 		return;
 	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
@@ -263,6 +270,10 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 	     e = xml_next_element(e)) {
 		if (xml_is(e, "encryption"))
 			parse_disk_encryption(p, e, disk);
+		else if (xml_is(e, "slices"))
+			parse_disk_slices(p, e, &disk->slice);
+		else if (xml_is(e, "reservations"))
+			parse_disk_reservations(p, e, disk);
 		else if (xml_is(e, "seclabel"))
 			ignored(p, e);
 		else
@@ -277,12 +288,6 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 			   "has no %s=; expected the %s backing the disk",
 			   attr, disk->block ? "host block device" : "image file");
 }
-
-/* What a <disk> holds; *SEEN tracks the elements allowed once. */
-struct disk_seen {
-	bool driver, source, network;
-	const xmlNode *address;
-};
 
 static void parse_disk_child(struct parser *p, const xmlNode *c,
 			     struct disk *disk, struct disk_seen *seen)
@@ -299,7 +304,7 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 			disk->driver_line = xml_line(c);
 			parse_driver(p, c, disk);
 		} else {
-			parse_source(p, c, disk, seen->network);
+			parse_source(p, c, disk, seen);
 		}
 	} else if (xml_is(c, "target")) {
 		if (disk->target) {
@@ -353,6 +358,17 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 	else if (disk->lun && (disk->bus != BUS_SCSI ||
 			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
+	else if (disk->pr_line && !(disk->lun && disk->block))
+		problem = "<reservations> are SCSI persistent reservations of a host device; expected them on type='block' device='lun'";
+	else if (disk->nvme_device && (disk->cdrom || disk->floppy || disk->lun))
+		problem = "type='nvme' is a disk: an NVMe namespace; expected device='disk'";
+	else if (disk->vhost_socket && (disk->cdrom || disk->floppy || disk->lun ||
+					disk->bus != BUS_VIRTIO))
+		problem = "type='vhostuser' is a vhost-user-blk disk; expected device='disk' on bus='virtio'";
+	else if (disk->vhost_socket && (disk->cache || disk->io || disk->discard ||
+					disk->detect_zeroes || disk->copy_on_read ||
+					disk->readonly || disk->serial || disk->iotune.line))
+		problem = "type='vhostuser': the backend owns the storage, so cache=, io=, discard=, detect_zeroes=, copy_on_read=, <readonly/>, <serial> and <iotune> do not apply (libvirt refuses them too); expected none of them";
 	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB &&
 		 !(disk->bus == BUS_SCSI && !disk->cdrom && !disk->lun))
 		problem = "removable= is for usb and scsi disks (usb-storage, scsi-hd); expected it on bus='usb' or 'scsi', device='disk'";
@@ -371,7 +387,8 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 	if (!disk->target)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
-	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol)
+	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol &&
+		 !disk->nvme_device && !disk->vhost_socket)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <source>; expected <source %s='...'/>",
 			   disk->block ? "dev" : "file");
@@ -424,8 +441,9 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		return;
 	}
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
-	    strcmp(type, "network") != 0) {
-		refuse(p, n, "type='%s' is not supported; expected 'file', 'block' or 'network'",
+	    strcmp(type, "network") != 0 && strcmp(type, "nvme") != 0 &&
+	    strcmp(type, "vhostuser") != 0) {
+		refuse(p, n, "type='%s' is not supported; expected 'file', 'block', 'network', 'nvme' or 'vhostuser'",
 		       type);
 		return;
 	}
@@ -445,7 +463,11 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
 	disk->floppy = device && strcmp(device, "floppy") == 0;
 	disk->lun = device && strcmp(device, "lun") == 0;
-	struct disk_seen seen = { .network = type && strcmp(type, "network") == 0 };
+	struct disk_seen seen = {
+		.network = type && strcmp(type, "network") == 0,
+		.nvme = type && strcmp(type, "nvme") == 0,
+		.vhostuser = type && strcmp(type, "vhostuser") == 0,
+	};
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
 		parse_disk_child(p, c, disk, &seen);
@@ -461,6 +483,9 @@ static void free_disk(struct disk *disk)
 	free(disk->cache);
 	free(disk->discard);
 	free(disk->io);
+	free(disk->nvme_device);
+	free(disk->vhost_socket);
+	free(disk->pr_socket);
 	free_disk_source(disk);
 	free_disk_detail(disk);
 	free_disk_backing(disk);

@@ -65,6 +65,11 @@ static void parse_layer(struct parser *p, const xmlNode *n,
 				duplicate(p, c);
 			else if (known_attrs(p, c, known) && attr_required(p, c, attr))
 				layer->source = xstrdup(xml_attr(c, attr));
+			/* other children (<seclabel>) are host-side */
+			for (xmlNode *s = xml_first_element(c); s && !diag_failed(p->d);
+			     s = xml_next_element(s))
+				if (xml_is(s, "slices"))
+					parse_disk_slices(p, s, &layer->slice);
 		} else if (xml_is(c, "backingStore")) {
 			if (*next)
 				duplicate(p, c);

@@ -260,7 +260,7 @@ static void check_network_source(struct parser *p, const xmlNode *n,
 void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 {
 	static const char *const known[] = {
-		"protocol", "name", "index", "tls", "query", NULL,
+		"protocol", "name", "index", "tls", "tlsHostname", "query", NULL,
 	};
 	if (!attr_required(p, n, "protocol") || !known_attrs(p, n, known))
 		return;
@@ -274,12 +274,24 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 		       protocol);
 		return;
 	}
-	if (xml_attr(n, "tls") || xml_attr(n, "query")) {
-		refuse(p, n, "%s= is not translated; sevqemu sets up no TLS credentials or query strings",
-		       xml_attr(n, "tls") ? "tls" : "query");
+	struct disk_network *net = &disk->net;
+	enum tristate tls = attr_yesno(p, n, "tls");
+	if (xml_attr(n, "query")) {
+		refuse(p, n, "query= is not translated; sevqemu builds no URL query strings");
 		return;
 	}
-	struct disk_network *net = &disk->net;
+	if (tls == TRI_ON && pr != PROTO_NBD) {
+		refuse(p, n, "tls='yes' is translated for nbd only; expected protocol='nbd'");
+		return;
+	}
+	if (xml_attr(n, "tlsHostname") && tls != TRI_ON) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "tlsHostname= without tls='yes'; expected tls='yes' with it");
+		return;
+	}
+	net->tls = tls == TRI_ON;
+	if (xml_attr(n, "tlsHostname"))
+		net->tls_hostname = xstrdup(xml_attr(n, "tlsHostname"));
 	net->protocol = (enum disk_protocol)pr;
 	const char *name = xml_attr(n, "name");
 	net->name = name ? xstrdup(name) : NULL;
@@ -298,6 +310,7 @@ static void free_secret_ref(struct secret_ref *ref)
 
 void free_disk_source(struct disk *disk)
 {
+	free(disk->net.tls_hostname);
 	struct disk_network *net = &disk->net;
 	for (size_t i = 0; i < net->nhosts; i++) {
 		free(net->hosts[i].name);

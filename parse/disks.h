@@ -51,12 +51,19 @@ struct disk_iotune {
 	char *group;             /* <group_name>: disks sharing one group */
 };
 
+/* <slices><slice type='storage'>: the byte range of the image QEMU uses. */
+struct disk_slice {
+	unsigned line;           /* 0: none */
+	uint64_t offset, size;
+};
+
 /* A <backingStore> layer below the disk's image, top first. */
 struct disk_backing {
 	unsigned line;
 	bool block;              /* type='block' */
 	char *source;
 	enum disk_format format;
+	struct disk_slice slice;
 };
 
 struct disk_network {
@@ -69,6 +76,8 @@ struct disk_network {
 	uint64_t reconnect_delay; /* nbd <reconnect delay>; 0: none */
 	uint64_t timeout, readahead; /* http(s)/ftp(s); 0: not given */
 	char *user;              /* <auth username> */
+	bool tls;                /* nbd tls='yes': libvirt's default x509 dir */
+	char *tls_hostname;      /* tlsHostname=, or NULL */
 	struct secret_ref auth;  /* <auth><secret> */
 };
 
@@ -87,6 +96,19 @@ struct disk {
 	enum tristate removable; /* <target removable> (usb, scsi disks) */
 	char *source;            /* NULL: an empty cdrom */
 	unsigned source_line;
+	struct disk_slice slice;
+	/* type='nvme': the controller's PCI address, "DDDD:BB:SS.F" */
+	char *nvme_device;
+	unsigned nvme_namespace;
+	bool nvme_managed;       /* libvirt would bind it to vfio-pci */
+	/* <source><reservations>: persistent reservations through a
+	 * qemu-pr-helper, sevqemu's (managed) or one on PR_SOCKET */
+	unsigned pr_line;        /* 0: none */
+	bool pr_managed;
+	char *pr_socket;
+	/* type='vhostuser': the backend's unix socket (vhost-user-blk) */
+	char *vhost_socket;
+	uint64_t vhost_reconnect; /* <reconnect timeout>; 0: none */
 	enum startup_policy startup; /* act/diskstart.c applies it */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */

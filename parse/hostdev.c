@@ -10,8 +10,8 @@
 #include "parse/parser.h"
 
 /* A number as libvirt reads one (base 0): 0x… hex, else decimal. */
-static bool attr_number(struct parser *p, const xmlNode *n, const char *name,
-			uint64_t max, unsigned *out, bool required)
+bool attr_number(struct parser *p, const xmlNode *n, const char *name,
+		 uint64_t max, unsigned *out, bool required)
 {
 	const char *s = xml_attr(n, name);
 	if (!s) {

@@ -160,6 +160,13 @@ void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk);
 bool attr_disk_format(struct parser *p, const xmlNode *n, const char *name,
 		      enum disk_format *format);
 void free_disk_backing(struct disk *disk);
+void parse_disk_slices(struct parser *p, const xmlNode *n, struct disk_slice *slice);
+void parse_nvme_source(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_vhostuser_source(struct parser *p, const xmlNode *n, struct disk *disk);
+void parse_disk_reservations(struct parser *p, const xmlNode *n, struct disk *disk);
+bool vhostuser_memory_shared(const struct domain *dom);
+bool attr_number(struct parser *p, const xmlNode *n, const char *name,
+		 uint64_t max, unsigned *out, bool required);
 void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);

@@ -110,6 +110,10 @@ def host_backed(option, arg):
         return 'vhost-scsi needs /dev/vhost-scsi and a LIO target with its wwpn'
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-device' and kind == 'vhost-user-blk-pci':
+        return 'a vhost-user-blk disk waits for its backend (qemu-storage-daemon) to connect'
+    if option == '-blockdev' and kind == 'nvme':
+        return 'an nvme disk needs a host NVMe controller bound to vfio-pci'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
         return 'a %s disk needs its server' % kind
     if option == '-blockdev' and (kind == 'luks' or kv_get(kv, 'encrypt.format') == 'luks'):
