@@ -157,27 +157,54 @@ static bool check_kvm(const struct launch_security *ls,
 	return false;
 }
 
+/* The guest memory present at start: boot RAM and every DIMM plugged at
+ * start (virtio-mem never serves an encrypted guest, parse/memdev.c). */
+static uint64_t startup_memory_mib(const struct domain *dom)
+{
+	uint64_t mib = guest_ram_mib(dom);
+	for (size_t i = 0; i < dom->memdevs.n; i++)
+		mib += dom->memdevs.devs[i].size_bytes >> 20;
+	return mib;
+}
+
+/* A limit that covers the start but not <maxMemory> lets the guest run
+ * and fails a later hotplug: worth a warning, not a refusal. */
+static void note_hotplug_headroom(const struct domain *dom, rlim_t limit,
+				  uint64_t margin_mib, struct diag *d)
+{
+	const struct memory_devices *md = &dom->memdevs;
+	uint64_t max = md->max_line ? (md->max_bytes >> 20) + margin_mib : 0;
+	if (limit != RLIM_INFINITY && limit < max << 20)
+		diag_path_warn(d, NULL, "the memory lock limit (%llu MiB) is below <maxMemory> (line %u) plus VFIO's margin, %llu MiB: plugging memory in after start will fail until it is raised",
+			       (unsigned long long)(limit >> 20), md->max_line,
+			       (unsigned long long)max);
+}
+
 /* SEV and SEV-ES pin every guest page, and so do VFIO's DMA mappings of a
  * passed-through device (plus 1 GiB, libvirt's margin for them): the
- * memlock limit must cover that. */
+ * memlock limit must cover that, DIMMs included. */
 static bool check_memlock(const struct domain *dom,
 			  const struct host_paths *paths, struct diag *d)
 {
 	bool vfio = has_vfio(dom);
 	if ((dom->launch.type == LAUNCH_SEV_SNP && !vfio) || can_lock_memory(paths))
 		return true;
-	uint64_t need = (guest_ram_mib(dom) + (vfio ? 1024 : 0)) << 20;
+	uint64_t margin = vfio ? 1024 : 0;
+	uint64_t need = (startup_memory_mib(dom) + margin) << 20;
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
 		return true;
-	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) {
+		note_hotplug_headroom(dom, rl.rlim_cur, margin, d);
 		return true;
+	}
 	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
 		/* Raised here, inherited by QEMU through exec. */
 		rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
 			diag_path_note(d, NULL, "RLIMIT_MEMLOCK raised to its hard limit for the guest's %llu MiB",
 				       (unsigned long long)(need >> 20));
+			note_hotplug_headroom(dom, rl.rlim_cur, margin, d);
 			return true;
 		}
 	}

@@ -7,6 +7,7 @@
 #include "act/host.h"
 #include "act/hostsmbios.h"
 #include "act/disksecrets.h"
+#include "act/diskstart.h"
 #include "act/statedir.h"
 #include "parse/xml.h"
 
@@ -52,7 +53,8 @@ bool translate_buffer(char *xml, size_t len, const struct translate_options *o,
 	t->parsed = parse_domain(xml, len, &o->parse, &t->dom, d) &&
 		    (!o->dh_cert || parse_blob_file(&t->dom, "dh-cert", o->dh_cert, d)) &&
 		    (!o->session || parse_blob_file(&t->dom, "session", o->session, d));
-	return t->parsed && gather_host(o, &t->dom, &t->host, d) &&
+	return t->parsed && disks_apply_startup_policy(&t->dom, d) &&
+	       gather_host(o, &t->dom, &t->host, d) &&
 	       plan_build(&t->dom, &o->plan, &t->host, &t->plan, d);
 }
 

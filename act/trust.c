@@ -219,28 +219,54 @@ static bool check_helper_binaries(const struct domain *dom, struct diag *d)
 	return true;
 }
 
-/* The TPM's state directory (<source type='dir' path>) is written by
- * swtpm_setup and swtpm: under the nvram directory or the state dir. */
-static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
-			    const struct trust *t, struct diag *d)
+/* Whether PATH lies under the nvram directory or the state dir, the two
+ * places the XML may name for what QEMU and its helpers write. */
+static bool in_write_places(const struct domain *dom, const char *given,
+			    const struct plan *plan, const struct trust *t)
 {
-	char *path = normal(dom->tpm.state_path);
+	char *path = normal(given);
 	char *chosen = plan->state_dir ? NULL : state_dir_name(dom, t->state_dir);
 	const char *sd = plan->state_dir ? plan->state_dir : chosen;
 	char *state = sd ? normal(sd) : NULL;
 	char *nvdir = normal(t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
 	bool ok = path && ((state && inside(path, state)) ||
 			   (nvdir && inside(path, nvdir)));
-	if (!ok)
-		diag_error(d, EXIT_NOPERM, dom->tpm.line, "<tpm>",
-			   "<source type='dir' path='%s'> is outside the nvram directory %s and the state dir; the XML may not choose where the TPM's state is written: move it there, pass --nvram-dir DIR, or " LIFT,
-			   dom->tpm.state_path,
-			   t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
 	free(path);
 	free(chosen);
 	free(state);
 	free(nvdir);
 	return ok;
+}
+
+/* The TPM's state directory (<source type='dir' path>) is written by
+ * swtpm_setup and swtpm: under the nvram directory or the state dir. */
+static bool check_tpm_state(const struct domain *dom, const struct plan *plan,
+			    const struct trust *t, struct diag *d)
+{
+	bool ok = in_write_places(dom, dom->tpm.state_path, plan, t);
+	if (!ok)
+		diag_error(d, EXIT_NOPERM, dom->tpm.line, "<tpm>",
+			   "<source type='dir' path='%s'> is outside the nvram directory %s and the state dir; the XML may not choose where the TPM's state is written: move it there, pass --nvram-dir DIR, or " LIFT,
+			   dom->tpm.state_path,
+			   t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
+	return ok;
+}
+
+/* The WAV file of <audio type='file' path>, which QEMU writes: under the
+ * nvram directory or the state dir, as a TPM's state. */
+static bool check_audio_files(const struct domain *dom, const struct plan *plan,
+			      const struct trust *t, struct diag *d)
+{
+	for (size_t i = 0; i < dom->desktop.naudios; i++) {
+		const struct audio *a = &dom->desktop.audios[i];
+		if (!a->path || in_write_places(dom, a->path, plan, t))
+			continue;
+		diag_error(d, EXIT_NOPERM, a->line, "<audio>",
+			   "path='%s' is outside the nvram directory %s and the state dir; the XML may not choose where QEMU writes: move it there, pass --nvram-dir DIR, or " LIFT,
+			   a->path, t->nvram_dir ? t->nvram_dir : NVRAM_DIR_DEFAULT);
+		return false;
+	}
+	return true;
 }
 
 bool trust_check(const struct domain *dom, const struct plan *plan,
@@ -255,6 +281,8 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 		return false;
 	if (dom->tpm.line && dom->tpm.backend == TPM_EMULATOR &&
 	    dom->tpm.state_path && !check_tpm_state(dom, plan, t, d))
+		return false;
+	if (!check_audio_files(dom, plan, t, d))
 		return false;
 	return check_helper_binaries(dom, d);
 }

@@ -8,6 +8,8 @@
  *   - an <nvram> path must lie under the nvram directory (--nvram-dir,
  *     default /var/lib/sevqemu) or directly in the guest's state dir, with
  *     no ".." and no symbolic link below that directory;
+ *   - a TPM's state directory and the WAV file of <audio type='file'>
+ *     must lie under the nvram directory or the state dir;
  *   - an <emulator> is run (--exec, --probe) only if it and every
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo

@@ -113,15 +113,14 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
 		      unsigned line, const char *element);
 
-/* virtio.c: the options an encrypted guest's virtio devices need, unless
- * the XML turns the IOMMU off.  HAS_LEGACY: a virtio-pci transitional
- * device, which also gets disable-legacy=on. */
+/* virtio.c: one virtio device's options, for every virtio device: the
+ * iommu_platform=on an encrypted guest's devices need unless the XML turns
+ * the IOMMU off, then those VD's <driver> gives (ats, packed, page-per-vq,
+ * queues, iothread...).  VD may be NULL: none given.  HAS_LEGACY: a
+ * virtio-pci transitional device, which also gets disable-legacy=on with
+ * iommu_platform=on. */
 void virtio_options(struct build *b, struct keyval *device,
-		    enum tristate iommu, bool has_legacy);
-
-/* virtio.c: a <driver>'s other virtio options (ats, packed, queues,
- * iothread...), those given only. */
-void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd);
+		    const struct virtio_driver *vd, bool has_legacy);
 
 /* iothreads.c: -object iothread and main-loop */
 void build_iothreads(struct build *b);
@@ -163,17 +162,30 @@ void build_controllers(struct build *b); /* controller.c */
  */
 const char *controller_bus(enum controller_type type, unsigned index,
 			   char *buf, size_t size);
+/* controller.c: the model of scsi controller INDEX (the default when it
+ * is implicit); O(log controllers). */
+enum controller_model scsi_controller_model(const struct domain *dom,
+					    unsigned index);
 void build_interfaces(struct build *b);  /* interface.c */
 void build_hostdevs(struct build *b);    /* hostdev.c */
 void build_chardevs(struct build *b);    /* chardev.c */
+/* chardev.c: one -chardev for C's host side (also an rng's EGD backend);
+ * ID names a socket in the state dir when one goes there. */
+bool build_chardev_backend(struct build *b, const struct chardev *c,
+			   const char *charid, const char *id);
 void build_misc(struct build *b);        /* misc.c */
 void build_display(struct build *b);     /* misc.c: -display none or -vnc */
+/* display.c: -display egl-headless, dbus or sdl */
+void build_local_display(struct build *b);
 
 void build_tpm(struct build *b);         /* tpm.c */
 void build_filesystems(struct build *b); /* filesystem.c */
-/* spice.c: the desktop — audio backend, SPICE, sound, USB redirection */
-#define AUDIO_ID "audio0"        /* the -audiodev every user names */
+/* audio.c: a -audiodev per <audio> */
 void build_audiodev(struct build *b);
+/* The -audiodev id of the <audio> with id= ID; 0 (or none such): the
+ * first, which libvirt gives a display or sound card without <audio id>. */
+const char *audio_ref(const struct domain *dom, unsigned id, char *buf, size_t size);
+/* spice.c: the desktop — SPICE, sound, USB redirection */
 void build_spice(struct build *b);
 void build_sounds(struct build *b);
 void build_redirdevs(struct build *b);

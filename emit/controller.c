@@ -1,9 +1,10 @@
 /*
- * Controllers: virtio-scsi, USB, virtio-serial, each on a PCI(e) place of
- * its own; the machine's PCI root, AHCI and IDE are built in and emit
- * nothing.  A device that needs a controller the XML does not list gets an
- * implicit one at index 0, as libvirt adds it: virtio-scsi for scsi disks,
- * virtio-serial for virtio channels and consoles.  (The USB controller
+ * Controllers: SCSI (virtio-scsi and the emulated HBAs libvirt knows), USB,
+ * virtio-serial, each on a PCI(e) place of its own; the machine's PCI root,
+ * AHCI, IDE and floppy controller are built in and emit nothing.  A device
+ * that needs a controller the XML does not list gets an implicit one at
+ * index 0, as libvirt adds it: virtio-serial for virtio channels and
+ * consoles (the parser adds the scsi ones disks need).  (The USB controller
  * every guest gets unless model='none' is added by the parser.)  Order: USB, SCSI, virtio-serial (libvirt's),
  * each by index.
  */
@@ -15,7 +16,7 @@
 static const char *const short_names[] = {
 	[CTRL_SCSI] = "scsi", [CTRL_USB] = "usb",
 	[CTRL_VIRTIO_SERIAL] = "vserial", [CTRL_PCI] = "pci",
-	[CTRL_SATA] = "ide", [CTRL_IDE] = "ide",
+	[CTRL_SATA] = "ide", [CTRL_IDE] = "ide", [CTRL_FDC] = "fdc",
 };
 
 /* By hand, not snprintf: it runs once per disk (thousands of scsi disks). */
@@ -42,6 +43,26 @@ const char *controller_bus(enum controller_type type, unsigned index,
 	return buf;
 }
 
+enum controller_model scsi_controller_model(const struct domain *dom,
+					    unsigned index)
+{
+	size_t lo = 0, hi = dom->ncontrollers;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct controller *c = &dom->controllers[mid];
+		int cmp = c->type != CTRL_SCSI
+			  ? (c->type > CTRL_SCSI) - (c->type < CTRL_SCSI)
+			  : (c->index > index) - (c->index < index);
+		if (cmp == 0)
+			return c->model;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return CTRL_MODEL_DEFAULT;
+}
+
 static const char *usb_driver(enum controller_model model, bool q35)
 {
 	switch (model) {
@@ -53,6 +74,22 @@ static const char *usb_driver(enum controller_model model, bool q35)
 	}
 }
 
+/* The SCSI controller's QEMU device, as libvirt names it. */
+static const char *scsi_driver(enum controller_model model)
+{
+	switch (model) {
+	case CTRL_SCSI_VIRTIO_TRANSITIONAL: return "virtio-scsi-pci-transitional";
+	case CTRL_SCSI_VIRTIO_NON_TRANSITIONAL: return "virtio-scsi-pci-non-transitional";
+	case CTRL_SCSI_LSILOGIC: return "lsi";
+	case CTRL_SCSI_LSISAS1068: return "mptsas1068";
+	case CTRL_SCSI_LSISAS1078: return "megasas";
+	case CTRL_SCSI_VMPVSCSI: return "pvscsi";
+	case CTRL_SCSI_AM53C974: return "am53c974";
+	case CTRL_SCSI_DC390: return "dc390";
+	default: return "virtio-scsi-pci";
+	}
+}
+
 /* One controller; C NULL: an implicit one at INDEX, for the device
  * ELEMENT at LINE. */
 static void build_one(struct build *b, enum controller_type type,
@@ -60,8 +97,9 @@ static void build_one(struct build *b, enum controller_type type,
 		      unsigned line, const char *element)
 {
 	bool q35 = b->dom->os.family == MACHINE_Q35;
-	const char *driver = type == CTRL_SCSI ? "virtio-scsi-pci"
-			     : type == CTRL_USB ? usb_driver(c ? c->model : CTRL_MODEL_DEFAULT, q35)
+	enum controller_model model = c ? c->model : CTRL_MODEL_DEFAULT;
+	const char *driver = type == CTRL_SCSI ? scsi_driver(model)
+			     : type == CTRL_USB ? usb_driver(model, q35)
 						: "virtio-serial-pci";
 	unsigned index = c ? c->index : implicit_index;
 	char id[24];
@@ -90,10 +128,16 @@ static void build_one(struct build *b, enum controller_type type,
 		if (c->vectors >= 0)
 			kv_u64(&kv, "vectors", (unsigned)c->vectors);
 	}
-	if (type != CTRL_USB)
-		virtio_options(b, &kv, c ? c->iommu : TRI_DEFAULT, true);
-	if (c && type != CTRL_USB)
-		virtio_driver_options(&kv, &c->virtio);
+	bool versioned = model == CTRL_SCSI_VIRTIO_TRANSITIONAL ||
+			 model == CTRL_SCSI_VIRTIO_NON_TRANSITIONAL;
+	bool virtio = type == CTRL_VIRTIO_SERIAL || versioned ||
+		      (type == CTRL_SCSI && (model == CTRL_MODEL_DEFAULT ||
+					     model == CTRL_VIRTIO_SCSI));
+	/* Only the plain virtio device has a legacy interface to turn off:
+	 * the non-transitional one has none, and the parser refuses the
+	 * transitional one for an encrypted guest. */
+	if (virtio)
+		virtio_options(b, &kv, c ? &c->virtio : NULL, !versioned);
 	if (!c)
 		diag_note(b->d, line, element,
 			  "needs controller %s: added %s (no <controller type='%s' index='0'>)",
@@ -154,13 +198,6 @@ static unsigned needs_implicit(const struct domain *dom,
 			       enum controller_type type, const char **element)
 {
 	switch (type) {
-	case CTRL_SCSI:
-		*element = "<disk>";
-		for (size_t i = 0; i < dom->ndisks; i++)
-			if (dom->disks[i].bus == BUS_SCSI &&
-			    dom->disks[i].scsi_controller == 0)
-				return dom->disks[i].line;
-		return 0;
 	case CTRL_USB:
 		*element = "<disk>";
 		for (size_t i = 0; i < dom->ndisks; i++)
@@ -176,7 +213,8 @@ static unsigned needs_implicit(const struct domain *dom,
 			    strcmp(dom->misc.inputs[i].bus, "usb") == 0)
 				return dom->misc.inputs[i].line;
 		return 0;
-	default: /* virtio-serial: dom->vserial, see build_vserial() */
+	default: /* scsi: the parser adds them (check_controllers());
+		  * virtio-serial: dom->vserial, see build_vserial() */
 		return 0;
 	}
 }

@@ -30,12 +30,22 @@ static const struct cache_mode *cache_of(const struct disk *disk)
 	return NULL; /* "default": QEMU's */
 }
 
-/* The format node: raw, qcow2, or a LUKS layer (raw with <encryption>). */
+/* QEMU's driver for each image format (parse/disks.h). */
+static const char *const format_drivers[] = {
+	[FORMAT_RAW] = "raw", [FORMAT_BOCHS] = "bochs", [FORMAT_CLOOP] = "cloop",
+	[FORMAT_DMG] = "dmg", [FORMAT_VPC] = "vpc", [FORMAT_VDI] = "vdi",
+	[FORMAT_VHDX] = "vhdx", [FORMAT_PARALLELS] = "parallels",
+	[FORMAT_QCOW] = "qcow", [FORMAT_QCOW2] = "qcow2", [FORMAT_QED] = "qed",
+	[FORMAT_VMDK] = "vmdk",
+};
+
+/* The format node: the image's format, or a LUKS layer (raw with
+ * <encryption>; the parser allows LUKS on raw and qcow2 only). */
 static void format_node_keys(struct keyval *kv, const struct disk *disk,
 			     const char *luks_id)
 {
-	if (disk->format == FORMAT_QCOW2) {
-		kv_str(kv, "driver", "qcow2");
+	if (disk->format != FORMAT_RAW) {
+		kv_str(kv, "driver", format_drivers[disk->format]);
 		if (luks_id) {
 			kv_str(kv, "encrypt.format", "luks");
 			kv_str(kv, "encrypt.key-secret", luks_id);
@@ -82,13 +92,13 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 		kv_bool(&kv, "read-only", true);
 		kv_push(&kv, b->argv, "-blockdev");
 		kv_begin(&kv, NULL);
-		kv_str(&kv, "driver", layer->format == FORMAT_QCOW2 ? "qcow2" : "raw");
+		kv_str(&kv, "driver", format_drivers[layer->format]);
 		kv_str(&kv, "file", file_node);
 		kv_str(&kv, "node-name", format_node);
 		kv_bool(&kv, "read-only", true);
 		if (*backing)
 			kv_str(&kv, "backing", backing);
-		else if (disk->backing_closed && layer->format == FORMAT_QCOW2)
+		else if (disk->backing_closed && layer->format >= FORMAT_BACKING)
 			kv_str(&kv, "backing", ""); /* keyval for null */
 		kv_push(&kv, b->argv, "-blockdev");
 		snprintf(backing, size, "%s", format_node);
@@ -133,7 +143,7 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	kv_str(&kv, "node-name", format_node);
 	if (*backing)
 		kv_str(&kv, "backing", backing);
-	else if (disk->backing_closed && disk->format == FORMAT_QCOW2)
+	else if (disk->backing_closed && disk->format >= FORMAT_BACKING)
 		kv_str(&kv, "backing", ""); /* keyval for null */
 	if (disk->discard)
 		kv_str(&kv, "discard", disk->discard);
@@ -269,6 +279,13 @@ static bool place_disk(struct build *b, struct keyval *kv, const struct disk *di
 	case BUS_SCSI:
 		kv_str(kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
 						 bus, sizeof(bus)));
+		/* lsilogic addresses a disk by its unit alone, as libvirt
+		 * writes it; the other HBAs as channel, target and lun. */
+		if (scsi_controller_model(b->dom, disk->scsi_controller) ==
+		    CTRL_SCSI_LSILOGIC) {
+			kv_u64(kv, "scsi-id", disk->scsi_unit);
+			break;
+		}
 		kv_u64(kv, "channel", 0);
 		kv_u64(kv, "scsi-id", disk->scsi_target);
 		kv_u64(kv, "lun", disk->scsi_unit);
@@ -350,8 +367,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	if (boot && !disk->floppy) /* a floppy boots through its controller */
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO) {
-		virtio_options(b, &kv, disk->iommu, true);
-		virtio_driver_options(&kv, &disk->virtio);
+		virtio_options(b, &kv, &disk->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

@@ -51,7 +51,7 @@ static void build_9p(struct build *b, const struct filesystem *fs, size_t i)
 	kv_str(&kv, "id", id);
 	kv_str(&kv, "fsdev", fsdev);
 	kv_str(&kv, "mount_tag", fs->target);
-	virtio_options(b, &kv, fs->iommu, true);
+	virtio_options(b, &kv, &fs->virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -149,7 +149,7 @@ static void build_virtiofs(struct build *b, const struct filesystem *fs,
 	if (fs->queue)
 		kv_u64(&kv, "queue-size", fs->queue);
 	kv_str(&kv, "tag", fs->target);
-	virtio_options(b, &kv, fs->iommu, false);
+	virtio_options(b, &kv, &fs->virtio, false);
 	build_push(b, &kv, "-device");
 }
 

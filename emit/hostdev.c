@@ -61,6 +61,11 @@ static void build_hostdev(struct build *b, const struct hostdev *h, size_t i)
 			return;
 		}
 		kv_str(&kv, "id", id);
+		if (h->failover_nic) {
+			char nic[24];
+			snprintf(nic, sizeof(nic), "nic%u", h->failover_nic - 1);
+			kv_str(&kv, "failover_pair_id", nic);
+		}
 		pci_device(b, &kv, h);
 	}
 	unsigned boot = boot_index_hostdev(&b->boot, h);

@@ -67,6 +67,12 @@ static void build_netdev(struct build *b, const struct interface *net,
 	switch (net->type) {
 	case NET_USER:
 		kv_begin(&kv, "user");
+		if (net->user_net)
+			kv_str(&kv, "net", net->user_net);
+		if (net->user_ipv6)
+			kv_str(&kv, "ipv6-prefix", net->user_ipv6);
+		if (net->user_ipv6_len)
+			kv_u64(&kv, "ipv6-prefixlen", net->user_ipv6_len);
 		kv_str(&kv, "id", id);
 		break;
 	case NET_BRIDGE:
@@ -130,6 +136,8 @@ static void build_interface(struct build *b, const struct interface *net,
 		kv_u64(&kv, "bootindex", boot);
 	if (net->mtu)
 		kv_u64(&kv, "host_mtu", net->mtu);
+	if (net->failover)
+		kv_bool(&kv, "failover", true);
 	if (net->model == NIC_VIRTIO) {
 		if (net->queues > 1) {
 			/* A receive and a transmit vector per queue pair, one for
@@ -137,8 +145,7 @@ static void build_interface(struct build *b, const struct interface *net,
 			kv_bool(&kv, "mq", true);
 			kv_u64(&kv, "vectors", 2 * (uint64_t)net->queues + 2);
 		}
-		virtio_options(b, &kv, net->iommu, true);
-		virtio_driver_options(&kv, &net->virtio);
+		virtio_options(b, &kv, &net->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

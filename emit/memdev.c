@@ -54,7 +54,7 @@ void build_memory_devices(struct build *b)
 				kv_discard(&kv);
 				return;
 			}
-			virtio_options(b, &kv, m->iommu, false);
+			virtio_options(b, &kv, &m->virtio, false);
 		}
 		build_push(b, &kv, "-device");
 	}

@@ -32,7 +32,7 @@ void build_display(struct build *b)
 	const struct graphics *g = &m->graphics;
 	/* No <graphics>: no window either. */
 	if (!g->line) {
-		if (!b->dom->desktop.spice.line)
+		if (!b->dom->desktop.spice.line && !b->dom->desktop.display.line)
 			argv_pair(b->argv, "-display", "none");
 		return;
 	}
@@ -48,8 +48,9 @@ void build_display(struct build *b)
 		kv_str(&kv, "share", g->share);
 	if (g->power_control)
 		kv_bool(&kv, "power-control", true);
-	if (m->audio_line)
-		kv_str(&kv, "audiodev", AUDIO_ID);
+	char ref[32];
+	if (b->dom->desktop.naudios)
+		kv_str(&kv, "audiodev", audio_ref(b->dom, g->audio_id, ref, sizeof(ref)));
 	kv_push(&kv, b->argv, "-vnc");
 	if (g->keymap)
 		argv_pair(b->argv, "-k", g->keymap);
@@ -70,7 +71,10 @@ static void primary_slot(struct build *b, struct keyval *kv)
 static const char *video_driver(const struct video *v, bool primary)
 {
 	switch (v->model) {
-	case VIDEO_VIRTIO: return primary ? "virtio-vga" : "virtio-gpu-pci";
+	case VIDEO_VIRTIO:
+		if (v->accel3d)
+			return primary ? "virtio-vga-gl" : "virtio-gpu-gl-pci";
+		return primary ? "virtio-vga" : "virtio-gpu-pci";
 	case VIDEO_VGA: return "VGA";
 	case VIDEO_BOCHS: return "bochs-display";
 	case VIDEO_CIRRUS: return "cirrus-vga";
@@ -144,6 +148,17 @@ static bool video_sizes(struct build *b, const struct video *v, struct keyval *k
 	return true;
 }
 
+/* blob= and the resolution, after the sizes, as libvirt orders them. */
+static void video_extras(const struct video *v, struct keyval *kv)
+{
+	if (v->blob != TRI_DEFAULT)
+		kv_bool(kv, "blob", v->blob == TRI_ON);
+	if (v->xres) {
+		kv_u64(kv, "xres", v->xres);
+		kv_u64(kv, "yres", v->yres);
+	}
+}
+
 static void build_video(struct build *b, const struct video *v, unsigned i,
 			bool primary)
 {
@@ -167,8 +182,9 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 		kv_discard(&kv);
 		return;
 	}
+	video_extras(v, &kv);
 	if (v->model == VIDEO_VIRTIO)
-		virtio_options(b, &kv, v->iommu, false);
+		virtio_options(b, &kv, &v->virtio, false);
 	build_push(b, &kv, "-device");
 }
 
@@ -215,7 +231,7 @@ static void build_inputs(struct build *b)
 				return;
 			}
 			kv_str(&kv, "id", id);
-			virtio_options(b, &kv, in->iommu, false);
+			virtio_options(b, &kv, &in->virtio, false);
 		}
 		build_push(b, &kv, "-device");
 	}
@@ -234,7 +250,7 @@ static void build_vsock(struct build *b)
 	}
 	kv_u64(&kv, "guest-cid", v->cid);
 	kv_str(&kv, "id", "vsock0");
-	virtio_options(b, &kv, v->iommu, true);
+	virtio_options(b, &kv, &v->virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -263,7 +279,7 @@ static void build_balloon(struct build *b)
 			m->balloon_free_page_reporting == TRI_ON);
 	if (m->balloon_stats_period)
 		kv_u64(&kv, "guest-stats-polling-interval", m->balloon_stats_period);
-	virtio_options(b, &kv, m->balloon_iommu, true);
+	virtio_options(b, &kv, &m->balloon_virtio, true);
 	build_push(b, &kv, "-device");
 }
 
@@ -276,10 +292,20 @@ static void build_rngs(struct build *b)
 		snprintf(id, sizeof(id), "rng%zu", i);
 		snprintf(devid, sizeof(devid), "rngdev%zu", i);
 		struct keyval kv;
-		kv_begin(&kv, r->builtin ? "rng-builtin" : "rng-random");
-		kv_str(&kv, "id", id);
-		if (!r->builtin)
-			kv_str(&kv, "filename", r->source);
+		if (r->egd) {
+			char charid[40];
+			snprintf(charid, sizeof(charid), "char%s", id);
+			if (!build_chardev_backend(b, r->egd, charid, id))
+				return;
+			kv_begin(&kv, "rng-egd");
+			kv_str(&kv, "id", id);
+			kv_str(&kv, "chardev", charid);
+		} else {
+			kv_begin(&kv, r->builtin ? "rng-builtin" : "rng-random");
+			kv_str(&kv, "id", id);
+			if (!r->builtin)
+				kv_str(&kv, "filename", r->source);
+		}
 		build_push(b, &kv, "-object");
 		kv_begin(&kv, "virtio-rng-pci");
 		if (!pci_place(b, &kv, r->line, "<rng>")) {
@@ -292,7 +318,7 @@ static void build_rngs(struct build *b)
 			kv_u64(&kv, "max-bytes", r->rate_bytes);
 			kv_u64(&kv, "period", r->rate_period);
 		}
-		virtio_options(b, &kv, r->iommu, true);
+		virtio_options(b, &kv, &r->virtio, true);
 		build_push(b, &kv, "-device");
 	}
 }

@@ -25,6 +25,7 @@ static builder *const builders[] = {
 	build_audiodev,
 	build_display,
 	build_spice,
+	build_local_display,
 	build_clock,
 	build_lifecycle,
 	build_power,

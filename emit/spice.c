@@ -1,5 +1,5 @@
 /*
- * The desktop: the audio backend, -spice, sound cards with their codecs,
+ * The desktop: -spice, sound cards with their codecs,
  * USB redirection through SPICE.  Option names and values as libvirt's
  * qemu_command.c writes them for QEMU.
  */
@@ -13,27 +13,12 @@
 /* libvirt's default spice_tls_x509_cert_dir (qemu.conf). */
 #define SPICE_X509_DIR "/etc/pki/libvirt-spice"
 
-/* -audiodev for the domain's <audio>, when a display or a sound card
- * uses it. */
-void build_audiodev(struct build *b)
-{
-	const struct devices_misc *m = &b->dom->misc;
-	const struct desktop *dt = &b->dom->desktop;
-	if (!m->audio_line || (!m->graphics.line && !dt->spice.line && !dt->nsounds))
-		return;
-	struct keyval kv;
-	kv_begin(&kv, m->audio_type ? m->audio_type : "none");
-	kv_str(&kv, "id", AUDIO_ID);
-	if (m->audio_path)
-		kv_str(&kv, "path", m->audio_path);
-	kv_push(&kv, b->argv, "-audiodev");
-}
-
 /* Where the SPICE server listens: addr= and the ports; false after an
  * error. */
 static bool spice_where(struct build *b, const struct spice *s, struct keyval *kv)
 {
-	if (s->listen_type == LISTEN_NONE) {
+	if (s->listen_type == LISTEN_NONE ||
+	    (s->listen_type == LISTEN_ADDRESS && !s->port && s->tls_port <= 0)) {
 		kv_u64(kv, "port", 0);
 		return true;
 	}
@@ -75,6 +60,11 @@ void build_spice(struct build *b)
 	if (!spice_where(b, s, &kv)) {
 		kv_discard(&kv);
 		return;
+	}
+	if (s->gl) {
+		kv_bool(&kv, "gl", true);
+		if (s->rendernode)
+			kv_str(&kv, "rendernode", s->rendernode);
 	}
 	if (s->agent_mouse != TRI_DEFAULT)
 		kv_bool(&kv, "agent-mouse", s->agent_mouse == TRI_ON);
@@ -133,7 +123,8 @@ static void build_codecs(struct build *b, const struct sound *snd, const char *i
 		kv_str(&kv, "id", codec);
 		kv_str(&kv, "bus", bus);
 		kv_u64(&kv, "cad", i);
-		kv_str(&kv, "audiodev", AUDIO_ID);
+		char ref[32];
+		kv_str(&kv, "audiodev", audio_ref(b->dom, snd->audio_id, ref, sizeof(ref)));
 		build_push(b, &kv, "-device");
 	}
 }
@@ -149,8 +140,9 @@ void build_sounds(struct build *b)
 		kv_begin(&kv, sound_driver(snd->model));
 		kv_str(&kv, "id", id);
 		bool hda = snd->model == SOUND_ICH6 || snd->model == SOUND_ICH9;
+		char ref[32];
 		if (!hda)
-			kv_str(&kv, "audiodev", AUDIO_ID);
+			kv_str(&kv, "audiodev", audio_ref(b->dom, snd->audio_id, ref, sizeof(ref)));
 		if (snd->model == SOUND_USB) {
 			kv_str(&kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));
 		} else if (snd->model != SOUND_SB16 &&
@@ -172,9 +164,10 @@ void build_redirdevs(struct build *b)
 		snprintf(id, sizeof(id), "redir%zu", i);
 		snprintf(charid, sizeof(charid), "charredir%zu", i);
 		struct keyval kv;
-		kv_begin(&kv, "spicevmc");
+		bool dbus = dt->redirdevs[i].dbus;
+		kv_begin(&kv, dbus ? "dbus" : "spicevmc");
 		kv_str(&kv, "id", charid);
-		kv_str(&kv, "name", "usbredir");
+		kv_str(&kv, "name", dbus ? "org.qemu.usbredir" : "usbredir");
 		kv_push(&kv, b->argv, "-chardev");
 		kv_begin(&kv, "usb-redir");
 		kv_str(&kv, "chardev", charid);

@@ -1,21 +1,8 @@
-/* What every virtio device of an encrypted guest needs. */
+/* Every virtio device's options: what an encrypted guest needs, and what
+ * the XML's <driver> asks (parse/virtio.c). */
 #include <stdio.h>
 
 #include "emit/build.h"
-
-void virtio_options(struct build *b, struct keyval *device,
-		    enum tristate iommu, bool has_legacy)
-{
-	/* QEMU >= 6.0 sets these itself for confidential guests; older QEMU
-	 * does not, and the guest then cannot reach the device's buffers. */
-	if (iommu == TRI_ON || (b->sev && iommu != TRI_OFF)) {
-		kv_bool(device, "iommu_platform", true);
-		if (has_legacy)
-			kv_bool(device, "disable-legacy", true);
-	} else if (iommu == TRI_OFF) {
-		kv_bool(device, "iommu_platform", false);
-	}
-}
 
 static void tri(struct keyval *kv, const char *key, enum tristate t)
 {
@@ -29,8 +16,22 @@ static void count(struct keyval *kv, const char *key, unsigned v)
 		kv_u64(kv, key, v);
 }
 
-void virtio_driver_options(struct keyval *device, const struct virtio_driver *vd)
+void virtio_options(struct build *b, struct keyval *device,
+		    const struct virtio_driver *vd, bool has_legacy)
 {
+	static const struct virtio_driver none = { 0 };
+	if (!vd)
+		vd = &none;
+	/* QEMU >= 6.0 sets these itself for confidential guests; older QEMU
+	 * does not, and the guest then cannot reach the device's buffers.
+	 * An explicit iommu='off' is the XML's own choice. */
+	if (vd->iommu == TRI_ON || (b->sev && vd->iommu != TRI_OFF)) {
+		kv_bool(device, "iommu_platform", true);
+		if (has_legacy)
+			kv_bool(device, "disable-legacy", true);
+	} else if (vd->iommu == TRI_OFF) {
+		kv_bool(device, "iommu_platform", false);
+	}
 	if (vd->txmode)
 		kv_str(device, "tx", vd->txmode);
 	tri(device, "ats", vd->ats);

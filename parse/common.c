@@ -200,20 +200,3 @@ void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
 		   "unexpected inside %s; expected %s", XML_TAG(parent),
 		   expected);
 }
-
-/* A child every device may have: <alias>, <address> (ignored), <driver
- * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
-bool device_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu)
-{
-	if (xml_is(c, "alias") || xml_is(c, "address")) {
-		ignored(p, c);
-		return true;
-	}
-	if (iommu && xml_is(c, "driver")) {
-		static const char *const known[] = { "iommu", NULL };
-		if (known_attrs(p, c, known))
-			*iommu = attr_onoff(p, c, "iommu");
-		return true;
-	}
-	return false;
-}

@@ -2,9 +2,8 @@
  * <controller>: scsi (virtio-scsi), usb, virtio-serial; pci/pcie roots and
  * the built-in sata/ide controllers are accepted with nothing to emit; other
  * PCI controllers are ignored (sevqemu generates its own root ports).
- * check_controllers() gives index-less controllers the lowest free index,
- * refuses duplicates, checks models against the machine and the devices
- * that sit on the controllers (scsi disks, usb inputs).
+ * Index-less controllers get the lowest free index here; the whole-domain
+ * checks (check_controllers()) are in controller_check.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +12,10 @@
 #include "parse/parser.h"
 #include "lib/xalloc.h"
 
-static const char *const type_names[] = {
+const char *const controller_type_names[] = {
 	[CTRL_SCSI] = "scsi", [CTRL_USB] = "usb",
 	[CTRL_VIRTIO_SERIAL] = "virtio-serial", [CTRL_PCI] = "pci",
-	[CTRL_SATA] = "sata", [CTRL_IDE] = "ide",
+	[CTRL_SATA] = "sata", [CTRL_IDE] = "ide", [CTRL_FDC] = "fdc",
 };
 
 /* Models libvirt knows, and what sevqemu makes of them. */
@@ -26,12 +25,36 @@ struct model {
 };
 
 static const struct model scsi_models[] = {
-	{ "virtio-scsi", CTRL_VIRTIO_SCSI }, { "auto", 0 }, { "buslogic", 0 },
-	{ "lsilogic", 0 }, { "lsisas1068", 0 }, { "lsisas1078", 0 },
-	{ "vmpvscsi", 0 }, { "ibmvscsi", 0 }, { "virtio-transitional", 0 },
-	{ "virtio-non-transitional", 0 }, { "ncr53c90", 0 }, { "am53c974", 0 },
-	{ "dc390", 0 }, { NULL, 0 },
+	{ "virtio-scsi", CTRL_VIRTIO_SCSI },
+	{ "virtio-transitional", CTRL_SCSI_VIRTIO_TRANSITIONAL },
+	{ "virtio-non-transitional", CTRL_SCSI_VIRTIO_NON_TRANSITIONAL },
+	{ "lsilogic", CTRL_SCSI_LSILOGIC }, { "lsisas1068", CTRL_SCSI_LSISAS1068 },
+	{ "lsisas1078", CTRL_SCSI_LSISAS1078 }, { "vmpvscsi", CTRL_SCSI_VMPVSCSI },
+	{ "am53c974", CTRL_SCSI_AM53C974 }, { "dc390", CTRL_SCSI_DC390 },
+	{ "auto", 0 }, { "buslogic", 0 }, { "ibmvscsi", 0 }, { "ncr53c90", 0 },
+	{ NULL, 0 },
 };
+
+#define SCSI_SUPPORTED "'virtio-scsi', 'virtio-transitional', 'virtio-non-transitional', 'lsilogic', 'lsisas1068', 'lsisas1078', 'vmpvscsi', 'am53c974' or 'dc390'"
+
+/* Why QEMU 7.2's x86 build has no device for a SCSI model libvirt knows. */
+static const char *scsi_missing(const char *name)
+{
+	if (strcmp(name, "ibmvscsi") == 0)
+		return "its device, spapr-vscsi, exists only in QEMU's ppc64 build";
+	if (strcmp(name, "ncr53c90") == 0)
+		return "its device, esp, is a SPARC/MIPS system-bus controller, not in QEMU's x86 build";
+	if (strcmp(name, "buslogic") == 0)
+		return "QEMU has no BusLogic controller";
+	return "it leaves the choice to libvirt's probe of QEMU; name the model";
+}
+
+static bool scsi_model_virtio(enum controller_model model)
+{
+	return model == CTRL_MODEL_DEFAULT || model == CTRL_VIRTIO_SCSI ||
+	       model == CTRL_SCSI_VIRTIO_TRANSITIONAL ||
+	       model == CTRL_SCSI_VIRTIO_NON_TRANSITIONAL;
+}
 
 static const struct model usb_models[] = {
 	{ "none", CTRL_USB_NONE }, { "qemu-xhci", CTRL_USB_QEMU_XHCI },
@@ -72,7 +95,6 @@ static void parse_driver(struct parser *p, const xmlNode *n,
 		refuse(p, n, "%s= is not supported; expected only %s", name, c->type == CTRL_SCSI ? "iommu=, queues=, iothread=, ioeventfd=, cmd_per_lun=, max_sectors=, ats=, packed= and page_per_vq=" : "iommu=, ats=, packed= and page_per_vq=");
 	}
 	parse_virtio_driver(p, n, c->type == CTRL_SCSI ? VD_SCSI : 0, &c->virtio);
-	c->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
 	if (c->type == CTRL_SCSI &&
 	    attr_decimal(p, n, "queues", 1, 1022, &queues))
@@ -86,7 +108,8 @@ static void parse_driver(struct parser *p, const xmlNode *n,
 static bool parse_children(struct parser *p, const xmlNode *n,
 			   struct controller *c)
 {
-	bool virtio = c->type == CTRL_SCSI || c->type == CTRL_VIRTIO_SERIAL;
+	bool virtio = (c->type == CTRL_SCSI && scsi_model_virtio(c->model)) ||
+		      c->type == CTRL_VIRTIO_SERIAL;
 	bool have_driver = false;
 	for (xmlNode *k = xml_first_element(n); k && !diag_failed(p->d);
 	     k = xml_next_element(k)) {
@@ -100,6 +123,8 @@ static bool parse_children(struct parser *p, const xmlNode *n,
 			}
 			have_driver = true;
 			parse_driver(p, k, c);
+		} else if (xml_is(k, "driver") && c->type == CTRL_SCSI) {
+			unsupported(p, k, "<driver> options are virtio-scsi's; an emulated HBA has none");
 		} else if (xml_is(k, "master") && c->type == CTRL_USB) {
 			static const char *const known[] = { "startport", NULL };
 			uint64_t port;
@@ -125,7 +150,11 @@ static bool parse_model(struct parser *p, const xmlNode *n,
 	if (i < 0) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "model='%s' is not a %s controller model; expected %s",
-			   name, type_names[c->type], supported);
+			   name, controller_type_names[c->type], supported);
+		return false;
+	}
+	if (table[i].model == CTRL_MODEL_DEFAULT && table == scsi_models) {
+		refuse(p, n, "model='%s': %s; expected %s", name, scsi_missing(name), supported);
 		return false;
 	}
 	if (table[i].model == CTRL_MODEL_DEFAULT) {
@@ -150,7 +179,7 @@ static bool parse_extra_attrs(struct parser *p, const xmlNode *n,
 			  (strcmp(name, "vectors") == 0 &&
 			   c->type == CTRL_VIRTIO_SERIAL);
 		if (!ok) {
-			refuse(p, n, "%s= is not supported on a %s controller", name, type_names[c->type]);
+			refuse(p, n, "%s= is not supported on a %s controller", name, controller_type_names[c->type]);
 			if (diag_failed(p->d))
 				return false;
 		}
@@ -201,7 +230,7 @@ static bool parse_pci_model(struct parser *p, const xmlNode *n,
 void parse_controller(struct parser *p, const xmlNode *n)
 {
 	static const char *const types[] = {
-		"scsi", "usb", "virtio-serial", "pci", "sata", "ide", NULL,
+		"scsi", "usb", "virtio-serial", "pci", "sata", "ide", "fdc", NULL,
 	};
 	const char *type = attr_required(p, n, "type");
 	if (!type)
@@ -211,7 +240,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		if (strcmp(type, types[i]) == 0)
 			t = i;
 	if (t < 0) {
-		unsupported(p, n, "only scsi, usb, virtio-serial, pci, sata and ide controllers are supported");
+		unsupported(p, n, "only scsi, usb, virtio-serial, pci, sata, ide and fdc controllers are supported");
 		return;
 	}
 	struct controller c = {
@@ -231,7 +260,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 	bool keep = true;
 	switch (c.type) {
 	case CTRL_SCSI:
-		keep = parse_model(p, n, &c, scsi_models, "'virtio-scsi'");
+		keep = parse_model(p, n, &c, scsi_models, SCSI_SUPPORTED);
 		break;
 	case CTRL_USB:
 		keep = parse_model(p, n, &c, usb_models,
@@ -248,6 +277,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 		break;
 	case CTRL_SATA:
 	case CTRL_IDE:
+	case CTRL_FDC:
 		if (xml_attr(n, "model")) {
 			unsupported(p, n, "model= is not supported on the machine's built-in controller");
 			keep = false;
@@ -263,7 +293,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 	dom->controllers[dom->ncontrollers++] = c;
 }
 
-static int by_type_index(const void *a, const void *b)
+int controller_order(const void *a, const void *b)
 {
 	const struct controller *x = a, *y = b;
 	if (x->type != y->type)
@@ -275,13 +305,13 @@ static int by_type_index(const void *a, const void *b)
 
 /* Index-less controllers: the lowest index no other of the type has, in
  * document order, as libvirt assigns them.  Linear after one sort. */
-static bool assign_indices(struct parser *p)
+bool controller_assign_indices(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	if (!dom->ncontrollers)
 		return true; /* and qsort may not be given the NULL of no array */
 	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
-	      by_type_index);
+	      controller_order);
 	/* Index-less ones carry index 0 until assigned, so they sort among a
 	 * type's index 0 by line: in document order.  A cursor walks the
 	 * type's explicit indices once while NEXT rises past the taken ones. */
@@ -320,247 +350,6 @@ static bool assign_indices(struct parser *p)
 	}
 	if (any)
 		qsort(dom->controllers, dom->ncontrollers,
-		      sizeof(*dom->controllers), by_type_index);
+		      sizeof(*dom->controllers), controller_order);
 	return true;
-}
-
-static const struct controller *find(const struct domain *dom,
-				     enum controller_type type, unsigned index)
-{
-	size_t lo = 0, hi = dom->ncontrollers;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct controller *c = &dom->controllers[mid];
-		int cmp = c->type != type ? (c->type > type) - (c->type < type)
-					  : (c->index > index) - (c->index < index);
-		if (cmp == 0)
-			return c;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* One controller against the machine and its type's rules. */
-static void check_one(struct parser *p, const struct controller *c)
-{
-	const char *tag = "<controller>";
-	bool q35 = p->dom->os.family == MACHINE_Q35;
-	switch (c->type) {
-	case CTRL_PCI:
-		if (c->index != 0) {
-			diag_error(p->d, EXIT_DATAERR, c->line, tag,
-				   "a PCI root with index='%u'; expected index='0' (the machine's root bus)",
-				   c->index);
-		} else if (c->model == CTRL_PCIE_ROOT && !q35) {
-			diag_error(p->d, EXIT_DATAERR, c->line, tag,
-				   "model='pcie-root' on an i440fx (pc) machine, whose root is PCI; expected model='pci-root' or machine='q35'");
-		} else if (c->model == CTRL_PCI_ROOT && q35) {
-			diag_error(p->d, EXIT_DATAERR, c->line, tag,
-				   "model='pci-root' on a q35 machine, whose root is PCIe; expected model='pcie-root'");
-		}
-		break;
-	case CTRL_SATA:
-		if (!q35)
-			diag_error(p->d, EXIT_DATAERR, c->line, tag,
-				   "type='sata' on an i440fx (pc) machine, which has no AHCI; expected type='ide' or machine='q35'");
-		else if (c->index != 0)
-			diag_error(p->d, EXIT_UNAVAILABLE, c->line, tag,
-				   "type='sata' index='%u': only q35's built-in AHCI controller (index 0) is supported; expected index='0'",
-				   c->index);
-		break;
-	case CTRL_IDE:
-		if (q35)
-			diag_error(p->d, EXIT_DATAERR, c->line, tag,
-				   "type='ide' on a q35 machine, which has no IDE; expected type='sata'");
-		else if (c->index != 0)
-			diag_error(p->d, EXIT_UNAVAILABLE, c->line, tag,
-				   "type='ide' index='%u': only the pc machine's built-in IDE controller (index 0) is supported; expected index='0'",
-				   c->index);
-		break;
-	case CTRL_SCSI:
-		if (c->model == CTRL_MODEL_DEFAULT)
-			diag_note(p->d, c->line, tag,
-				  "no model=: virtio-scsi, the model an encrypted guest's disks can use");
-		return;
-	case CTRL_USB:
-		if (c->model == CTRL_MODEL_DEFAULT && c->ports)
-			diag_error(p->d, EXIT_UNAVAILABLE, c->line, tag,
-				   "ports= with no model=: libvirt gives a listed USB controller without a model piix3-uhci, which has no ports setting; expected model='qemu-xhci' or 'nec-xhci'");
-		else if (c->model == CTRL_MODEL_DEFAULT)
-			diag_note(p->d, c->line, tag,
-				  "no model=: piix3-uhci, the model libvirt gives a listed USB controller without one");
-		return;
-	default:
-		return;
-	}
-	if (!diag_failed(p->d))
-		diag_note(p->d, c->line, tag,
-			  "nothing to emit: the machine's built-in %s",
-			  c->type == CTRL_PCI ? (q35 ? "PCIe root bus" : "PCI root bus")
-			  : c->type == CTRL_SATA ? "AHCI controller" : "IDE controller");
-}
-
-static bool is_companion(const struct controller *c)
-{
-	return c->type == CTRL_USB && c->model >= CTRL_USB_ICH9_UHCI1 &&
-	       c->model <= CTRL_USB_ICH9_UHCI3;
-}
-
-/* ich9-uhci1..3 are USB1 companions of the ich9-ehci1 with their index;
- * without <master startport>, libvirt gives them ports 0, 2 and 4. */
-static void check_companions(struct parser *p)
-{
-	struct domain *dom = p->dom;
-	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
-		struct controller *c = &dom->controllers[i];
-		if (!is_companion(c)) {
-			if (c->startport >= 0)
-				diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
-					   "<master startport> on a controller that is not a companion; expected it only on ich9-uhci1 to ich9-uhci3");
-			continue;
-		}
-		bool master = false;
-		for (size_t k = 0; k < dom->ncontrollers; k++)
-			master = master || (dom->controllers[k].type == CTRL_USB &&
-					    dom->controllers[k].index == c->index &&
-					    dom->controllers[k].model == CTRL_USB_ICH9_EHCI1);
-		if (!master)
-			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
-				   "a USB companion with index='%u' and no ich9-ehci1 of that index; expected <controller type='usb' index='%u' model='ich9-ehci1'/>",
-				   c->index, c->index);
-		if (c->startport < 0)
-			c->startport = 2 * (c->model - CTRL_USB_ICH9_UHCI1);
-	}
-}
-
-/* USB off (model='none') against USB controllers and USB devices. */
-static void check_usb(struct parser *p)
-{
-	const struct domain *dom = p->dom;
-	const struct controller *none = NULL, *other = NULL;
-	for (size_t i = 0; i < dom->ncontrollers; i++) {
-		const struct controller *c = &dom->controllers[i];
-		if (c->type != CTRL_USB)
-			continue;
-		if (c->model == CTRL_USB_NONE)
-			none = none ? none : c;
-		else
-			other = other ? other : c;
-	}
-	if (!none)
-		return;
-	if (other) {
-		diag_error(p->d, EXIT_DATAERR, other->line, "<controller>",
-			   "a USB controller while the one at line %u has model='none', which turns USB off; expected either model='none' alone or USB controllers without it",
-			   none->line);
-		return;
-	}
-	for (size_t i = 0; i < dom->ndisks; i++) {
-		if (dom->disks[i].bus == BUS_USB) {
-			diag_error(p->d, EXIT_DATAERR, dom->disks[i].line, "<disk>",
-				   "bus='usb', but <controller type='usb' model='none'> at line %u turns USB off; expected another bus or a USB controller",
-				   none->line);
-			return;
-		}
-	}
-	for (size_t i = 0; i < dom->misc.ninputs; i++) {
-		const struct input *in = &dom->misc.inputs[i];
-		if (in->bus && strcmp(in->bus, "usb") == 0) {
-			diag_error(p->d, EXIT_DATAERR, in->line, "<input>",
-				   "bus='usb', but <controller type='usb' model='none'> at line %u turns USB off; expected bus='virtio' or a USB controller",
-				   none->line);
-			return;
-		}
-	}
-}
-
-/* Each scsi disk's controller exists (index 0 may be implicit), and the
- * address fits virtio-scsi.  One lookup per disk, O(log controllers). */
-static void check_scsi_disks(struct parser *p)
-{
-	const struct domain *dom = p->dom;
-	for (size_t i = 0; i < dom->ndisks && !diag_failed(p->d); i++) {
-		const struct disk *disk = &dom->disks[i];
-		if (disk->bus != BUS_SCSI || disk->scsi_controller == 0 ||
-		    find(dom, CTRL_SCSI, disk->scsi_controller))
-			continue;
-		diag_error(p->d, EXIT_DATAERR,
-			   disk->address_line ? disk->address_line : disk->line,
-			   disk->address_line ? "<address>" : "<disk>",
-			   "controller='%u' names no <controller type='scsi' index='%u'>; expected an existing scsi controller's index (0 is added when missing)",
-			   disk->scsi_controller, disk->scsi_controller);
-	}
-}
-
-/*
- * libvirt's USB defaults: a listed controller without model= is
- * piix3-uhci on every x86 machine; with no USB controller at all, one is
- * added at index 0 — qemu-xhci on q35, piix3-uhci on pc — unless
- * model='none' turned USB off.
- */
-static void usb_defaults(struct parser *p)
-{
-	struct domain *dom = p->dom;
-	bool any = false;
-	for (size_t i = 0; i < dom->ncontrollers; i++) {
-		struct controller *c = &dom->controllers[i];
-		if (c->type != CTRL_USB)
-			continue;
-		any = true;
-		if (c->model == CTRL_MODEL_DEFAULT)
-			c->model = CTRL_USB_PIIX3_UHCI;
-	}
-	if (any)
-		return;
-	bool q35 = dom->os.family == MACHINE_Q35;
-	XGROW(dom->controllers, dom->ncontrollers, dom->controllers_alloc);
-	dom->controllers[dom->ncontrollers++] = (struct controller){
-		.line = dom->line,
-		.type = CTRL_USB,
-		.model = q35 ? CTRL_USB_QEMU_XHCI : CTRL_USB_PIIX3_UHCI,
-		.vectors = -1,
-		.startport = -1,
-		.implicit = true,
-	};
-	diag_note(p->d, dom->line, "<domain>",
-		  "no USB controller: %s added at index 0, as libvirt adds it (<controller type='usb' model='none'/> leaves it out)",
-		  q35 ? "qemu-xhci" : "piix3-uhci");
-	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
-	      by_type_index);
-}
-
-void check_controllers(struct parser *p)
-{
-	struct domain *dom = p->dom;
-	if (!assign_indices(p))
-		return;
-	for (size_t i = 0; i < dom->ncontrollers && !diag_failed(p->d); i++) {
-		const struct controller *c = &dom->controllers[i];
-		if (i > 0 && c->type == c[-1].type && c->index == c[-1].index &&
-		    !is_companion(c) && !is_companion(&c[-1])) {
-			diag_error(p->d, EXIT_DATAERR, c->line, "<controller>",
-				   "type='%s' index='%u' is already used by the controller at line %u; expected unique indices",
-				   type_names[c->type], c->index, c[-1].line);
-			return;
-		}
-		check_one(p, c);
-	}
-	if (!diag_failed(p->d))
-		check_companions(p);
-	if (!diag_failed(p->d))
-		usb_defaults(p);
-	if (!diag_failed(p->d))
-		check_usb(p);
-	if (!diag_failed(p->d))
-		check_scsi_disks(p);
-}
-
-void free_controllers(struct domain *d)
-{
-	free(d->controllers);
-	d->controllers = NULL;
-	d->ncontrollers = d->controllers_alloc = 0;
 }

@@ -29,6 +29,10 @@ struct hostdev {
 	enum tristate rom_bar;   /* <rom bar> */
 	char *rom_file;          /* <rom file> */
 	bool rom_disabled;       /* <rom enabled='no'/> */
+	bool from_interface;     /* an <interface type='hostdev'> */
+	char *teaming_pair;      /* <teaming type='transient' persistent=ALIAS> */
+	unsigned teaming_line;
+	unsigned failover_nic;   /* 1 + the index of that interface (check_hostdevs) */
 };
 
 /* --- SPICE, sound, USB redirection: parse/spice.c, emit/spice.c -------- */
@@ -58,6 +62,8 @@ struct spice {
 	size_t nchannels;
 	unsigned audio_id;       /* <audio id='N'/> child; 0: none */
 	unsigned audio_line;
+	bool gl;                 /* <gl enable='yes'>: local only, port=0 */
+	char *rendernode;        /* <gl rendernode>; NULL: QEMU's first */
 };
 
 enum sound_model {
@@ -72,8 +78,55 @@ struct sound {
 	unsigned audio_id;       /* <audio id='N'/> child; 0: the domain's */
 };
 
+/* <audio>'s <input> or <output>: -audiodev's in. or out. properties. */
+struct audio_dir {
+	enum tristate mixing_engine, fixed_settings, try_poll, exact_name;
+	uint64_t voices, buffer_length, buffer_count, latency; /* 0: not given */
+	uint64_t frequency, channels; /* <settings>; 0: not given */
+	const char *format;      /* static: s16, f32, ...; NULL: not given */
+	char *dev;               /* alsa, oss: the host device */
+	char *name, *stream_name; /* pulseaudio */
+	char *server_name, *client_name, *connect_ports; /* jack */
+};
+
+enum audio_type {
+	AUDIO_NONE, AUDIO_SPICE, AUDIO_ALSA, AUDIO_OSS, AUDIO_FILE, AUDIO_DBUS,
+	AUDIO_PULSEAUDIO, AUDIO_SDL, AUDIO_JACK,
+};
+
+/* <audio>: one host audio backend (-audiodev), in the XML's order. */
+struct audio {
+	unsigned line;
+	unsigned id;             /* id=, which <graphics>/<sound> <audio id> name */
+	enum audio_type type;
+	char *path;              /* file: the WAV file QEMU writes; NULL: its default */
+	char *server;            /* pulseaudio serverName */
+	uint64_t timer_period;   /* timerPeriod (µs); 0: not given */
+	enum tristate try_mmap, exclusive; /* oss */
+	int64_t dsp_policy;      /* oss; -1: not given */
+	const char *sdl_driver;  /* static: esd, alsa, arts, pulseaudio; NULL */
+	bool implicit;           /* added for a <sound> with no <audio> */
+	struct audio_dir in, out;
+};
+
+/* <graphics type='egl-headless'|'dbus'|'sdl'>: QEMU's -display (one). */
+enum display_kind { DISPLAY_EGL_HEADLESS = 1, DISPLAY_DBUS, DISPLAY_SDL };
+
+struct display {
+	unsigned line;           /* 0: none */
+	enum display_kind kind;
+	bool gl;                 /* <gl enable='yes'> (egl-headless: always) */
+	char *rendernode;        /* <gl rendernode>; NULL: QEMU's first */
+	bool p2p;                /* dbus p2p='yes' */
+	char *address;           /* dbus address=: the bus to join */
+	unsigned audio_id, audio_line; /* dbus <audio id='N'/>; 0: none */
+	bool fullscreen;         /* sdl fullscreen='yes' */
+	char *x_display, *xauth; /* sdl display=, xauth=: DISPLAY, XAUTHORITY */
+};
+
 struct redirdev {
-	unsigned line;           /* bus='usb' type='spicevmc' */
+	unsigned line;           /* bus='usb' type='spicevmc' or 'dbus' */
+	bool dbus;               /* type='dbus': through the D-Bus display */
 	unsigned boot_order;     /* 0: none */
 };
 
@@ -83,6 +136,9 @@ struct desktop {
 	size_t nsounds, sounds_alloc;
 	struct redirdev *redirdevs;
 	size_t nredirdevs, redirdevs_alloc;
+	struct audio *audios;
+	size_t naudios, audios_alloc;
+	struct display display;
 };
 
 /* --- TPM: parse/tpm.c, emit/tpm.c ------------------------------------- */
@@ -126,7 +182,7 @@ struct filesystem {
 	char *sandbox;           /* <binary><sandbox mode>: namespace, chroot */
 	enum tristate xattr, posix_lock, flock;
 	unsigned thread_pool;    /* <thread_pool size>; 0: not given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver iommu ats packed page_per_vq> */
 };
 
 #endif

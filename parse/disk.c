@@ -30,9 +30,13 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 		"name", "type", "cache", "discard", "io", "iommu", "ats", "packed",
 		"page_per_vq", "ioeventfd", "event_idx", "iothread", "queues",
 		"queue_size", "error_policy", "rerror_policy", "detect_zeroes",
-		"copy_on_read", NULL,
+		"copy_on_read", "discard_no_unref", NULL,
 	};
 	if (!known_attrs(p, n, known))
+		return;
+	if (xml_attr(n, "discard_no_unref")) /* --ignore-unsupported: the rest stays */
+		refuse(p, n, "discard_no_unref= is qcow2's discard-no-unref, which QEMU 8.1 added; QEMU 7.2 has no such option");
+	if (diag_failed(p->d))
 		return;
 	parse_virtio_driver(p, n, VD_DISK, &disk->virtio);
 	const char *name = xml_attr(n, "name");
@@ -41,21 +45,11 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct disk *disk)
 			   "name='%s' is not valid; expected 'qemu'", name);
 		return;
 	}
-	const char *type = xml_attr(n, "type");
-	if (!type || strcmp(type, "raw") == 0)
-		disk->format = FORMAT_RAW;
-	else if (strcmp(type, "qcow2") == 0)
-		disk->format = FORMAT_QCOW2;
-	else {
-		diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-			   "type='%s' is not supported; expected 'raw' or 'qcow2'",
-			   type);
+	if (!attr_disk_format(p, n, "type", &disk->format))
 		return;
-	}
 	disk->cache = choice_copy(p, n, "cache", caches);
 	disk->discard = choice_copy(p, n, "discard", discards);
 	disk->io = choice_copy(p, n, "io", ios);
-	disk->iommu = attr_onoff(p, n, "iommu");
 	disk->error_policy = choice_copy(p, n, "error_policy", werrors);
 	disk->rerror_policy = choice_copy(p, n, "rerror_policy", rerrors);
 	disk->detect_zeroes = choice_copy(p, n, "detect_zeroes", zeroes);
@@ -151,20 +145,18 @@ static void drive_place(struct parser *p, const xmlNode *address, struct disk *d
 		disk->index = disk->drive_bus * 2 + disk->scsi_unit;
 }
 
-/* A scsi disk's place on its virtio-scsi controller: scsi-id 0-255, lun
- * 0-16383.  Without an address, controller 0 and the target name's index. */
+/* A scsi disk's place: scsi-id 0-255, lun 0-16383 (virtio-scsi's; the
+ * controller's model narrows them, check_controllers()).  Without an
+ * address, controller 0, target 0 and the name's index as the unit, as
+ * libvirt places sda to sdg; libvirt starts another controller every seven
+ * disks, sevqemu keeps them on controller 0 (units to 16383, then the next
+ * target), so that thousands fit one virtio-scsi controller. */
 static void scsi_place(struct parser *p, struct disk *disk)
 {
-	if (disk->address_line && disk->drive_bus != 0) {
-		diag_error(p->d, EXIT_DATAERR, disk->address_line, "<address>",
-			   "bus='%u': a virtio-scsi controller has one bus; expected bus='0'",
-			   disk->drive_bus);
-		return;
-	}
 	if (!disk->address_line) {
-		disk->scsi_target = disk->index % 256;
-		disk->scsi_unit = disk->index / 256;
-		if (disk->scsi_unit > 16383)
+		disk->scsi_target = disk->index / 16384;
+		disk->scsi_unit = disk->index % 16384;
+		if (disk->scsi_target > 255)
 			diag_error(p->d, EXIT_DATAERR, disk->target_line, "<target>",
 				   "dev='%s' is past the last unit of a virtio-scsi controller; expected a shorter name or an <address type='drive'>",
 				   disk->target);
@@ -186,10 +178,20 @@ static void scsi_place(struct parser *p, struct disk *disk)
 
 static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 {
-	static const char *const known[] = { "dev", "bus", "removable", NULL };
+	static const char *const known[] = { "dev", "bus", "removable", "tray", NULL };
 	if (!known_attrs(p, n, known))
 		return;
 	disk->removable = attr_onoff(p, n, "removable");
+	static const char *const trays[] = { "closed", "open", NULL };
+	int tray = attr_choice(p, n, "tray", trays);
+	if (tray >= 0 && !disk->cdrom && !disk->floppy)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "tray= is for a cdrom or floppy drive; expected it on device='cdrom' or 'floppy'");
+	else if (tray == 1) /* a running guest's state: libvirt starts closed */
+		diag_note(p->d, xml_line(n), XML_TAG(n),
+			  "tray='open' is a running guest's state; QEMU starts with the tray closed, as under libvirt");
+	if (diag_failed(p->d))
+		return;
 	const char *dev = attr_required(p, n, "dev");
 	if (!dev)
 		return;
@@ -209,6 +211,11 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 		for (int i = 0; buses[i]; i++)
 			if (strcmp(bus, buses[i]) == 0)
 				b = i;
+		if (b < 0 && strcmp(bus, "sd") == 0) {
+			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
+				   "bus='sd' is an SD card, and QEMU's x86 machines have no SD controller (QEMU: machine type does not support if=sd); expected virtio, sata, ide, scsi, usb or fdc");
+			return;
+		}
 		if (b < 0) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
 				   "bus='%s' is not supported; expected virtio, sata, ide, scsi, usb or fdc",
@@ -240,9 +247,18 @@ static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
 		return;
 	}
 	/* index= is a running guest's bookkeeping (virsh dumpxml). */
-	static const char *const known[] = { "file", "dev", "index", NULL };
+	static const char *const known[] = { "file", "dev", "index", "startupPolicy", NULL };
 	if (!known_attrs(p, c, known))
 		return;
+	static const char *const policies[] = { "mandatory", "requisite", "optional", NULL };
+	int policy = attr_choice(p, c, "startupPolicy", policies);
+	if (policy == 1 && !disk->cdrom && !disk->floppy) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+			   "startupPolicy='requisite' is for a cdrom or floppy; expected 'mandatory' or 'optional' on a disk");
+		return;
+	}
+	disk->startup = policy < 0 ? STARTUP_DEFAULT : (enum startup_policy)(policy + 1);
+	disk->source_line = xml_line(c);
 	for (xmlNode *e = xml_first_element(c); e && !diag_failed(p->d);
 	     e = xml_next_element(e)) {
 		if (xml_is(e, "encryption"))
@@ -308,6 +324,10 @@ static void parse_disk_child(struct parser *p, const xmlNode *c,
 		parse_address(p, c, disk);
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
+	} else if (xml_is(c, "mirror")) {
+		/* libvirt builds no copy at start either */
+		diag_note(p->d, xml_line(c), XML_TAG(c),
+			  "ignored: a running guest's block copy job; a start has none, as under libvirt");
 	} else if (xml_is(c, "auth") && seen->network) {
 		parse_disk_auth(p, c, disk);
 	} else if (xml_is(c, "encryption")) {
@@ -333,8 +353,9 @@ static void check_disk_kind(struct parser *p, const xmlNode *n,
 	else if (disk->lun && (disk->bus != BUS_SCSI ||
 			       !(disk->block || disk->net.protocol == PROTO_ISCSI)))
 		problem = "device='lun' passes a host SCSI device through; expected type='block' (or an iscsi source) on bus='scsi'";
-	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB)
-		problem = "removable= is for usb disks; expected it on bus='usb'";
+	else if (disk->removable != TRI_DEFAULT && disk->bus != BUS_USB &&
+		 !(disk->bus == BUS_SCSI && !disk->cdrom && !disk->lun))
+		problem = "removable= is for usb and scsi disks (usb-storage, scsi-hd); expected it on bus='usb' or 'scsi', device='disk'";
 	if (problem) {
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n), "%s", problem);
 		return;
@@ -388,6 +409,10 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		unsupported(p, n, "type='volume' needs a libvirt storage pool; expected type='file', 'block' or 'network' with the volume's own path or server");
 		return;
 	}
+	if (type && strcmp(type, "vhostvdpa") == 0) {
+		refuse(p, n, "type='vhostvdpa' needs QEMU's virtio-blk-vhost-vdpa block driver (libblkio), which this QEMU 7.2 is built without; expected type='file' or 'block'");
+		return;
+	}
 	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
 	    strcmp(type, "network") != 0) {
 		refuse(p, n, "type='%s' is not supported; expected 'file', 'block' or 'network'",
@@ -417,19 +442,39 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		finish_disk(p, n, disk, &seen);
 }
 
+static void free_disk(struct disk *disk)
+{
+	free(disk->source);
+	free(disk->target);
+	free(disk->serial);
+	free(disk->cache);
+	free(disk->discard);
+	free(disk->io);
+	free_disk_source(disk);
+	free_disk_detail(disk);
+	free_disk_backing(disk);
+}
+
+void domain_drop_disk(struct domain *dom, size_t i)
+{
+	struct disk *disk = &dom->disks[i];
+	if (disk->cdrom || disk->floppy) {
+		free_disk_backing(disk);
+		disk->backing = NULL;
+		disk->nbacking = disk->backing_alloc = 0;
+		disk->backing_closed = false;
+		free(disk->source);
+		disk->source = NULL;
+		return;
+	}
+	free_disk(disk);
+	memmove(disk, disk + 1, (dom->ndisks - i - 1) * sizeof(*disk));
+	dom->ndisks--;
+}
+
 void free_disks(struct domain *dom)
 {
-	for (size_t i = 0; i < dom->ndisks; i++) {
-		struct disk *disk = &dom->disks[i];
-		free(disk->source);
-		free(disk->target);
-		free(disk->serial);
-		free(disk->cache);
-		free(disk->discard);
-		free(disk->io);
-		free_disk_source(disk);
-		free_disk_detail(disk);
-		free_disk_backing(disk);
-	}
+	for (size_t i = 0; i < dom->ndisks; i++)
+		free_disk(&dom->disks[i]);
 	free(dom->disks);
 }

@@ -8,6 +8,46 @@
 
 #define BACKING_MAX 200
 
+/* libvirt's format names, each QEMU 7.2's driver behind it (iso is raw,
+ * vhd is vhdx, ploop is parallels). */
+static const struct {
+	const char *name;
+	enum disk_format format;
+} format_names[] = {
+	{ "raw", FORMAT_RAW }, { "iso", FORMAT_RAW }, { "bochs", FORMAT_BOCHS },
+	{ "cloop", FORMAT_CLOOP }, { "dmg", FORMAT_DMG }, { "vpc", FORMAT_VPC },
+	{ "vdi", FORMAT_VDI }, { "vhd", FORMAT_VHDX }, { "ploop", FORMAT_PARALLELS },
+	{ "qcow", FORMAT_QCOW }, { "qcow2", FORMAT_QCOW2 }, { "qed", FORMAT_QED },
+	{ "vmdk", FORMAT_VMDK },
+};
+
+/* N's NAME= as an image format (raw when absent); false after an error:
+ * the formats libvirt knows and QEMU 7.2 cannot open are refused (69),
+ * others are invalid (65). */
+bool attr_disk_format(struct parser *p, const xmlNode *n, const char *name,
+		      enum disk_format *format)
+{
+	const char *s = xml_attr(n, name);
+	*format = FORMAT_RAW;
+	if (!s)
+		return true;
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(*format_names); i++) {
+		if (strcmp(s, format_names[i].name) == 0) {
+			*format = format_names[i].format;
+			return true;
+		}
+	}
+	static const char *const qemu_lacks[] = { "cow", "fat", "dir", "none", "auto", NULL };
+	if (in_list(s, qemu_lacks))
+		refuse(p, n, "%s='%s' is not an image format QEMU 7.2 opens; expected raw, qcow2, qcow, qed, vmdk, vpc, vhd, vdi, ploop, bochs, cloop, dmg or iso",
+		       name, s);
+	else
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%s' is not valid; expected an image format: raw, qcow2, qcow, qed, vmdk, vpc, vhd, vdi, ploop, bochs, cloop, dmg or iso",
+			   name, s);
+	return false;
+}
+
 /* One layer's <format> and <source>; its <backingStore>, if any, in *NEXT. */
 static void parse_layer(struct parser *p, const xmlNode *n,
 			struct disk_backing *layer, const xmlNode **next)
@@ -16,11 +56,8 @@ static void parse_layer(struct parser *p, const xmlNode *n,
 	     c = xml_next_element(c)) {
 		if (xml_is(c, "format")) {
 			static const char *const known[] = { "type", NULL };
-			static const char *const formats[] = { "raw", "qcow2", NULL };
-			if (known_attrs(p, c, known) && attr_required(p, c, "type")) {
-				int f = attr_choice(p, c, "type", formats);
-				layer->format = f == 1 ? FORMAT_QCOW2 : FORMAT_RAW;
-			}
+			if (known_attrs(p, c, known) && attr_required(p, c, "type"))
+				attr_disk_format(p, c, "type", &layer->format);
 		} else if (xml_is(c, "source")) {
 			static const char *const known[] = { "file", "dev", "index", NULL };
 			const char *attr = layer->block ? "dev" : "file";

@@ -206,12 +206,16 @@ void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *di
 	else if (disk->trans && disk->bus != BUS_IDE && disk->bus != BUS_SATA)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "<geometry trans> is an IDE BIOS translation; expected it on an ide or sata disk");
-	else if (disk->nbacking && disk->format == FORMAT_RAW)
+	else if (disk->nbacking && disk->format < FORMAT_BACKING)
 		diag_error(p->d, EXIT_DATAERR, disk->backing[0].line, "<backingStore>",
-			   "a raw image has no backing image; expected <driver type='qcow2'> on the disk");
+			   "the disk's image format has no backing image; expected <driver type='qcow2'> (or qcow, qed, vmdk) on the disk");
+	else if (disk->luks.line && disk->format != FORMAT_RAW &&
+		 disk->format != FORMAT_QCOW2)
+		diag_error(p->d, EXIT_DATAERR, disk->luks.line, "<encryption>",
+			   "LUKS encryption is QEMU's on raw and qcow2 images; expected <driver type='raw'> or 'qcow2'");
 	for (size_t i = 0; i + 1 < disk->nbacking && !diag_failed(p->d); i++)
-		if (disk->backing[i].format == FORMAT_RAW)
+		if (disk->backing[i].format < FORMAT_BACKING)
 			diag_error(p->d, EXIT_DATAERR, disk->backing[i + 1].line,
 				   "<backingStore>",
-				   "a raw image has no backing image; expected <format type='qcow2'> on the layer above");
+				   "the layer above has an image format without backing images; expected <format type='qcow2'> (or qcow, qed, vmdk) on it");
 }

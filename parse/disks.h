@@ -9,7 +9,14 @@
 /* --- devices ----------------------------------------------------------- */
 
 enum disk_bus { BUS_VIRTIO, BUS_SATA, BUS_IDE, BUS_SCSI, BUS_USB, BUS_FDC };
-enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+/* The image formats QEMU 7.2 opens, in libvirt's order: from FORMAT_QCOW
+ * on, an image can have a backing image (libvirt's VIR_STORAGE_FILE_BACKING). */
+enum disk_format {
+	FORMAT_RAW, FORMAT_BOCHS, FORMAT_CLOOP, FORMAT_DMG, FORMAT_VPC,
+	FORMAT_VDI, FORMAT_VHDX, FORMAT_PARALLELS,
+	FORMAT_QCOW, FORMAT_QCOW2, FORMAT_QED, FORMAT_VMDK,
+};
+#define FORMAT_BACKING FORMAT_QCOW
 
 /* type='network' disks: the protocols QEMU 7.2 has (parse/disk_source.c). */
 enum disk_protocol {
@@ -65,6 +72,11 @@ struct disk_network {
 	struct secret_ref auth;  /* <auth><secret> */
 };
 
+/* <source startupPolicy>: what a start does when the image is missing. */
+enum startup_policy {
+	STARTUP_DEFAULT, STARTUP_MANDATORY, STARTUP_REQUISITE, STARTUP_OPTIONAL,
+};
+
 struct disk {
 	unsigned line;
 	unsigned target_line, driver_line;
@@ -72,15 +84,16 @@ struct disk {
 	bool cdrom;
 	bool floppy;             /* device='floppy' (bus='fdc') */
 	bool lun;                /* device='lun': SCSI passthrough (scsi-block) */
-	enum tristate removable; /* <target removable> (usb) */
+	enum tristate removable; /* <target removable> (usb, scsi disks) */
 	char *source;            /* NULL: an empty cdrom */
+	unsigned source_line;
+	enum startup_policy startup; /* act/diskstart.c applies it */
 	enum disk_format format;
 	char *target;            /* dev name, e.g. vda */
 	enum disk_bus bus;
 	bool readonly, shareable;
 	char *serial;
 	char *cache, *discard, *io; /* as written, validated */
-	enum tristate iommu;
 	unsigned boot_order;     /* 0: none */
 	unsigned index;          /* from the target name: vdb 1, sdaa 26 */
 	/* bus='scsi': <address type='drive' controller bus target unit>, or

@@ -23,9 +23,11 @@ enum virt_type { VIRT_KVM, VIRT_QEMU };
 
 /* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
 
-/* What a virtio device's <driver> may ask beyond iommu=, for the devices
- * that take it (disks, virtio-scsi controllers, NICs). */
+/* A virtio device's <driver> options, one per virtio device: iommu, ats,
+ * packed and page_per_vq on every one, the rest on the devices libvirt
+ * takes them on (disks, virtio-scsi controllers, NICs). */
 struct virtio_driver {
+	enum tristate iommu;     /* every virtio device; SEV's default: on */
 	enum tristate ats, packed, page_per_vq;  /* every virtio device */
 	enum tristate ioeventfd, event_idx;      /* disk, net, scsi (no event_idx) */
 	unsigned iothread;       /* disk, scsi: <driver iothread>; 0: none */
@@ -271,11 +273,16 @@ struct memory_backing {
 
 enum controller_type {
 	CTRL_SCSI, CTRL_USB, CTRL_VIRTIO_SERIAL, CTRL_PCI, CTRL_SATA, CTRL_IDE,
+	CTRL_FDC,
 };
 
 enum controller_model {
 	CTRL_MODEL_DEFAULT = 0,  /* none written: the type's (machine's) default */
 	CTRL_VIRTIO_SCSI,
+	CTRL_SCSI_VIRTIO_TRANSITIONAL, CTRL_SCSI_VIRTIO_NON_TRANSITIONAL,
+	CTRL_SCSI_LSILOGIC, CTRL_SCSI_LSISAS1068, CTRL_SCSI_LSISAS1078,
+	CTRL_SCSI_VMPVSCSI, CTRL_SCSI_AM53C974, CTRL_SCSI_DC390,
+	                         /* emulated HBAs: libvirt's names */
 	CTRL_USB_NONE, CTRL_USB_QEMU_XHCI, CTRL_USB_NEC_XHCI,
 	CTRL_USB_PIIX3_UHCI, CTRL_USB_ICH9_EHCI1,
 	CTRL_USB_ICH9_UHCI1, CTRL_USB_ICH9_UHCI2, CTRL_USB_ICH9_UHCI3,
@@ -289,7 +296,6 @@ struct controller {
 	enum controller_type type;
 	unsigned index;
 	enum controller_model model;
-	enum tristate iommu;     /* <driver iommu> (scsi, virtio-serial) */
 	unsigned queues;         /* scsi <driver queues>; 0: not given */
 	unsigned ports;          /* usb xhci, virtio-serial; 0: not given */
 	int vectors;             /* virtio-serial; -1: not given */
@@ -297,7 +303,7 @@ struct controller {
 	bool implicit;           /* not in the XML: added as libvirt adds it */
 	int startport;           /* companion: <master startport>; -1: none
 				  * given (check_controllers sets libvirt's) */
-	struct virtio_driver virtio; /* <driver> virtio options (scsi) */
+	struct virtio_driver virtio; /* <driver> (scsi, virtio-serial) */
 };
 
 /* --- network interfaces: parse/interface.c, emit/interface.c ----------- */
@@ -323,7 +329,6 @@ struct interface {
 	bool rom_disabled;       /* <rom enabled='no'/> */
 	enum tristate rom_bar;   /* <rom bar='on|off'/> */
 	char *rom_file;          /* <rom file=...>, or NULL */
-	enum tristate iommu;     /* <driver iommu> */
 	bool vhost;              /* <driver name='vhost'> */
 	unsigned queues;         /* <driver queues>; 0: not given */
 	unsigned boot_order;     /* <boot order>; 0: none */
@@ -337,14 +342,22 @@ struct interface {
 	unsigned mtu;            /* <mtu size>; 0: none */
 	uint64_t sndbuf;         /* <tune><sndbuf>; 0: none */
 	char *script, *downscript; /* ethernet <script path>, <downscript path> */
+	char *user_net;          /* user <ip family='ipv4'>: ADDR[/PREFIX] */
+	char *user_ipv6;         /* user <ip family='ipv6'>: the prefix */
+	unsigned user_ipv6_len;  /* its length; 0: not given */
+	char *alias;             /* <alias name>: what a hostdev's <teaming> names */
+	bool failover;           /* <teaming type='persistent'/>: virtio-net failover=on */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */
 
-enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL };
+enum chardev_kind { CHR_SERIAL, CHR_CONSOLE, CHR_CHANNEL, CHR_PARALLEL,
+		   CHR_RNG /* an rng's EGD backend (misc.c) */ };
 enum chardev_backend {
 	CHR_PTY, CHR_FILE, CHR_UNIX, CHR_TCP, CHR_STDIO, CHR_NULL,
 	CHR_SPICEVMC,            /* channel: SPICE's agent (vdagent) */
+	CHR_UDP, CHR_DEV,        /* dev: a host tty or parallel port */
+	CHR_PIPE, CHR_VDAGENT,   /* vdagent: QEMU's own clipboard/mouse agent */
 };
 
 struct chardev {
@@ -354,19 +367,27 @@ struct chardev {
 	enum chardev_backend backend;
 	char *path;              /* file or unix; NULL for a unix socket: state dir */
 	bool listen;             /* unix mode='bind' / tcp mode='bind' */
-	char *host, *service;    /* tcp */
+	char *host, *service;    /* tcp; udp: where it sends (mode='connect') */
+	char *bind_host, *bind_service; /* udp: where it listens (mode='bind') */
+	enum tristate clipboard; /* vdagent: <clipboard copypaste=> */
+	enum tristate mouse_client; /* vdagent: <mouse mode='client'|'server'> */
 	bool telnet;             /* tcp: <protocol type='telnet'/> */
 	unsigned reconnect;      /* connect: <reconnect timeout=N> seconds; 0: none */
 	bool append;             /* file: <source append='on'> */
 	char *log_file;          /* <log file=...>, or NULL */
 	enum tristate log_append;
-	/* serial: "isa-serial" or "pci-serial"; console: "serial" or "virtio";
-	 * channel: "virtio" (controller.c adds the virtio-serial bus for these) */
+	/* serial: "isa-serial", "pci-serial" or "isa-debug"; console: "serial"
+	 * or "virtio"; channel: "virtio" (controller.c adds the virtio-serial
+	 * bus for these) or "guestfwd"; parallel: "parallel" */
 	char *target_type;
 	bool has_port;           /* <target port=...> given */
 	unsigned target_port;    /* serial, console on a serial: the port, set
 	                          * by check_chardevs() when not given */
 	char *target_name;       /* channel: e.g. org.qemu.guest_agent.0 */
+	char *fwd_address;       /* channel type='guestfwd': the guest's address
+	                          * (with target_port) forwarded to this chardev */
+	bool has_isa_address;    /* <address type='isa'>: iobase, irq */
+	unsigned iobase, irq;    /* irq 0: not given */
 	bool same_as_serial;     /* console on a serial port that a <serial> (or
 	                          * an earlier console) already makes */
 	/* A virtio console or channel: its place on the virtio-serial buses,
@@ -389,7 +410,7 @@ struct vserial_buses {
 struct vsock {
 	unsigned line;           /* 0: none */
 	uint32_t cid;            /* 3 to 0xfffffffe: always given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 enum graphics_listen { LISTEN_ADDRESS = 0, LISTEN_SOCKET, LISTEN_NONE };
@@ -419,7 +440,11 @@ struct video {
 	bool primary;            /* primary='yes' */
 	unsigned heads;          /* 0: not given */
 	uint64_t vram, ram, vgamem, vram64; /* KiB; 0: not given */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
+	bool accel3d;            /* <acceleration accel3d='yes'>: virtio's GL
+				  * (virgl) card, needs a GL display */
+	enum tristate blob;      /* <model blob=>: virtio's blob resources */
+	unsigned xres, yres;     /* <resolution x y>; 0: not given */
 	bool implicit;           /* not in the XML: libvirt's default video
 				  * for a graphics device */
 };
@@ -429,16 +454,17 @@ struct input {
 	char *type;              /* tablet, mouse, keyboard */
 	char *bus;               /* usb, virtio, ps2 (absent: usb for a tablet,
 				  * else ps2) */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 struct rng {
 	unsigned line;
 	bool builtin;            /* <backend model='builtin'/> */
 	char *source;            /* <backend model='random'>/dev/urandom */
+	struct chardev *egd;     /* <backend model='egd'>: the daemon's chardev */
 	uint64_t rate_bytes;     /* <rate bytes=...>; 0: no limit */
 	uint64_t rate_period;    /* ms */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> */
 };
 
 struct devices_misc {
@@ -454,7 +480,7 @@ struct devices_misc {
 	unsigned balloon_line;   /* 0: none, or model='none' */
 	bool balloon_none;       /* <memballoon model='none'/> */
 	bool balloon_implicit;   /* no <memballoon>: libvirt's virtio one */
-	enum tristate balloon_iommu;
+	struct virtio_driver balloon_virtio; /* <memballoon><driver> */
 	enum tristate balloon_autodeflate, balloon_free_page_reporting;
 	uint64_t balloon_stats_period; /* seconds; 0: none */
 	unsigned watchdog_line;
@@ -463,13 +489,6 @@ struct devices_misc {
 	unsigned panic_line;
 	char *panic_model;       /* isa, pvpanic */
 	uint64_t panic_iobase;   /* isa <address iobase>; 0: the default */
-	unsigned audio_line;     /* <audio type='none'>; 0: none */
-	unsigned audio_id;
-	bool audio_none;
-	const char *audio_type;  /* static: "none", "spice", "alsa", "oss",
-				  * "wav" (type='file'), "dbus"; NULL: none */
-	char *audio_path;        /* type='file': <audio path=...> */
-	bool audio_implicit;     /* added for a <sound> with no <audio> */
 };
 
 /* --- <qemu:commandline>: parse/qemu_ns.c ------------------------------- */

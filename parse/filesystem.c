@@ -65,7 +65,10 @@ static bool mode_attr(struct parser *p, const xmlNode *n, const char *name,
 static void parse_driver(struct parser *p, struct fs_ctx *x, const xmlNode *c)
 {
 	struct filesystem *fs = &x->fs;
-	static const char *const known[] = { "type", "wrpolicy", "queue", "iommu", NULL };
+	static const char *const known[] = {
+		"type", "wrpolicy", "queue", "iommu", "ats", "packed",
+		"page_per_vq", NULL
+	};
 	static const char *const types[] = { "path", "virtiofs", "handle", "loop", "nbd", "ploop", NULL };
 	if (!known_attrs(p, c, known))
 		return;
@@ -98,7 +101,7 @@ static void parse_driver(struct parser *p, struct fs_ctx *x, const xmlNode *c)
 		else if (attr_decimal(p, c, "queue", 1, 32768, &q))
 			fs->queue = (unsigned)q;
 	}
-	fs->iommu = attr_onoff(p, c, "iommu");
+	parse_virtio_driver(p, c, VD_COMMON, &fs->virtio);
 }
 
 /* <binary path xattr> with <cache>, <sandbox>, <lock>, <thread_pool>. */

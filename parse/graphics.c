@@ -1,4 +1,4 @@
-/* <graphics type='vnc'> and <audio type='none'>: the guest's display. */
+/* <graphics>: VNC here; SPICE (spice.c) and the local displays (display.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +48,8 @@ static void parse_listen(struct parser *p, const xmlNode *c, struct graphics *g,
 	g->listen_type = t == 1 ? LISTEN_SOCKET : t == 2 ? LISTEN_NONE : LISTEN_ADDRESS;
 }
 
-/* Only VNC is translated; other valid types are refused by name.  False:
- * not VNC (reported). */
+/* VNC is parsed here, SPICE and the local displays by their own parsers,
+ * rdp and desktop refused by name.  False: not VNC (handled). */
 static bool is_vnc(struct parser *p, const xmlNode *n)
 {
 	const char *type = attr_required(p, n, "type");
@@ -61,15 +61,19 @@ static bool is_vnc(struct parser *p, const xmlNode *n)
 		parse_spice(p, n);
 		return false;
 	}
-	static const char *const known_types[] = {
-		"rdp", "sdl", "egl-headless", "dbus", "desktop", NULL,
-	};
+	static const char *const displays[] = { "egl-headless", "dbus", "sdl", NULL };
+	for (int i = 0; displays[i]; i++)
+		if (strcmp(type, displays[i]) == 0) {
+			parse_display(p, n, (enum display_kind)(i + 1));
+			return false;
+		}
+	static const char *const known_types[] = { "rdp", "desktop", NULL };
 	if (!in_list(type, known_types))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "type='%s' is not valid; expected vnc, spice, rdp, sdl, egl-headless, dbus or desktop",
 			   type);
 	else
-		refuse(p, n, "%s graphics are not supported: sevqemu gives a guest a VNC or SPICE display; use type='vnc' or 'spice'", type);
+		refuse(p, n, "%s graphics are not supported: QEMU has no %s server; expected vnc, spice, egl-headless, dbus or sdl", type, type);
 	return false;
 }
 
@@ -181,66 +185,7 @@ static void parse_graphics(struct parser *p, const xmlNode *n)
 	}
 }
 
-/* <audio type=...>: libvirt's backend names and QEMU 7.2's drivers. */
-static const char *const audio_types[] = {
-	"none", "spice", "alsa", "oss", "file", "dbus", "pulseaudio", "sdl",
-	"jack", "coreaudio", "pipewire", NULL,
-};
-static const char *const audio_drivers[] = {
-	"none", "spice", "alsa", "oss", "wav", "dbus", "pa", "sdl", "jack",
-};
-
-static void parse_audio(struct parser *p, const xmlNode *n)
-{
-	struct devices_misc *m = &p->dom->misc;
-	static const char *const known[] = { "id", "type", "timerPeriod", "path", NULL };
-	if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
-		return;
-	int t = attr_choice(p, n, "type", audio_types);
-	if (t < 0)
-		return;
-	if (t >= 9) {
-		refuse(p, n, "type='%s' is not supported: %s; expected none, spice, alsa, oss, file, dbus, pulseaudio, sdl or jack",
-		       audio_types[t], t == 9 ? "CoreAudio is macOS's" : "QEMU's PipeWire backend came with 8.1");
-		return;
-	}
-	if (m->audio_line) {
-		unsupported(p, n, "sevqemu translates one <audio>");
-		return;
-	}
-	uint64_t id = 1;
-	if (xml_attr(n, "id") && !attr_decimal(p, n, "id", 1, 65535, &id))
-		return;
-	if (xml_attr(n, "timerPeriod")) {
-		unsupported(p, n, "timerPeriod= is not supported");
-		return;
-	}
-	const char *path = xml_attr(n, "path");
-	if (path && t != 4) {
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "path= on type='%s'; expected it only with type='file'", audio_types[t]);
-		return;
-	}
-	m->audio_line = xml_line(n);
-	m->audio_id = (unsigned)id;
-	m->audio_none = t == 0;
-	m->audio_type = audio_drivers[t];
-	m->audio_path = path && *path ? xstrdup(path) : NULL;
-	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
-	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, NULL))
-			continue;
-		if (xml_is(c, "input") || xml_is(c, "output"))
-			unsupported(p, c, "per-direction audio settings are not supported; expected <audio> without <input> or <output>");
-		else
-			unsupported(p, c, NULL);
-	}
-}
-
 void parse_display_device(struct parser *p, const xmlNode *n)
 {
-	if (xml_is(n, "graphics"))
-		parse_graphics(p, n);
-	else
-		parse_audio(p, n);
+	parse_graphics(p, n);
 }

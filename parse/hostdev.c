@@ -171,6 +171,12 @@ static void parse_hostdev_child(struct parser *p, const xmlNode *c, struct hostd
 		guest_address(p, c, h);
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
+	} else if (xml_is(c, "teaming") && h->type == HOSTDEV_PCI) {
+		bool persistent = false;
+		parse_teaming(p, c, &persistent, &h->teaming_pair, &h->teaming_line);
+		if (persistent)
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "type='persistent' is the virtio interface's side; expected type='transient' persistent=ALIAS on a passed-through VF");
 	} else if (xml_is(c, "driver") && h->type == HOSTDEV_PCI) {
 		static const char *const known[] = { "name", NULL };
 		const char *name = xml_attr(c, "name");
@@ -258,10 +264,106 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 			   "display= and ramfb= are for mediated devices; expected type='mdev'");
 }
 
+void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
+		   char **pair, unsigned *pair_line)
+{
+	static const char *const known[] = { "type", "persistent", NULL };
+	static const char *const types[] = { "persistent", "transient", NULL };
+	if (!known_attrs(p, n, known))
+		return;
+	int t = attr_choice(p, n, "type", types);
+	const char *alias = xml_attr(n, "persistent");
+	if (t == -1)
+		attr_required(p, n, "type");
+	if (t < 0)
+		return;
+	if (t == 0 && alias) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "persistent= is for type='transient'; expected <teaming type='persistent'/> alone");
+	} else if (t == 1 && (!alias || !*alias)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "type='transient' has no persistent=; expected the <alias name> of the virtio interface this VF stands in for");
+	} else if (t == 0) {
+		*persistent = true;
+	} else {
+		free(*pair);
+		*pair = xstrdup(alias);
+		*pair_line = xml_line(n);
+	}
+}
+
+/* <interface type='hostdev'>: the host's VF as vfio-pci, as libvirt
+ * passes it; what libvirt sets on the host first (the VF's MAC, VLAN,
+ * port profile) sevqemu cannot. */
+static void net_hostdev_child(struct parser *p, const xmlNode *c, struct hostdev *h,
+			      bool *source)
+{
+	const char *at = xml_is(c, "source") && xml_first_element(c)
+			 ? xml_attr(xml_first_element(c), "type") : NULL;
+	if (xml_is(c, "mac")) {
+		diag_warn(p->d, xml_line(c), XML_TAG(c),
+			  "not applied: libvirt sets the VF's MAC address on the host (ip link set PF vf N mac ADDRESS), sevqemu cannot; set it so before the launch, or the guest sees the VF's own");
+	} else if (xml_is(c, "vlan")) {
+		refuse(p, c, "tags the VF on the host (ip link set PF vf N vlan ID), which libvirt does before the launch; tag it yourself and leave <vlan> out");
+	} else if (xml_is(c, "virtualport")) {
+		refuse(p, c, "is a port profile libvirt negotiates with the host's switch; expected no <virtualport>");
+	} else if (xml_is(c, "model")) {
+		diag_note(p->d, xml_line(c), XML_TAG(c),
+			  "ignored, as libvirt ignores it: the VF itself is the guest's NIC");
+	} else if (at && strcmp(at, "pci") != 0) {
+		refuse(p, c, "a type='%s' host device is not translated for <interface type='hostdev'>; expected a PCI VF, <address type='pci' ...>", at);
+	} else {
+		parse_hostdev_child(p, c, h, source);
+	}
+}
+
+void parse_net_hostdev(struct parser *p, const xmlNode *n)
+{
+	static const char *const known[] = { "type", "managed", NULL };
+	struct domain *dom = p->dom;
+	if (!known_attrs(p, n, known))
+		return;
+	XGROW(dom->hostdevs, dom->nhostdevs, dom->hostdevs_alloc);
+	struct hostdev *h = &dom->hostdevs[dom->nhostdevs++];
+	memset(h, 0, sizeof(*h));
+	h->line = xml_line(n);
+	h->type = HOSTDEV_PCI;
+	h->from_interface = true;
+	h->managed = attr_yesno(p, n, "managed") == TRI_ON;
+	bool source = false;
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c))
+		net_hostdev_child(p, c, h, &source);
+	if (!diag_failed(p->d) && !source)
+		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
+			   "type='hostdev' has no <source>; expected the VF's <source><address type='pci' domain bus slot function/></source>");
+}
+
+/* A VF's <teaming persistent=ALIAS>: the virtio interface of that alias
+ * with <teaming type='persistent'/>. */
+static void pair_failover(struct parser *p, struct hostdev *h)
+{
+	const struct domain *dom = p->dom;
+	for (size_t i = 0; i < dom->ninterfaces; i++) {
+		const struct interface *net = &dom->interfaces[i];
+		if (net->failover && net->alias &&
+		    strcmp(net->alias, h->teaming_pair) == 0) {
+			h->failover_nic = (unsigned)i + 1;
+			return;
+		}
+	}
+	diag_error(p->d, EXIT_DATAERR, h->teaming_line, "<teaming>",
+		   "persistent='%s' names no <interface> with <alias name='%s'/> and <teaming type='persistent'/>; expected the virtio interface this VF stands in for",
+		   h->teaming_pair, h->teaming_pair);
+}
+
 /* Two hostdevs for one host device: 65, as the host can give it once. */
 void check_hostdevs(struct parser *p)
 {
-	const struct domain *dom = p->dom;
+	struct domain *dom = p->dom;
+	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++)
+		if (dom->hostdevs[i].teaming_pair)
+			pair_failover(p, &dom->hostdevs[i]);
 	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++) {
 		const struct hostdev *a = &dom->hostdevs[i];
 		if (a->type != HOSTDEV_PCI)
@@ -286,6 +388,7 @@ void free_hostdevs(struct domain *dom)
 		free(dom->hostdevs[i].mdev_uuid);
 		free(dom->hostdevs[i].scsi_adapter);
 		free(dom->hostdevs[i].rom_file);
+		free(dom->hostdevs[i].teaming_pair);
 	}
 	free(dom->hostdevs);
 }

@@ -117,7 +117,6 @@ static void parse_driver(struct parser *p, const xmlNode *n, struct interface *n
 	static const char *const names[] = { "qemu", "vhost", NULL };
 	int name = attr_choice(p, n, "name", names);
 	net->vhost = name == 1;
-	net->iommu = attr_onoff(p, n, "iommu");
 	uint64_t queues;
 	if (attr_decimal(p, n, "queues", 1, 256, &queues))
 		net->queues = (unsigned)queues;
@@ -254,7 +253,19 @@ static void parse_child(struct parser *p, const xmlNode *c, struct interface *ne
 			net->boot_order = (unsigned)order;
 			net->boot_line = xml_line(c);
 		}
-	} else if (xml_is(c, "address") || xml_is(c, "alias")) {
+	} else if (xml_is(c, "alias")) {
+		const char *name = xml_attr(c, "name");
+		if (name && !net->alias)
+			net->alias = xstrdup(name); /* for a hostdev's <teaming> */
+	} else if (xml_is(c, "teaming")) {
+		char *pair = NULL;
+		unsigned pair_line = 0;
+		parse_teaming(p, c, &net->failover, &pair, &pair_line);
+		if (pair)
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "type='transient' is for the passed-through VF (<interface type='hostdev'> or <hostdev>); expected type='persistent' here");
+		free(pair);
+	} else if (xml_is(c, "address")) {
 		ignored(p, c);
 	} else if (!parse_interface_extra(p, c, net)) {
 		unsupported(p, c, NULL);
@@ -274,14 +285,21 @@ static void check_interface(struct parser *p, const struct interface *net,
 			   "type='network' has no <source network=...>; expected e.g. <source network='default'/>");
 	else if (net->type == NET_ETHERNET && !net->tap)
 		diag_error(p->d, EXIT_UNAVAILABLE, net->line, tag,
-			   "type='ethernet' has no <target dev=...>: sevqemu does not create taps; expected an existing one, e.g. <target dev='tap0'/>");
+			   "type='ethernet' has no <target dev=...>: libvirt would create a tap (and run its <script>), sevqemu opens only an existing one; expected e.g. <target dev='tap0'/> naming a tap made with ip tuntap add tap0 mode tap");
 	else if (net->model != NIC_VIRTIO && (net->vhost || net->queues > 1 ||
-					      net->iommu != TRI_DEFAULT))
+					      net->virtio.iommu != TRI_DEFAULT))
 		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
 			   "name='vhost', queues= and iommu= apply to virtio NICs only; expected <model type='virtio'/>");
-	else if (net->vhost && net->type == NET_USER)
-		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
-			   "name='vhost' needs a tap; expected type='ethernet' or name='qemu'");
+	else if (net->failover && net->model != NIC_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "<teaming type='persistent'> is virtio-net's failover; expected <model type='virtio'/>");
+	else if (net->failover && !net->alias)
+		diag_error(p->d, EXIT_DATAERR, net->line, tag,
+			   "<teaming type='persistent'> has no <alias name=...>; expected the name the VF's <teaming persistent=...> gives");
+	else if (net->vhost && net->type == NET_USER && net->queues <= 1)
+		/* libvirt opens vhost-net for taps only and ignores it here */
+		diag_note(p->d, driver_line, "<driver>",
+			  "name='vhost' is ignored on type='user', as libvirt ignores it: QEMU's user netdev has no vhost-net");
 	else if ((net->vhost || net->queues > 1) && net->type != NET_ETHERNET)
 		diag_error(p->d, EXIT_UNAVAILABLE, driver_line, "<driver>",
 			   "name='vhost' and queues= are translated for type='ethernet' only (QEMU's %s netdev has neither); expected a tap on the bridge with type='ethernet'",
@@ -291,9 +309,14 @@ static void check_interface(struct parser *p, const struct interface *net,
 void parse_interface(struct parser *p, const xmlNode *n)
 {
 	static const char *const known[] = { "type", NULL };
+	const char *type = xml_attr(n, "type");
+	if (type && strcmp(type, "hostdev") == 0) {
+		parse_net_hostdev(p, n); /* a VF passed through: a <hostdev> */
+		return;
+	}
 	if (!known_attrs(p, n, known))
 		return;
-	const char *type = attr_required(p, n, "type");
+	type = attr_required(p, n, "type");
 	if (!type)
 		return;
 	enum net_type t;
@@ -308,7 +331,7 @@ void parse_interface(struct parser *p, const xmlNode *n)
 	} else if (strcmp(type, "network") == 0) {
 		t = NET_NETWORK;
 	} else {
-		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'network', 'bridge', 'ethernet', 'vhostuser', 'mcast', 'server', 'client' or 'udp'", type);
+		refuse(p, n, "type='%.60s' is not supported; expected 'user', 'network', 'bridge', 'ethernet', 'vhostuser', 'mcast', 'server', 'client', 'udp' or 'hostdev'", type);
 		return;
 	}
 	struct domain *dom = p->dom;
@@ -420,6 +443,7 @@ void free_interfaces(struct domain *d)
 		free(net->tap);
 		free(net->mac);
 		free(net->rom_file);
+		free(net->alias);
 		free_interface_socket(net);
 	}
 	free(d->interfaces);

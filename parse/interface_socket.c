@@ -2,6 +2,8 @@
  * server, client, udp) and vhost-user; and what any NIC may add: <mtu>,
  * <tune><sndbuf>, an ethernet tap's <script>/<downscript>.  Host-side
  * shaping (<bandwidth>, <coalesce>) is refused with the reason. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,14 +118,84 @@ static void parse_tune(struct parser *p, const xmlNode *n, struct interface *net
 	     c = xml_next_element(c)) {
 		if (!xml_is(c, "sndbuf")) {
 			unexpected(p, c, n, "<sndbuf>");
-		} else if (net->type != NET_ETHERNET && net->type != NET_BRIDGE) {
-			refuse(p, c, "is a tap's send buffer; expected it on type='ethernet' or 'bridge'");
-		} else if (net->type == NET_BRIDGE) {
-			refuse(p, c, "QEMU's bridge netdev has no sndbuf; expected type='ethernet' on a tap of the bridge");
+		} else if (net->type == NET_BRIDGE || net->type == NET_NETWORK) {
+			refuse(p, c, "QEMU's bridge netdev, which makes the tap for type='bridge' and 'network', has no sndbuf; expected type='ethernet' on a tap you add to the bridge");
+		} else if (net->type != NET_ETHERNET) {
+			/* libvirt writes sndbuf= on tap netdevs only. */
+			diag_warn(p->d, xml_line(c), XML_TAG(c),
+				  "ignored, as libvirt ignores it: a tap's send buffer, and this interface has no tap");
 		} else {
 			text_decimal(p, c, 1, UINT32_MAX, &net->sndbuf,
 				     "a size in bytes from 1 to 4294967295");
 		}
+	}
+}
+
+/* <ip> of a user-mode network: the guest's network (libvirt's net= and
+ * ipv6-prefix=); elsewhere an address libvirt sets on the host side. */
+static void parse_user_ip(struct parser *p, const xmlNode *n, struct interface *net)
+{
+	static const char *const known[] = { "address", "family", "prefix", NULL };
+	static const char *const families[] = { "ipv4", "ipv6", NULL };
+	if (net->type != NET_USER) {
+		refuse(p, n, "is an address libvirt configures on the host's side of the interface; expected it only on type='user', where it is the guest's network");
+		return;
+	}
+	if (!known_attrs(p, n, known))
+		return;
+	const char *addr = attr_required(p, n, "address");
+	int family = attr_choice(p, n, "family", families);
+	if (!addr || family == -2)
+		return;
+	unsigned char buf[16];
+	bool v6 = family == 1 || (family == -1 && strchr(addr, ':'));
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "address='%s' is not an %s address; expected e.g. %s", addr,
+			   v6 ? "IPv6" : "IPv4", v6 ? "2001:db8:ac10:fd01::" : "172.17.2.0");
+		return;
+	}
+	char **slot = v6 ? &net->user_ipv6 : &net->user_net;
+	if (*slot) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "a second %s address; expected one <ip> per family on a user-mode network",
+			   v6 ? "IPv6" : "IPv4");
+		return;
+	}
+	uint64_t prefix = 0;
+	/* QEMU's slirp: an IPv4 netmask of 4 to 32 bits, which libvirt caps at
+	 * 27 to leave room for DHCP; an IPv6 prefix of at most 126. */
+	if (xml_attr(n, "prefix") &&
+	    !attr_decimal(p, n, "prefix", v6 ? 1 : 4, v6 ? 126 : 27, &prefix))
+		return;
+	if (v6) {
+		*slot = xstrdup(addr);
+		net->user_ipv6_len = (unsigned)prefix;
+	} else {
+		*slot = prefix ? xasprintf("%s/%u", addr, (unsigned)prefix) : xstrdup(addr);
+	}
+}
+
+/* <backend tap= vhost=>: the device files libvirt opens for QEMU.  QEMU
+ * 7.2 opens /dev/net/tun and /dev/vhost-net itself and takes no other
+ * path (only descriptors, which need libvirt): those two are what it
+ * does anyway, any other is refused. */
+static void parse_backend(struct parser *p, const xmlNode *n, const struct interface *net)
+{
+	static const char *const known[] = { "tap", "vhost", NULL };
+	static const char *const own[] = { "/dev/net/tun", "/dev/vhost-net" };
+	if (!known_attrs(p, n, known))
+		return;
+	for (int i = 0; i < 2 && !diag_failed(p->d); i++) {
+		const char *path = xml_attr(n, known[i]);
+		if (!path)
+			continue;
+		if (net->type != NET_ETHERNET)
+			refuse(p, n, "%s= is the device file libvirt opens for a tap it creates; expected it only on type='ethernet', where QEMU opens %s",
+			       known[i], own[i]);
+		else if (strcmp(path, own[i]) != 0)
+			refuse(p, n, "%s='%s': QEMU 7.2 opens %s itself and takes no other path (libvirt passes it a descriptor); expected %s='%s' or none",
+			       known[i], path, own[i], known[i], own[i]);
 	}
 }
 
@@ -139,6 +211,10 @@ bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface 
 			net->mtu = (unsigned)v;
 	} else if (xml_is(c, "tune")) {
 		parse_tune(p, c, net);
+	} else if (xml_is(c, "backend")) {
+		parse_backend(p, c, net);
+	} else if (xml_is(c, "ip")) {
+		parse_user_ip(p, c, net);
 	} else if (xml_is(c, "script") || xml_is(c, "downscript")) {
 		parse_script(p, c, net);
 	} else if (xml_is(c, "bandwidth")) {
@@ -181,4 +257,6 @@ void free_interface_socket(struct interface *net)
 	free(net->socket);
 	free(net->script);
 	free(net->downscript);
+	free(net->user_net);
+	free(net->user_ipv6);
 }

@@ -147,7 +147,7 @@ void parse_memory_device(struct parser *p, const xmlNode *n)
 			parse_source(p, c, m);
 		else if (xml_is(c, "target"))
 			parse_target(p, c, m);
-		else if (!device_common_child(p, c, m->model == MEMDEV_VIRTIO_MEM ? &m->iommu : NULL))
+		else if (!device_common_child(p, c, m->model == MEMDEV_VIRTIO_MEM ? &m->virtio : NULL))
 			unexpected(p, c, n, "<source>, <target>, <address>");
 	}
 	if (!diag_failed(p->d) && !m->size_bytes)

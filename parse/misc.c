@@ -27,7 +27,7 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 	bool have_cid = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &v->iommu))
+		if (device_common_child(p, c, &v->virtio))
 			continue;
 		if (!xml_is(c, "cid")) {
 			unsupported(p, c, NULL);
@@ -79,29 +79,11 @@ static bool kib_attr(struct parser *p, const xmlNode *n, const char *name,
 	return attr_decimal(p, n, name, 1, 0x3fffffffu, out);
 }
 
-/* <acceleration> inside <model>: 3D needs a GL display (SPICE with GL
- * or egl-headless), which sevqemu never sets up; 2D is no QEMU option. */
-static void video_model_child(struct parser *p, const xmlNode *k)
-{
-	if (!xml_is(k, "acceleration")) {
-		unsupported(p, k, NULL);
-		return;
-	}
-	static const char *const known[] = { "accel3d", "accel2d", "rendernode", NULL };
-	if (!known_attrs(p, k, known))
-		return;
-	if (attr_yesno(p, k, "accel3d") == TRI_ON)
-		unsupported(p, k, "accel3d='yes' needs a GL display (SPICE with <gl enable='yes'/> or egl-headless), which sevqemu does not set up; expected accel3d='no'");
-	else if (xml_attr(k, "accel2d") || xml_attr(k, "rendernode"))
-		diag_note(p->d, xml_line(k), XML_TAG(k),
-			  "accel2d= and rendernode= ignored: QEMU has no such setting without 3D");
-}
-
 /* False when the card is dropped (--ignore-unsupported). */
 static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *v)
 {
 	static const char *const known[] = {
-		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", NULL,
+		"type", "vram", "heads", "primary", "ram", "vgamem", "vram64", "blob", NULL,
 	};
 	if (!known_attrs(p, c, known) || !attr_required(p, c, "type"))
 		return true;
@@ -134,7 +116,8 @@ static bool parse_video_model(struct parser *p, const xmlNode *c, struct video *
 		return true;
 	for (xmlNode *k = xml_first_element(c); k && !diag_failed(p->d);
 	     k = xml_next_element(k))
-		video_model_child(p, k);
+		video_model_child(p, k, v);
+	v->blob = attr_onoff(p, c, "blob");
 	/* libvirt's rule: these three size only a qxl card. */
 	const char *qxl_only = v->ram ? "ram" : v->vgamem ? "vgamem" : v->vram64 ? "vram64" : NULL;
 	if (qxl_only && v->model != VIDEO_QXL)
@@ -157,7 +140,9 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	bool have_model = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &v->iommu))
+		if (xml_is(c, "driver") && video_driver_name(p, c, v))
+			continue;
+		if (device_common_child(p, c, &v->virtio))
 			continue;
 		if (!xml_is(c, "model")) {
 			unsupported(p, c, NULL);
@@ -174,9 +159,9 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	if (!diag_failed(p->d) && !have_model)
 		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
 			   "has no <model type=...>; expected e.g. <model type='virtio'/>");
-	if (!diag_failed(p->d) && v->iommu != TRI_DEFAULT && v->model != VIDEO_VIRTIO)
+	if (!diag_failed(p->d) && virtio_driver_given(&v->virtio) && v->model != VIDEO_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
-			   "<driver iommu=...> on a %s card, which is not virtio; expected it only with type='virtio'",
+			   "<driver> virtio options on a %s card, which is not virtio; expected them only with type='virtio'",
 			   v->model_name);
 }
 
@@ -217,7 +202,7 @@ static void parse_input(struct parser *p, const xmlNode *n)
 	in->bus = xstrdup(buses[bus]);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
-		if (!device_common_child(p, c, bus == 1 ? &in->iommu : NULL))
+		if (!device_common_child(p, c, bus == 1 ? &in->virtio : NULL))
 			unsupported(p, c, NULL);
 }
 
@@ -245,7 +230,7 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	m->balloon_free_page_reporting = attr_onoff(p, n, "freePageReporting");
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &m->balloon_iommu))
+		if (device_common_child(p, c, &m->balloon_virtio))
 			continue;
 		if (!xml_is(c, "stats")) {
 			unsupported(p, c, NULL);
@@ -257,16 +242,44 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 	}
 }
 
+static void free_rng_egd(struct rng *r)
+{
+	if (r->egd)
+		chardev_release(r->egd);
+	free(r->egd);
+	r->egd = NULL;
+}
+
+/* <backend model='egd' type=...>: a chardev to an entropy daemon; false
+ * when dropped (--ignore-unsupported). */
+static bool parse_rng_egd(struct parser *p, const xmlNode *n, struct rng *r)
+{
+	static const char *const known[] = { "model", "type", NULL };
+	free_rng_egd(r); /* a duplicate <backend> is already an error */
+	struct chardev *c = xcalloc(1, sizeof(*c));
+	c->kind = CHR_RNG;
+	c->line = xml_line(n);
+	r->egd = c;
+	if (!known_attrs(p, n, known) || !chardev_type(p, n, c))
+		return diag_failed(p->d);
+	struct chardev_seen seen = { 0 };
+	for (xmlNode *k = xml_first_element(n); k && !diag_failed(p->d);
+	     k = xml_next_element(k)) {
+		if (!chardev_backend_child(p, k, c, &seen))
+			unsupported(p, k, NULL);
+	}
+	chardev_backend_end(p, n, c, &seen);
+	return true;
+}
+
 /* False when the backend, and so the rng, is dropped (--ignore-unsupported). */
 static bool parse_rng_backend(struct parser *p, const xmlNode *c, struct rng *r)
 {
 	const char *model = attr_required(p, c, "model");
 	if (!model)
 		return true;
-	if (strcmp(model, "egd") == 0) {
-		unsupported(p, c, "an EGD daemon backend is not supported; expected model='random' or 'builtin'");
-		return false;
-	}
+	if (strcmp(model, "egd") == 0)
+		return parse_rng_egd(p, c, r);
 	static const char *const known[] = { "model", NULL };
 	if (!known_attrs(p, c, known))
 		return true;
@@ -303,7 +316,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 	bool have_backend = false, have_rate = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c)) {
-		if (device_common_child(p, c, &r->iommu))
+		if (device_common_child(p, c, &r->virtio))
 			continue;
 		if (xml_is(c, "backend")) {
 			if (have_backend)
@@ -311,6 +324,7 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 			have_backend = true;
 			if (!parse_rng_backend(p, c, r)) {
 				free(r->source);
+				free_rng_egd(r);
 				m->nrngs--;
 				return;
 			}
@@ -478,7 +492,8 @@ static void implicit_devices(struct parser *p, struct domain *dom)
 			  "no <memballoon>: a virtio balloon, as libvirt adds it (<memballoon model='none'/> leaves it out)");
 	}
 	unsigned graphics = m->graphics.line ? m->graphics.line
-						: dom->desktop.spice.line;
+			    : dom->desktop.spice.line ? dom->desktop.spice.line
+						      : dom->desktop.display.line;
 	if (graphics && !m->nvideos) {
 		XGROW(m->videos, m->nvideos, m->videos_alloc);
 		m->videos[m->nvideos++] = (struct video){
@@ -492,27 +507,19 @@ static void implicit_devices(struct parser *p, struct domain *dom)
 	}
 }
 
-/* Whole-domain checks: the videos, the machine's watchdog, the audio a
- * display names. */
+/* Whole-domain checks: the videos, the machine's watchdog. */
 void check_misc(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
 	implicit_devices(p, dom);
 	check_videos(p, m);
+	if (!diag_failed(p->d))
+		check_video_details(p, dom);
 	if (!diag_failed(p->d) && m->watchdog_line &&
 	    strcmp(m->watchdog_model, "itco") == 0 && dom->os.family != MACHINE_Q35)
 		diag_error(p->d, EXIT_DATAERR, m->watchdog_line, "<watchdog>",
 			   "model='itco' is the TCO watchdog of q35's ICH9 chipset; expected model='i6300esb' on this machine");
-	if (!diag_failed(p->d) && m->graphics.audio_line &&
-	    (!m->audio_line || m->audio_id != m->graphics.audio_id))
-		diag_error(p->d, EXIT_DATAERR, m->graphics.audio_line, "<audio>",
-			   "id='%u' names no <audio type='none'> of the domain; expected the id of one",
-			   m->graphics.audio_id);
-	if (!diag_failed(p->d) && m->audio_line && !m->graphics.line &&
-	    !dom->desktop.spice.line && !dom->desktop.nsounds)
-		diag_note(p->d, m->audio_line, "<audio>",
-			  "nothing uses it: no VNC or SPICE display and no sound device");
 }
 
 void free_misc(struct domain *d)
@@ -527,12 +534,13 @@ void free_misc(struct domain *d)
 		free(m->inputs[i].bus);
 	}
 	free(m->inputs);
-	for (size_t i = 0; i < m->nrngs; i++)
+	for (size_t i = 0; i < m->nrngs; i++) {
 		free(m->rngs[i].source);
+		free_rng_egd(&m->rngs[i]);
+	}
 	free(m->rngs);
 	free(m->watchdog_model);
 	free(m->watchdog_action);
 	free(m->panic_model);
-	free(m->audio_path);
 	memset(m, 0, sizeof(*m));
 }

@@ -32,6 +32,13 @@ bool parse_domain(const char *buf, size_t len, const struct parse_options *opts,
 bool parse_blob_file(struct domain *dom, const char *which, const char *path,
 		     struct diag *d);
 
+/*
+ * libvirt's startupPolicy='optional' for disk I, whose image is missing at
+ * start: a cdrom or floppy is left empty, a disk is dropped (the disks
+ * after it move up one).
+ */
+void domain_drop_disk(struct domain *dom, size_t i);
+
 /* Releases everything the parser put in DOM (each family's part). */
 void domain_free(struct domain *dom);
 

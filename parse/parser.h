@@ -84,9 +84,11 @@ void ignored(struct parser *p, const xmlNode *n);
 void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
 		const char *expected);
 
-/* A child every device may have: <alias>, <address> (ignored), <driver
- * iommu=...> (into *IOMMU, when the device is virtio).  False: not one. */
-bool device_common_child(struct parser *p, const xmlNode *c, enum tristate *iommu);
+/* virtio.c: a child every device may have: <alias>, <address> (ignored), <driver
+ * iommu= ats= packed= page_per_vq=> (into *VD, when the device is virtio).
+ * False: not one. */
+bool device_common_child(struct parser *p, const xmlNode *c,
+			 struct virtio_driver *vd);
 
 /*
  * The registration table (families.c): every element sevqemu reads, where
@@ -154,11 +156,21 @@ bool parse_disk_detail(struct parser *p, const xmlNode *c, struct disk *disk);
 void free_disk_detail(struct disk *disk);
 /* disk_backing.c: <backingStore> chains */
 void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk);
+bool attr_disk_format(struct parser *p, const xmlNode *n, const char *name,
+		      enum disk_format *format);
 void free_disk_backing(struct disk *disk);
 void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
 void parse_controller(struct parser *p, const xmlNode *n);      /* controller.c */
 void check_controllers(struct parser *p);
 void free_controllers(struct domain *dom);
+/* controller.c, for controller_check.c: */
+extern const char *const controller_type_names[];
+int controller_order(const void *a, const void *b); /* type, index, line */
+bool controller_assign_indices(struct parser *p);
+/* The controller TYPE INDEX once sorted by controller_order, or NULL. */
+const struct controller *controller_find(const struct domain *dom,
+					 enum controller_type type,
+					 unsigned index);
 void parse_interface(struct parser *p, const xmlNode *n);       /* interface.c */
 void check_interfaces(struct parser *p);
 void free_interfaces(struct domain *dom);
@@ -168,10 +180,22 @@ void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interfac
 bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net);
 void check_interface_socket(struct parser *p, const struct interface *net);
 void free_interface_socket(struct interface *net);
-/* chardev.c: <serial>, <console>, <channel> */
+/* chardev.c: <serial>, <console>, <channel>, <parallel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
 void check_chardevs(struct parser *p);
 void free_chardevs(struct domain *dom);
+/* chardev_source.c: a chardev's host side (also an rng's EGD backend):
+ * chardev_type() reads type= (false: refused or invalid), then each child
+ * goes to chardev_backend_child() (false: not <source>, <protocol> or
+ * <log>), then chardev_backend_end() checks what is missing. */
+struct chardev_seen { bool source, protocol, log; };
+bool chardev_type(struct parser *p, const xmlNode *n, struct chardev *c);
+bool chardev_backend_child(struct parser *p, const xmlNode *k, struct chardev *c,
+			   struct chardev_seen *seen);
+void chardev_backend_end(struct parser *p, const xmlNode *n, struct chardev *c,
+			 const struct chardev_seen *seen);
+bool chardev_same_backend(const struct chardev *a, const struct chardev *b);
+void chardev_release(struct chardev *c);
 /* misc.c: <vsock>, <video>, <input>, <memballoon>, <rng>, <watchdog>, <panic> */
 void parse_misc_device(struct parser *p, const xmlNode *n);
 void check_misc(struct parser *p);
@@ -192,10 +216,26 @@ void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
 /* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */
 void parse_hostdev(struct parser *p, const xmlNode *n);
+/* <interface type='hostdev'>: a PCI hostdev (interface.c hands it over);
+ * <teaming> of an interface or a hostdev */
+void parse_net_hostdev(struct parser *p, const xmlNode *n);
+void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
+		   char **pair, unsigned *pair_line);
 void check_hostdevs(struct parser *p);
 void free_hostdevs(struct domain *dom);
-/* graphics.c: <graphics type='vnc'>, <audio> */
+/* graphics.c: <graphics type='vnc'> */
 void parse_display_device(struct parser *p, const xmlNode *n);
+/* video.c: <video>'s <model> children, <driver name>, whole-domain rules */
+void video_model_child(struct parser *p, const xmlNode *k, struct video *v);
+bool video_driver_name(struct parser *p, const xmlNode *c, struct video *v);
+void check_video_details(struct parser *p, const struct domain *dom);
+/* display.c: <graphics type='egl-headless'|'dbus'|'sdl'> (from graphics.c) */
+void parse_display(struct parser *p, const xmlNode *n, enum display_kind kind);
+void free_display(struct domain *dom);
+/* audio.c: <audio>; find_audio(): the one with id= ID, or NULL */
+void parse_audio(struct parser *p, const xmlNode *n);
+const struct audio *find_audio(const struct domain *dom, unsigned id);
+void free_audios(struct domain *dom);
 /* tpm.c: <tpm> */
 void parse_tpm(struct parser *p, const xmlNode *n);
 void free_tpm(struct domain *dom);
@@ -219,6 +259,8 @@ enum { VD_COMMON = 1, VD_DISK = 2, VD_NET = 4, VD_SCSI = 8 };
 bool virtio_driver_attr(const char *name, unsigned kinds);
 void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
 			 struct virtio_driver *vd);
+/* Whether VD asks for any of the options common to every virtio device. */
+bool virtio_driver_given(const struct virtio_driver *vd);
 /* iothreads.c: <iothreads>, <iothreadids>, <defaultiothread> */
 void parse_iothreads(struct parser *p, const xmlNode *n);
 void check_iothreads(struct parser *p);

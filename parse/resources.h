@@ -85,7 +85,7 @@ struct memdev {
 	struct idset nodemask;   /* <source><nodemask> */
 	uint64_t block_bytes;    /* virtio-mem <block>; 0: 2 MiB */
 	uint64_t requested_bytes; /* virtio-mem <requested> */
-	enum tristate iommu;
+	struct virtio_driver virtio; /* <driver> (virtio-mem) */
 };
 
 struct memory_devices {

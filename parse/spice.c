@@ -126,8 +126,12 @@ static void spice_switch(struct parser *p, const xmlNode *c, struct spice *s)
 			s->no_file_transfer = attr_yesno(p, c, "enable") == TRI_OFF;
 	} else if (xml_is(c, "gl")) {
 		static const char *const known[] = { "enable", "rendernode", NULL };
-		if (known_attrs(p, c, known) && attr_yesno(p, c, "enable") == TRI_ON)
-			unsupported(p, c, "SPICE with OpenGL needs a DRM render node and QEMU's EGL display, which sevqemu does not set up; expected <gl enable='no'/>");
+		const char *node = xml_attr(c, "rendernode");
+		if (known_attrs(p, c, known) && attr_yesno(p, c, "enable") == TRI_ON) {
+			s->gl = true;
+			if (node && *node)
+				s->rendernode = xstrdup(node);
+		}
 	} else {
 		unsupported(p, c, NULL);
 	}
@@ -154,13 +158,22 @@ static void spice_ports(struct parser *p, const xmlNode *n, struct spice *s)
 	}
 }
 
-/* After <listen>: autoport='no' needs a port where SPICE listens on TCP. */
-static void spice_port_given(struct parser *p, const xmlNode *n, const struct spice *s)
+/* After <listen>: autoport='no' needs a port where SPICE listens on TCP,
+ * unless with GL, which is local: then no port (port=0, as libvirt). */
+static void spice_port_given(struct parser *p, const xmlNode *n, struct spice *s)
 {
+	bool tcp = s->listen_type == LISTEN_ADDRESS;
 	if (attr_yesno(p, n, "autoport") == TRI_OFF && s->port < 0 &&
-	    s->tls_port <= 0 && s->listen_type == LISTEN_ADDRESS)
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "autoport='no' without a port; expected port='5900' or above");
+	    s->tls_port <= 0 && tcp) {
+		if (!s->gl) {
+			diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+				   "autoport='no' without a port; expected port='5900' or above");
+			return;
+		}
+		s->port = 0;
+	}
+	if (s->gl && tcp && (s->port != 0 || s->tls_port > 0))
+		unsupported(p, n, "SPICE with <gl enable='yes'/> on a TCP port: Debian 12's spice-server (0.15.1) serves GL only to local clients, and QEMU 7.2 refuses it with a port; expected autoport='no' without port=, or <listen type='none'/> or 'socket'");
 }
 
 void parse_spice(struct parser *p, const xmlNode *n)
@@ -282,8 +295,9 @@ void parse_redirdev(struct parser *p, const xmlNode *n)
 			   "bus='%s' is not valid; expected bus='usb'", xml_attr(n, "bus"));
 		return;
 	}
-	if (strcmp(xml_attr(n, "type"), "spicevmc") != 0) {
-		refuse(p, n, "type='%.40s' is not supported; expected type='spicevmc' (USB redirection through SPICE)",
+	bool dbus = strcmp(xml_attr(n, "type"), "dbus") == 0;
+	if (strcmp(xml_attr(n, "type"), "spicevmc") != 0 && !dbus) {
+		refuse(p, n, "type='%.40s' is not supported; expected type='spicevmc' (USB redirection through SPICE) or 'dbus' (through D-Bus graphics)",
 		       xml_attr(n, "type"));
 		return;
 	}
@@ -291,6 +305,7 @@ void parse_redirdev(struct parser *p, const xmlNode *n)
 	struct redirdev *r = &dt->redirdevs[dt->nredirdevs++];
 	memset(r, 0, sizeof(*r));
 	r->line = xml_line(n);
+	r->dbus = dbus;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))
 		if (!device_common_child(p, c, NULL))
@@ -310,42 +325,86 @@ static void check_usb_devices(struct parser *p, const struct domain *dom)
 	for (size_t i = 0; i < dt->nsounds && !line; i++)
 		if (dt->sounds[i].model == SOUND_USB)
 			line = dt->sounds[i].line;
-	if (line && usb_off)
+	if (line && usb_off) {
 		diag_error(p->d, EXIT_DATAERR, line, dt->nredirdevs ? "<redirdev>" : "<sound>",
 			   "a USB device, but <controller type='usb' model='none'> turns USB off; expected a USB controller");
-	else if (dt->nredirdevs && !dt->spice.line)
-		diag_error(p->d, EXIT_DATAERR, dt->redirdevs[0].line, "<redirdev>",
-			   "type='spicevmc' redirects USB through SPICE, and the domain has no <graphics type='spice'>; expected SPICE graphics");
-}
-
-/* The backend sound devices play into: the domain's <audio>, or the one
- * libvirt adds (spice with SPICE graphics, else none). */
-static void check_audio(struct parser *p, struct domain *dom)
-{
-	struct devices_misc *m = &dom->misc;
-	struct desktop *dt = &dom->desktop;
-	if (dt->nsounds && !m->audio_line) {
-		m->audio_line = dt->sounds[0].line;
-		m->audio_id = 1;
-		m->audio_type = dt->spice.line ? "spice" : "none";
-		m->audio_none = !dt->spice.line;
-		m->audio_implicit = true;
-		diag_note(p->d, m->audio_line, "<sound>",
-			  "no <audio>: type='%s', the backend libvirt adds", m->audio_type);
-	}
-	if (m->audio_line && m->audio_type && strcmp(m->audio_type, "spice") == 0 &&
-	    !dt->spice.line) {
-		diag_error(p->d, EXIT_DATAERR, m->audio_line, "<audio>",
-			   "type='spice' plays through SPICE, and the domain has no <graphics type='spice'>; expected SPICE graphics or another type");
 		return;
 	}
-	for (size_t i = 0; i < dt->nsounds; i++)
-		if (dt->sounds[i].audio_id && dt->sounds[i].audio_id != m->audio_id) {
-			diag_error(p->d, EXIT_DATAERR, dt->sounds[i].line, "<sound>",
-				   "<audio id='%u'/> names no <audio> of the domain; expected the id of one",
-				   dt->sounds[i].audio_id);
+	for (size_t i = 0; i < dt->nredirdevs; i++) {
+		const struct redirdev *r = &dt->redirdevs[i];
+		if (!r->dbus && !dt->spice.line) {
+			diag_error(p->d, EXIT_DATAERR, r->line, "<redirdev>",
+				   "type='spicevmc' redirects USB through SPICE, and the domain has no <graphics type='spice'>; expected SPICE graphics");
 			return;
 		}
+		if (r->dbus && dt->display.kind != DISPLAY_DBUS) {
+			diag_error(p->d, EXIT_DATAERR, r->line, "<redirdev>",
+				   "type='dbus' redirects USB through D-Bus graphics, and the domain has no <graphics type='dbus'>; expected D-Bus graphics");
+			return;
+		}
+	}
+}
+
+/* The implicit <audio> libvirt adds for sound cards (spice with SPICE
+ * graphics, else none). */
+static void implicit_audio(struct parser *p, struct desktop *dt)
+{
+	XGROW(dt->audios, dt->naudios, dt->audios_alloc);
+	struct audio *a = &dt->audios[dt->naudios++];
+	memset(a, 0, sizeof(*a));
+	a->line = dt->sounds[0].line;
+	a->id = 1;
+	a->type = dt->spice.line ? AUDIO_SPICE : AUDIO_NONE;
+	a->dsp_policy = -1;
+	a->implicit = true;
+	diag_note(p->d, a->line, "<sound>", "no <audio>: type='%s', the backend libvirt adds",
+		  dt->spice.line ? "spice" : "none");
+}
+
+/* An <audio id='N'/> child (of a display or sound card) at LINE names an
+ * <audio> of the domain. */
+static bool audio_named(struct parser *p, const struct domain *dom, unsigned id,
+			unsigned line, const char *element)
+{
+	if (!id || find_audio(dom, id))
+		return true;
+	diag_error(p->d, EXIT_DATAERR, line, element,
+		   "<audio id='%u'/> names no <audio> of the domain; expected the id of one", id);
+	return false;
+}
+
+/* The backends: what needs SPICE has it, every <audio id> names one, and
+ * the SDL backends agree on SDL's one audio driver. */
+static void check_audio(struct parser *p, struct domain *dom)
+{
+	struct desktop *dt = &dom->desktop;
+	if (dt->nsounds && !dt->naudios)
+		implicit_audio(p, dt);
+	const char *sdl = NULL;
+	for (size_t i = 0; i < dt->naudios; i++) {
+		const struct audio *a = &dt->audios[i];
+		if (a->type == AUDIO_SPICE && !dt->spice.line) {
+			diag_error(p->d, EXIT_DATAERR, a->line, "<audio>",
+				   "type='spice' plays through SPICE, and the domain has no <graphics type='spice'>; expected SPICE graphics or another type");
+			return;
+		}
+		if (a->sdl_driver && sdl && strcmp(sdl, a->sdl_driver) != 0) {
+			diag_error(p->d, EXIT_DATAERR, a->line, "<audio>",
+				   "driver='%s', and another SDL <audio> has driver='%s'; expected one SDL audio driver (QEMU's SDL_AUDIODRIVER)",
+				   a->sdl_driver, sdl);
+			return;
+		}
+		if (a->sdl_driver)
+			sdl = a->sdl_driver;
+	}
+	const struct graphics *g = &dom->misc.graphics;
+	const struct display *d = &dt->display;
+	if (!audio_named(p, dom, g->audio_id, g->audio_line, "<audio>") ||
+	    !audio_named(p, dom, d->audio_id, d->audio_line, "<audio>"))
+		return;
+	for (size_t i = 0; i < dt->nsounds; i++)
+		if (!audio_named(p, dom, dt->sounds[i].audio_id, dt->sounds[i].line, "<sound>"))
+			return;
 }
 
 void check_desktop(struct parser *p)
@@ -376,5 +435,8 @@ void free_desktop(struct domain *d)
 	free(d->desktop.spice.listen);
 	free(d->desktop.sounds);
 	free(d->desktop.redirdevs);
+	free_audios(d);
+	free_display(d);
+	free(d->desktop.spice.rendernode);
 	memset(&d->desktop, 0, sizeof(d->desktop));
 }

@@ -1,5 +1,5 @@
 /*
- * The virtio options of a device's <driver> beyond iommu=: ats, packed,
+ * The virtio options of a device's <driver>: iommu, ats, packed,
  * page_per_vq (any virtio device), ioeventfd and event_idx, iothread, and
  * the queue counts and sizes, each for the devices libvirt takes it on.
  */
@@ -11,7 +11,7 @@ static const struct {
 	const char *name;
 	unsigned kinds;
 } attrs[] = {
-	{ "ats", VD_COMMON }, { "packed", VD_COMMON }, { "page_per_vq", VD_COMMON },
+	{ "iommu", VD_COMMON }, { "ats", VD_COMMON }, { "packed", VD_COMMON }, { "page_per_vq", VD_COMMON },
 	{ "ioeventfd", VD_DISK | VD_NET | VD_SCSI },
 	{ "event_idx", VD_DISK | VD_NET },
 	{ "iothread", VD_DISK | VD_SCSI },
@@ -27,6 +27,12 @@ bool virtio_driver_attr(const char *name, unsigned kinds)
 		if (strcmp(attrs[i].name, name) == 0)
 			return (attrs[i].kinds & (kinds | VD_COMMON)) != 0;
 	return false;
+}
+
+bool virtio_driver_given(const struct virtio_driver *vd)
+{
+	return vd->iommu != TRI_DEFAULT || vd->ats != TRI_DEFAULT ||
+	       vd->packed != TRI_DEFAULT || vd->page_per_vq != TRI_DEFAULT;
 }
 
 /* A virtqueue size: a power of two in [MIN, 1024], as QEMU 7.2 takes it. */
@@ -56,6 +62,7 @@ void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
 			 struct virtio_driver *vd)
 {
 	vd->line = xml_line(n);
+	vd->iommu = attr_onoff(p, n, "iommu");
 	vd->ats = attr_onoff(p, n, "ats");
 	vd->packed = attr_onoff(p, n, "packed");
 	vd->page_per_vq = attr_onoff(p, n, "page_per_vq");
@@ -83,4 +90,27 @@ void parse_virtio_driver(struct parser *p, const xmlNode *n, unsigned kinds,
 		vd->cmd_per_lun = number(p, n, "cmd_per_lun", UINT32_MAX);
 		vd->max_sectors = number(p, n, "max_sectors", 0xfffe);
 	}
+}
+
+/* A child every device may have: <alias>, <address> (ignored), <driver
+ * iommu= ats= packed= page_per_vq=> (into *VD, when the device is virtio).
+ * False: not one. */
+bool device_common_child(struct parser *p, const xmlNode *c,
+			 struct virtio_driver *vd)
+{
+	if (xml_is(c, "alias") || xml_is(c, "address")) {
+		ignored(p, c);
+		return true;
+	}
+	if (vd && xml_is(c, "driver")) {
+		static const char *const known[] = {
+			"iommu", "ats", "packed", "page_per_vq", NULL
+		};
+		if (vd->line)
+			duplicate(p, c);
+		else if (known_attrs(p, c, known))
+			parse_virtio_driver(p, c, VD_COMMON, vd);
+		return true;
+	}
+	return false;
 }

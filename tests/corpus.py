@@ -211,13 +211,42 @@ def reason(line):
     return m.group(1)
 
 
+# libvirt's test harness has a value for every secret a definition names;
+# sevqemu takes each from --secret KEY=FILE.  One value serves all: base64
+# (a ceph key must be) and a fine iscsi password or LUKS passphrase.
+SECRET_VALUE = 'AQCVn5hO6HzFAhAAq0NCv8jtJcIcE+HOBlMQ1A==\n'
+
+
+def secret_keys(xml):
+    """The uuid or usage name of every <secret> the definition names."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.parse(xml).getroot()
+    except ET.ParseError:
+        return []
+    keys = []
+    for s in root.iter('secret'):
+        key = s.get('uuid') or s.get('usage')
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
 def run(xml, state, fmt='json'):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
     # --trust-xml: these are libvirt's own definitions, trusted as libvirt
     # trusts a domain definition; what is measured is translation, strictly
-    # (no --ignore-unsupported).
-    r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=' + fmt, '-d', state, xml],
-                       capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+    # (no --ignore-unsupported), not libvirt's secret store.
+    with tempfile.TemporaryDirectory() as secrets:
+        opts = []
+        for i, key in enumerate(secret_keys(xml)):
+            path = os.path.join(secrets, 'secret%d' % i)
+            with open(path, 'w') as f:
+                f.write(SECRET_VALUE)
+            opts += ['--secret', '%s=%s' % (key, path)]
+        r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=' + fmt, '-d', state]
+                           + opts + [xml],
+                           capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout, r.stderr
 
 

@@ -80,6 +80,22 @@ exec_case "memlock too low, hard limit too" "$t/nocap" "$t/sev.xml" 69 \
 exec_case "memlock soft low, hard enough: raised" "$t/nocap" "$t/small.xml" 0 "" \
 	"ulimit -H -l 8192; ulimit -S -l 1024"
 if [ "$(cat "$t/limit" 2>/dev/null)" = 8192 ]; then ok "QEMU inherits the raised limit"; else no "raised limit" "QEMU saw $(cat "$t/limit" 2>/dev/null)"; fi
+# DIMMs plugged at start are pinned as well: 4 MiB of boot RAM and a 2 MiB
+# DIMM need 6 MiB, over a 5 MiB hard limit the boot RAM alone would fit.
+sed "s|<memory unit='MiB'>4</memory>|<maxMemory slots='2' unit='MiB'>64</maxMemory><memory unit='MiB'>6</memory>|; s|</devices>|<memory model='dimm'><target><size unit='MiB'>2</size></target></memory></devices>|" "$t/small.xml" >"$t/dimm.xml"
+exec_case "memlock counts the DIMMs plugged at start" "$t/nocap" "$t/dimm.xml" 69 \
+	"sevqemu: the memory lock limit is 5120 KiB, but SEV pins all 6 MiB of guest memory; raise it (ulimit -l 6144) or run with CAP_IPC_LOCK" "ulimit -l 5120"
+exec_case "memlock: DIMMs within the hard limit" "$t/nocap" "$t/dimm.xml" 0 "" \
+	"ulimit -H -l 8192; ulimit -S -l 1024"
+# ... and a limit below <maxMemory> is told, since a later hotplug will fail
+if (ulimit -H -l 8192; ulimit -S -l 1024; rm -rf "$t/state" "$t/nvram"
+	SEVQEMU_TEST_HOST_ROOT=$t/nocap FAKE_OUT=$t/limit "$SEVQEMU" -x --emulator "$t/fake-qemu" \
+		--nvram-dir "$t/nvram" -d "$t/state" "$t/dimm.xml" 2>&1 >/dev/null) |
+	grep -qF "the memory lock limit (8 MiB) is below <maxMemory> (line"; then
+	ok "memlock below <maxMemory>: a warning that hotplug will fail"
+else
+	no "memlock below <maxMemory>" "no warning"
+fi
 exec_case "CAP_IPC_LOCK needs no limit" "$t/good" "$t/sev.xml" 0 "" "ulimit -l 1024"
 # A passed-through PCI function: bound to vfio-pci, or not; the memlock
 # rule then covers guest memory plus VFIO's 1 GiB.

@@ -24,7 +24,7 @@ Seen with QEMU 7.2.22 (Debian 12, 2 cores, no /dev/kvm); the script takes ~0.15-
   --expect-running 3: a q35 + OVMF pflash guest without SEV, virtio-blk/net, serial on a socket,
   reaches {"status": "running", "running": true} under TCG (~3.2 s).
 """
-import argparse, concurrent.futures, json, os, resource, shlex, shutil, socket, struct, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, glob, json, os, resource, shlex, shutil, socket, struct, subprocess, sys, tempfile, time
 
 OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd'
 OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd'
@@ -78,6 +78,7 @@ def kv_set(items, key, value):
             it[1] = value
 
 
+QEMU_MODULES = '/usr/lib/x86_64-linux-gnu/qemu'   # Debian's QEMU module directory
 NETWORK_DRIVERS = ('nbd', 'rbd', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'ssh', 'gluster', 'nfs')
 
 
@@ -99,6 +100,8 @@ def host_backed(option, arg):
         return 'usb-host needs the host USB device'
     if option == '-device' and kind == 'scsi-block':
         return 'scsi-block needs a host SCSI device (SG_IO)'
+    if option == '-chardev' and kind in ('serial', 'parallel'):
+        return 'a %s chardev needs the host %s port device' % (kind, kind)
     if option == '-device' and kind == 'vhost-vsock-pci':
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-blockdev' and kind in NETWORK_DRIVERS:
@@ -111,6 +114,22 @@ def host_backed(option, arg):
         return 'TPM passthrough needs a host TPM'
     if option == '-device' and kind == 'vhost-user-fs-pci' and kv_get(kv, 'iommu_platform') in ON:
         return "virtio-fs with iommu_platform=on needs a virtiofsd with ACCESS_PLATFORM; Debian 12's has none"
+    gpu = not glob.glob('/dev/dri/renderD*')
+    if gpu and (option, kind) == ('-display', 'egl-headless'):
+        return 'egl-headless needs a DRM render node (a GPU)'
+    if gpu and option == '-spice' and kv_get(kv, 'gl') in ON:
+        return 'SPICE with GL needs a DRM render node (a GPU)'
+    if (option, kind) == ('-display', 'sdl'):
+        return 'an SDL window needs an X display'
+    if (option, kind) == ('-display', 'dbus') and kv_get(kv, 'addr'):
+        return 'D-Bus graphics on addr= need that bus'
+    if option == '-device' and kv_get(kv, 'blob') in ON and not os.path.exists('/dev/udmabuf'):
+        return 'virtio-gpu blob resources need /dev/udmabuf'
+    if option == '-audiodev' and kind == 'oss':
+        return 'the OSS audio backend needs an OSS device (/dev/dsp)'
+    if option == '-audiodev' and kind in ('pa', 'sdl', 'jack') and \
+            not os.path.exists(os.path.join(QEMU_MODULES, 'audio-%s.so' % kind)):
+        return "this QEMU has no %s audio module (Debian's qemu-system-gui)" % kind
     if option == '-cpu' and kv_get(kv, 'hv-vpindex') == 'on':
         return "Hyper-V's VP index (and synic, stimer, tlbflush, ipi on it) needs KVM"
     return None
@@ -258,6 +277,14 @@ class Run:
                 # a directory (<memoryBacking><source type='file'/>: the state dir), made here
                 new = scratch_path(self.scratch, os.path.join(kv_get(kv, 'mem-path'), 'ram'))
                 kv_set(kv, 'mem-path', os.path.dirname(new))
+                o[1] = kv_join(kv)
+            elif name == '-chardev' and kv[0][1] == 'pipe' and kv_get(kv, 'path'):
+                new = scratch_path(self.scratch, kv_get(kv, 'path'))
+                open(new, 'ab').close()     # QEMU opens PATH.in and .out, else PATH
+                kv_set(kv, 'path', new)
+                o[1] = kv_join(kv)
+            elif name == '-audiodev' and kv[0][1] == 'wav' and kv_get(kv, 'path'):
+                kv_set(kv, 'path', scratch_path(self.scratch, kv_get(kv, 'path')))
                 o[1] = kv_join(kv)
             elif name == '-chardev' and kv[0][1] == 'socket' and kv_get(kv, 'path'):
                 kv_set(kv, 'path', self.socket_path(kv_get(kv, 'path')))
