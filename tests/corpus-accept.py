@@ -13,14 +13,16 @@ Per guest one verdict:
   host resource   QEMU needs a part of a host this machine lacks, with the
                   reason: qemu-accept.py's host_backed() (not started: a tap, a
                   vhost-user peer, ...) or one of HOST_ERRORS below (QEMU's own
-                  message, e.g. a host block device or libvirt's test firmware)
+                  message, e.g. a host block device or libvirt's test firmware);
+                  a tap, network disk, huge pages or usb-host gets a stand-in
+                  (stand_in()) so that QEMU still judges the rest
   known           rejected, one of KNOWN below (each with its reason)
   REJECTED        anything else: QEMU's message; the run fails
 
     python3 tests/corpus-accept.py [-j N] [-v] [GUEST...]
         (-v: every guest's verdict, not only the rejections; GUEST: only those)
 """
-import argparse, contextlib, importlib.util, os, re, shlex, shutil, sys, tempfile, threading, time
+import argparse, contextlib, importlib.util, os, re, shlex, shutil, subprocess, sys, tempfile, threading, time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -64,6 +66,8 @@ KNOWN = {
     'memory-hotplug': "maxMemory 1 PiB is past qemu64's 40 physical address bits: QEMU 7.2 "
                       "refuses libvirt's own command line too",
 }
+KNOWN['disk-scsi-disk-split'] = ("two read-write disks on one image: QEMU locks it, as it would "
+                                 "on libvirt's own command line")
 for _g in ('qemu-ns-alt', 'qemu-ns-no-env', 'qemu-ns-commandline', 'qemu-ns-commandline-ns1',
            'qemu-ns-domain-ns0'):
     KNOWN[_g] = ("<qemu:commandline> passes the test's placeholder arguments (-unknown, "
@@ -113,6 +117,54 @@ def classify(verdict, why, err, name):
     return 'rejected', msg
 
 
+# Host-backed options qemu-accept.py would not start, and what stands in for
+# them so that QEMU still judges the rest of the command line: a user
+# network for a tap, a scratch image for a network disk, plain memory for
+# huge pages (not preallocated), a usb-host that names no host device.  The guest still counts
+# as needing that host resource; a rejection of the rest fails the run.
+KEEP_BLOCK = ('node-name', 'read-only', 'auto-read-only', 'discard', 'cache.direct',
+              'cache.no-flush')
+
+
+def stand_in(option, arg):
+    """-> (argument, reason): a stand-in for a host-backed option, or (ARG, None)."""
+    why = qa.host_backed(option, arg)
+    kv = qa.kv_split(arg) if arg and not arg.startswith('{') else []
+    kind = kv[0][1] if kv and kv[0][0] is None else qa.kv_get(kv, 'driver')
+    if not why:
+        return arg, None
+    if option == '-netdev' and kind in ('tap', 'bridge'):
+        return qa.kv_join([[None, 'user'], ['id', qa.kv_get(kv, 'id')]]), why
+    if option == '-device' and kind == 'usb-host':
+        return qa.kv_join([it for it in kv if it[0] != 'hostdevice']), why
+    if option == '-blockdev' and kind in qa.NETWORK_DRIVERS:
+        node = qa.kv_get(kv, 'node-name')
+        return qa.kv_join([['driver', 'file'], ['filename', '/stand-in/' + node]] +
+                          [it for it in kv if it[0] in KEEP_BLOCK]), why
+    if option == '-object' and qa.kv_get(kv, 'mem-path') == '/dev/hugepages':
+        qa.kv_set(kv, 'mem-path', '/stand-in/hugepages')
+        qa.kv_set(kv, 'prealloc', 'off')    # not 1 GiB written to a scratch disk file
+        return qa.kv_join(kv), why
+    if option == '-object' and qa.kv_get(kv, 'hugetlb') == 'on':
+        return qa.kv_join([it for it in kv if it[0] not in ('hugetlb', 'hugetlbsize')]), why
+    return arg, None
+
+
+def stand_ins(argv):
+    """-> (ARGV with stand-ins, the host resources they stand in for)."""
+    out, whys = list(argv), []
+    for i in range(1, len(out) - 1):
+        kv = qa.kv_split(out[i + 1])
+        if out[i] == '-object' and kv[0] == [None, 'secret'] and qa.kv_get(kv, 'file'):
+            # a disk's secret, written to the state dir by a real run, never by --dry-run
+            out[i + 1] = qa.kv_join([it for it in kv if it[0] != 'file'] + [['data', 'c2VjcmV0']])
+        elif out[i] in ('-netdev', '-device', '-blockdev', '-object'):
+            out[i + 1], why = stand_in(out[i], out[i + 1])
+            if why and why not in whys:
+                whys.append(why)
+    return out, whys
+
+
 TIMES = {}
 # Guests that listen on a fixed TCP port (-vnc :3, -spice port=5903, a TCP
 # server chardev) start one at a time: two at once would fight for the port.
@@ -139,14 +191,25 @@ def judge(name, xmldir, state, opts, argsdir):
     ram = prealloc_bytes(argv)
     if ram > PREALLOC_MAX:
         return 'host', 'more than 2 GiB of guest RAM preallocated or locked', '%d GiB' % (ram >> 30)
+    argv, needs = stand_ins(argv)
     with PORTS if listens(argv) else contextlib.nullcontext():
         run, start = qa.Run(opts), time.monotonic()
-        verdict, why, cmd, qerr = run.execute(argv, env)
+        try:
+            verdict, why, cmd, qerr = run.execute(argv, env)
+        except (OSError, subprocess.CalledProcessError) as e:   # the runner's own failure
+            verdict, why, cmd, qerr = 'fail', 'not run: %s' % e, argv, ''
     TIMES[name] = time.monotonic() - start
     kind, reason = classify(verdict, why, qerr, name)
+    note = ' (the rest accepted, with a stand-in)' if needs and kind == 'accepted' else ''
+    if needs and kind == 'host':    # QEMU stopped at another host resource
+        note = ' (also: %s)' % reason
+    if needs and kind in ('accepted', 'host'):
+        kind, reason = 'host', needs[0]
+    elif needs and kind == 'rejected':
+        reason += ' (with stand-ins for: %s)' % '; '.join(needs)
     if kind != 'rejected':
         shutil.rmtree(run.scratch, ignore_errors=True)
-        return kind, reason, first_message(qerr)
+        return kind, reason, first_message(qerr) + note
     return kind, reason, ('  command (cwd %s):\n    %s\n  args: %s\n  stderr:\n%s  scratch kept: %s'
                           % (run.scratch, shlex.join(cmd), path,
                              ''.join('    %s\n' % l for l in qerr.splitlines()), run.scratch))

@@ -226,6 +226,8 @@ class Run:
             why = host_backed(o, a)
             if why and not self.skip:
                 self.skip = 'not judged: ' + why
+        if self.skip:       # not run: no scratch images (qemu-img cannot make a LUKS one keyless)
+            return list(argv)
         pflash = {}         # node name -> 'pflash0'/'pflash1', from -machine
         for o in opts:
             if o[0] in ('-machine', '-M'):
