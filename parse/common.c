@@ -85,9 +85,9 @@ int attr_choice(struct parser *p, const xmlNode *n, const char *name,
 	const char *s = xml_attr(n, name);
 	if (!s)
 		return -1;
-	for (int i = 0; choices[i]; i++)
-		if (strcmp(s, choices[i]) == 0)
-			return i;
+	int found = list_index(s, choices);
+	if (found >= 0)
+		return found;
 	char list[512] = "";
 	size_t at = 0;
 	for (int i = 0; choices[i] && at < sizeof(list); i++)
@@ -107,12 +107,17 @@ const char *attr_required(struct parser *p, const xmlNode *n, const char *name)
 	return s;
 }
 
+int list_index(const char *s, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return i;
+	return -1;
+}
+
 bool in_list(const char *s, const char *const *list)
 {
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
+	return list_index(s, list) >= 0;
 }
 
 /* Every attribute of N must be in KNOWN; others are refused by name (69,

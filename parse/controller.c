@@ -238,10 +238,7 @@ void parse_controller(struct parser *p, const xmlNode *n)
 	const char *type = attr_required(p, n, "type");
 	if (!type)
 		return;
-	int t = -1;
-	for (int i = 0; types[i]; i++)
-		if (strcmp(type, types[i]) == 0)
-			t = i;
+	int t = list_index(type, types);
 	if (t < 0) {
 		unsupported(p, n, "only scsi, usb, virtio-serial, pci, sata, ide and fdc controllers are supported");
 		return;

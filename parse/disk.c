@@ -208,9 +208,7 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 	const char *bus = xml_attr(n, "bus");
 	int b = -1;
 	if (bus) {
-		for (int i = 0; buses[i]; i++)
-			if (strcmp(bus, buses[i]) == 0)
-				b = i;
+		b = list_index(bus, buses);
 		if (b < 0 && strcmp(bus, "sd") == 0) {
 			diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
 				   "bus='sd' is an SD card, and QEMU's x86 machines have no SD controller (QEMU: machine type does not support if=sd); expected virtio, sata, ide, scsi, usb or fdc");

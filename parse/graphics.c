@@ -62,11 +62,11 @@ static bool is_vnc(struct parser *p, const xmlNode *n)
 		return false;
 	}
 	static const char *const displays[] = { "egl-headless", "dbus", "sdl", NULL };
-	for (int i = 0; displays[i]; i++)
-		if (strcmp(type, displays[i]) == 0) {
-			parse_display(p, n, (enum display_kind)(i + 1));
-			return false;
-		}
+	int display = list_index(type, displays);
+	if (display >= 0) {
+		parse_display(p, n, (enum display_kind)(display + 1));
+		return false;
+	}
 	static const char *const known_types[] = { "rdp", "desktop", NULL };
 	if (!in_list(type, known_types))
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),

@@ -13,13 +13,10 @@
 bool interface_socket_type(const char *type, enum net_type *t)
 {
 	static const char *const types[] = { "mcast", "server", "client", "udp", "vhostuser", NULL };
-	for (int i = 0; types[i]; i++) {
-		if (strcmp(type, types[i]) == 0) {
-			*t = (enum net_type)(NET_MCAST + i);
-			return true;
-		}
-	}
-	return false;
+	int i = list_index(type, types);
+	if (i >= 0)
+		*t = (enum net_type)(NET_MCAST + i);
+	return i >= 0;
 }
 
 /* address= and port= of a socket netdev's <source> or udp's <local>. */

@@ -55,8 +55,9 @@ bool text_once(struct parser *p, const xmlNode *n, char **slot);
  */
 bool plain_name(const char *s);
 
-/* Whether S is one of LIST (NULL-terminated). */
+/* Whether S is one of LIST (NULL-terminated); where: its index, or -1. */
 bool in_list(const char *s, const char *const *list);
+int list_index(const char *s, const char *const *list);
 
 /* Every attribute of N must be in KNOWN (NULL-terminated); others are
  * refused by name (69), or dropped with a warning under

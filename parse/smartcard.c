@@ -61,10 +61,7 @@ static void parse_passthrough(struct parser *p, const xmlNode *n,
 	const char *type = attr_required(p, n, "type");
 	if (!type)
 		return;
-	int t = -1;
-	for (int i = 0; types[i]; i++)
-		if (strcmp(type, types[i]) == 0)
-			t = i;
+	int t = list_index(type, types);
 	if (t < 0) {
 		refuse(p, n, "type='%.40s' is not translated for a smartcard; expected 'tcp', 'unix' or 'spicevmc'", type);
 		return;
