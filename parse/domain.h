@@ -486,19 +486,7 @@ struct rng {
 	struct virtio_driver virtio; /* <driver> */
 };
 
-/* <iommu model='intel'>: QEMU's emulated VT-d (parse/iommu.c, emit/iommu.c). */
-struct iommu {
-	unsigned line;           /* 0: none */
-	enum tristate intremap, caching_mode, eim, iotlb, dma_translation;
-	unsigned aw_bits;        /* 0: QEMU's default */
-};
-
-/* <pstore backend='acpi-erst'> (parse/pstore.c, emit/pstore.c). */
-struct pstore {
-	unsigned line;           /* 0: none */
-	char *path;              /* the host file QEMU keeps the records in */
-	uint64_t size_bytes;
-};
+#include "parse/platform.h"
 
 struct devices_misc {
 	struct iommu iommu;
