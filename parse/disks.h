@@ -75,6 +75,9 @@ struct disk_network {
 	char *initiator;         /* iscsi <initiator><iqn name> */
 	uint64_t reconnect_delay; /* nbd <reconnect delay>; 0: none */
 	uint64_t timeout, readahead; /* http(s)/ftp(s); 0: not given */
+	char *query;             /* http(s) <source query>: after the '?' */
+	char *cookies;           /* http(s) <cookies>: "NAME=VALUE; ..." */
+	enum tristate sslverify; /* https/ftps <ssl verify> */
 	char *user;              /* <auth username> */
 	bool tls;                /* nbd tls='yes': libvirt's default x509 dir */
 	char *tls_hostname;      /* tlsHostname=, or NULL */
