@@ -229,6 +229,10 @@ void network_keys(struct keyval *kv, const struct disk *disk,
 	case PROTO_NFS:
 		one_server(kv, &net->hosts[0], true);
 		kv_str(kv, "path", net->name);
+		if (net->identity) {
+			kv_u64(kv, "user", net->uid);
+			kv_u64(kv, "group", net->gid);
+		}
 		break;
 	case PROTO_NONE: break;
 	}

@@ -230,6 +230,32 @@ static void parse_cookies(struct parser *p, const xmlNode *n, struct disk_networ
 			   "has no <cookie>; expected <cookie name='...'>VALUE</cookie>");
 }
 
+/* nfs <identity user='+UID' group='+GID'>: numeric ids (a name would be
+ * looked up in this host's passwd, which is not the guest's business). */
+static void parse_identity(struct parser *p, const xmlNode *n, struct disk_network *net)
+{
+	static const char *const known[] = { "user", "group", NULL };
+	if (net->identity) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "user") ||
+	    !attr_required(p, n, "group"))
+		return;
+	const char *names[] = { "user", "group" };
+	uint64_t *ids[] = { &net->uid, &net->gid };
+	for (int i = 0; i < 2; i++) {
+		const char *v = xml_attr(n, names[i]);
+		const char *digits = *v == '+' ? v + 1 : v;
+		if (!parse_decimal(digits, ids[i]) || *ids[i] >= UINT32_MAX) {
+			refuse(p, n, "%s='%s' is a name; sevqemu takes numeric ids: expected %s='+ID'",
+			       names[i], v, names[i]);
+			return;
+		}
+	}
+	net->identity = true;
+}
+
 static void parse_source_child(struct parser *p, const xmlNode *c,
 			       struct disk *disk)
 {
@@ -267,6 +293,8 @@ static void parse_source_child(struct parser *p, const xmlNode *c,
 		static const char *const known[] = { "verify", NULL };
 		if (known_attrs(p, c, known))
 			net->sslverify = attr_yesno(p, c, "verify");
+	} else if (xml_is(c, "identity") && net->protocol == PROTO_NFS) {
+		parse_identity(p, c, net);
 	} else if (xml_is(c, "encryption")) {
 		parse_disk_encryption(p, c, disk);
 	} else {

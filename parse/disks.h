@@ -78,6 +78,8 @@ struct disk_network {
 	char *query;             /* http(s) <source query>: after the '?' */
 	char *cookies;           /* http(s) <cookies>: "NAME=VALUE; ..." */
 	enum tristate sslverify; /* https/ftps <ssl verify> */
+	bool identity;           /* nfs <identity user group>: the ids below */
+	uint64_t uid, gid;
 	char *user;              /* <auth username> */
 	bool tls;                /* nbd tls='yes': libvirt's default x509 dir */
 	char *tls_hostname;      /* tlsHostname=, or NULL */
