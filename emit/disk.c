@@ -112,8 +112,15 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 		snprintf(format_node, sizeof(format_node), "disk%u-b%zu-format", i, k);
 		struct keyval kv;
 		kv_begin(&kv, NULL);
-		kv_str(&kv, "driver", layer->block ? "host_device" : "file");
-		kv_str(&kv, "filename", layer->source);
+		if (layer->net) {
+			struct disk tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.net = *layer->net;
+			network_keys(&kv, &tmp, "");
+		} else {
+			kv_str(&kv, "driver", layer->block ? "host_device" : "file");
+			kv_str(&kv, "filename", layer->source);
+		}
 		kv_str(&kv, "node-name", file_node);
 		kv_bool(&kv, "read-only", true);
 		kv_push(&kv, b->argv, "-blockdev");

@@ -61,7 +61,9 @@ struct disk_slice {
 struct disk_backing {
 	unsigned line;
 	bool block;              /* type='block' */
-	char *source;
+	bool network;            /* type='network' */
+	char *source;            /* NULL: a network layer */
+	struct disk_network *net; /* type='network': its <source> */
 	enum disk_format format;
 	struct disk_slice slice;
 };
