@@ -159,6 +159,8 @@ void build_disks(struct build *b);       /* disk.c */
 /* disk_source.c: -object secret for a disk's <auth> or LUKS key (a 0600
  * file in the state dir), and a network disk's protocol node keys. */
 bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id);
+bool secret_object(struct build *b, const char *id, const char *value,
+		   size_t len, const char *format);
 void network_keys(struct keyval *kv, const struct disk *disk,
 		  const char *secret_id);
 void build_controllers(struct build *b); /* controller.c */

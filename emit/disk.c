@@ -68,6 +68,12 @@ static bool disk_secrets(struct build *b, const struct disk *disk, unsigned i,
 		return false;
 	if (disk->luks.line && !disk_secret(b, &disk->luks, luks_id))
 		return false;
+	/* http(s) cookies: QEMU reads them from a secret, as libvirt gives them */
+	char cookie_id[24];
+	snprintf(cookie_id, sizeof(cookie_id), "disk%u-cookie", i);
+	const char *cookies = disk->net.cookies;
+	if (cookies && !secret_object(b, cookie_id, cookies, strlen(cookies), "raw"))
+		return false;
 	if (!disk->luks.line)
 		*luks_id = '\0';
 	return true;
@@ -106,8 +112,15 @@ static void backing_nodes(struct build *b, const struct disk *disk, unsigned i,
 		snprintf(format_node, sizeof(format_node), "disk%u-b%zu-format", i, k);
 		struct keyval kv;
 		kv_begin(&kv, NULL);
-		kv_str(&kv, "driver", layer->block ? "host_device" : "file");
-		kv_str(&kv, "filename", layer->source);
+		if (layer->net) {
+			struct disk tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.net = *layer->net;
+			network_keys(&kv, &tmp, "");
+		} else {
+			kv_str(&kv, "driver", layer->block ? "host_device" : "file");
+			kv_str(&kv, "filename", layer->source);
+		}
 		kv_str(&kv, "node-name", file_node);
 		kv_bool(&kv, "read-only", true);
 		kv_push(&kv, b->argv, "-blockdev");
@@ -196,6 +209,11 @@ static void block_nodes(struct build *b, const struct disk *disk, unsigned i,
 	kv_begin(&kv, NULL);
 	if (disk->net.protocol) {
 		network_keys(&kv, disk, auth_id);
+		if (disk->net.cookies) {
+			char cookie_id[24];
+			snprintf(cookie_id, sizeof(cookie_id), "disk%u-cookie", i);
+			kv_str(&kv, "cookie-secret", cookie_id);
+		}
 		if (disk->net.tls)
 			kv_str(&kv, "tls-creds", tls);
 		if (disk->net.tls_hostname)

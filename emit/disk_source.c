@@ -54,6 +54,14 @@ bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id)
 		return false;
 	}
 	free(canonical);
+	return secret_object(b, id, s->value, s->len, ceph ? "base64" : "raw");
+}
+
+/* -object secret,id=ID,format=FORMAT,file=STATE/ID holding VALUE: a 0600
+ * file in the state dir, never the value on the line. */
+bool secret_object(struct build *b, const char *id, const char *value,
+		   size_t len, const char *format)
+{
 	const char *dir = plan_state_dir(b);
 	if (!dir)
 		return false;
@@ -61,15 +69,16 @@ bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id)
 	f->dir = xstrdup(dir);
 	f->name = xstrdup(id);
 	f->path = xasprintf("%s/%s", dir, id);
-	f->content = xmalloc(s->len + 1);
-	memcpy(f->content, s->value, s->len + 1);
-	f->size = s->len;
+	f->content = xmalloc(len + 1);
+	memcpy(f->content, value, len);
+	f->content[len] = '\0';
+	f->size = len;
 	f->secret = true;
 	f->in_state_dir = true;
 	struct keyval kv;
 	kv_begin(&kv, "secret");
 	kv_str(&kv, "id", id);
-	kv_str(&kv, "format", ceph ? "base64" : "raw");
+	kv_str(&kv, "format", format);
 	kv_str(&kv, "file", f->path);
 	build_push(b, &kv, "-object");
 	return true;
@@ -170,15 +179,18 @@ static void curl_keys(struct keyval *kv, const struct disk_network *net)
 	const struct disk_host *h = &net->hosts[0];
 	const char *port = h->port ? h->port : default_ports[net->protocol];
 	bool v6 = strchr(h->name, ':') != NULL;
-	char *url = xasprintf("%s://%s%s%s:%s%s%s", drivers[net->protocol],
+	char *url = xasprintf("%s://%s%s%s:%s%s%s%s%s", drivers[net->protocol],
 			      v6 ? "[" : "", h->name, v6 ? "]" : "", port,
-			      net->name[0] == '/' ? "" : "/", net->name);
+			      net->name[0] == '/' ? "" : "/", net->name,
+			      net->query ? "?" : "", net->query ? net->query : "");
 	kv_str(kv, "url", url);
 	free(url);
 	if (net->timeout)
 		kv_u64(kv, "timeout", net->timeout);
 	if (net->readahead)
 		kv_u64(kv, "readahead", net->readahead);
+	if (net->sslverify != TRI_DEFAULT)
+		kv_bool(kv, "sslverify", net->sslverify == TRI_ON);
 }
 
 /* The protocol node's own keys, after driver=; SECRET_ID names the <auth>
@@ -217,6 +229,10 @@ void network_keys(struct keyval *kv, const struct disk *disk,
 	case PROTO_NFS:
 		one_server(kv, &net->hosts[0], true);
 		kv_str(kv, "path", net->name);
+		if (net->identity) {
+			kv_u64(kv, "user", net->uid);
+			kv_u64(kv, "group", net->gid);
+		}
 		break;
 	case PROTO_NONE: break;
 	}

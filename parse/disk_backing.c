@@ -48,6 +48,25 @@ bool attr_disk_format(struct parser *p, const xmlNode *n, const char *name,
 	return false;
 }
 
+/* A network layer's <source protocol>, read as a disk's; what would need
+ * objects of its own (secrets, TLS credentials) is refused. */
+static void network_layer(struct parser *p, const xmlNode *c,
+			  struct disk_backing *layer)
+{
+	struct disk tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	parse_network_source(p, c, &tmp);
+	if (!diag_failed(p->d) && (tmp.net.user || tmp.luks.line ||
+				   tmp.net.tls || tmp.net.cookies))
+		refuse(p, c, "a network backing image with <auth>, <encryption>, tls='yes' or <cookies> is not translated; expected none of them");
+	if (diag_failed(p->d)) {
+		free_disk_source(&tmp);
+		return;
+	}
+	layer->net = xmalloc(sizeof(*layer->net));
+	*layer->net = tmp.net;
+}
+
 /* One layer's <format> and <source>; its <backingStore>, if any, in *NEXT. */
 static void parse_layer(struct parser *p, const xmlNode *n,
 			struct disk_backing *layer, const xmlNode **next)
@@ -61,10 +80,15 @@ static void parse_layer(struct parser *p, const xmlNode *n,
 		} else if (xml_is(c, "source")) {
 			static const char *const known[] = { "file", "dev", "index", NULL };
 			const char *attr = layer->block ? "dev" : "file";
-			if (layer->source)
+			if (layer->source || layer->net) {
 				duplicate(p, c);
-			else if (known_attrs(p, c, known) && attr_required(p, c, attr))
+			} else if (layer->network) {
+				network_layer(p, c, layer);
+				continue;
+			} else if (known_attrs(p, c, known) &&
+				   attr_required(p, c, attr)) {
 				layer->source = xstrdup(xml_attr(c, attr));
+			}
 			/* other children (<seclabel>) are host-side */
 			for (xmlNode *s = xml_first_element(c); s && !diag_failed(p->d);
 			     s = xml_next_element(s))
@@ -78,7 +102,7 @@ static void parse_layer(struct parser *p, const xmlNode *n,
 			unsupported(p, c, NULL);
 		}
 	}
-	if (!diag_failed(p->d) && !layer->source)
+	if (!diag_failed(p->d) && !layer->source && !layer->net)
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
 			   "has no <source>; expected the backing image's <source %s='...'/>",
 			   layer->block ? "dev" : "file");
@@ -99,8 +123,9 @@ void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk)
 		if (!known_attrs(p, n, known) || !attr_required(p, n, "type"))
 			return;
 		const char *type = xml_attr(n, "type");
-		if (strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
-			refuse(p, n, "type='%s' backing images are not translated; expected type='file' or 'block'",
+		if (strcmp(type, "file") != 0 && strcmp(type, "block") != 0 &&
+		    strcmp(type, "network") != 0) {
+			refuse(p, n, "type='%s' backing images are not translated; expected type='file', 'block' or 'network'",
 			       type);
 			return;
 		}
@@ -115,6 +140,7 @@ void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk)
 		memset(layer, 0, sizeof(*layer));
 		layer->line = xml_line(n);
 		layer->block = strcmp(type, "block") == 0;
+		layer->network = strcmp(type, "network") == 0;
 		const xmlNode *next = NULL;
 		parse_layer(p, n, layer, &next);
 		n = next;
@@ -123,7 +149,15 @@ void parse_disk_backing(struct parser *p, const xmlNode *n, struct disk *disk)
 
 void free_disk_backing(struct disk *disk)
 {
-	for (size_t i = 0; i < disk->nbacking; i++)
+	for (size_t i = 0; i < disk->nbacking; i++) {
 		free(disk->backing[i].source);
+		if (disk->backing[i].net) {
+			struct disk tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.net = *disk->backing[i].net;
+			free_disk_source(&tmp);
+			free(disk->backing[i].net);
+		}
+	}
 	free(disk->backing);
 }

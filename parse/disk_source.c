@@ -177,6 +177,85 @@ static void parse_iqn(struct parser *p, const xmlNode *n, struct disk_network *n
 	}
 }
 
+/* A cookie's name is an HTTP token and its value has no ';' or control
+ * characters: the Cookie header QEMU sends holds them as NAME=VALUE; ... */
+static bool cookie_ok(const char *name, const char *value)
+{
+	if (!*name || strpbrk(name, "()<>@,;:\\\"/[]?={} \t"))
+		return false;
+	for (const char *c = name; *c; c++)
+		if ((unsigned char)*c < 0x21 || (unsigned char)*c > 0x7e)
+			return false;
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == ';' || *c == 0x7f)
+			return false;
+	return true;
+}
+
+/* <cookies><cookie name='N'>VALUE</cookie>...</cookies>. */
+static void parse_cookies(struct parser *p, const xmlNode *n, struct disk_network *net)
+{
+	if (net->cookies) {
+		duplicate(p, n);
+		return;
+	}
+	net->cookies = xstrdup("");
+	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
+	     c = xml_next_element(c)) {
+		static const char *const known[] = { "name", NULL };
+		if (!xml_is(c, "cookie")) {
+			unexpected(p, c, n, "<cookie name='...'>VALUE</cookie>");
+			continue;
+		}
+		if (!known_attrs(p, c, known) || !attr_required(p, c, "name"))
+			continue;
+		char *value = xml_text(c, p->d);
+		if (!value)
+			continue;
+		if (!cookie_ok(xml_attr(c, "name"), value)) {
+			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
+				   "name='%s' or its value is not a cookie; expected a token name and a value without ';' or control characters",
+				   xml_attr(c, "name"));
+		} else {
+			char *all = xasprintf("%s%s%s=%s", net->cookies,
+					      *net->cookies ? "; " : "",
+					      xml_attr(c, "name"), value);
+			free(net->cookies);
+			net->cookies = all;
+		}
+		free(value);
+	}
+	if (!diag_failed(p->d) && !*net->cookies)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "has no <cookie>; expected <cookie name='...'>VALUE</cookie>");
+}
+
+/* nfs <identity user='+UID' group='+GID'>: numeric ids (a name would be
+ * looked up in this host's passwd, which is not the guest's business). */
+static void parse_identity(struct parser *p, const xmlNode *n, struct disk_network *net)
+{
+	static const char *const known[] = { "user", "group", NULL };
+	if (net->identity) {
+		duplicate(p, n);
+		return;
+	}
+	if (!known_attrs(p, n, known) || !attr_required(p, n, "user") ||
+	    !attr_required(p, n, "group"))
+		return;
+	const char *names[] = { "user", "group" };
+	uint64_t *ids[] = { &net->uid, &net->gid };
+	for (int i = 0; i < 2; i++) {
+		const char *v = xml_attr(n, names[i]);
+		const char *digits = *v == '+' ? v + 1 : v;
+		if (!parse_decimal(digits, ids[i]) || *ids[i] >= UINT32_MAX) {
+			refuse(p, n, "%s='%s' is a name; sevqemu takes numeric ids: expected %s='+ID'",
+			       names[i], v, names[i]);
+			return;
+		}
+	}
+	net->identity = true;
+}
+
 static void parse_source_child(struct parser *p, const xmlNode *c,
 			       struct disk *disk)
 {
@@ -206,6 +285,16 @@ static void parse_source_child(struct parser *p, const xmlNode *c,
 		if (attr_required(p, c, "size") &&
 		    attr_decimal(p, c, "size", 1, UINT64_MAX / 2, &v))
 			net->readahead = v;
+	} else if (xml_is(c, "cookies") && (net->protocol == PROTO_HTTP ||
+					      net->protocol == PROTO_HTTPS)) {
+		parse_cookies(p, c, net);
+	} else if (xml_is(c, "ssl") && (net->protocol == PROTO_HTTPS ||
+					  net->protocol == PROTO_FTPS)) {
+		static const char *const known[] = { "verify", NULL };
+		if (known_attrs(p, c, known))
+			net->sslverify = attr_yesno(p, c, "verify");
+	} else if (xml_is(c, "identity") && net->protocol == PROTO_NFS) {
+		parse_identity(p, c, net);
 	} else if (xml_is(c, "encryption")) {
 		parse_disk_encryption(p, c, disk);
 	} else {
@@ -275,11 +364,21 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 		return;
 	}
 	struct disk_network *net = &disk->net;
+	net->protocol = (enum disk_protocol)pr;
 	enum tristate tls = attr_yesno(p, n, "tls");
-	if (xml_attr(n, "query")) {
-		refuse(p, n, "query= is not translated; sevqemu builds no URL query strings");
+	const char *query = xml_attr(n, "query");
+	if (query && pr != PROTO_HTTP && pr != PROTO_HTTPS) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "query= is for protocol='http' and 'https'; expected no query=");
 		return;
 	}
+	if (query && strpbrk(query, "# \t\r\n")) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "query='%s' is not a URL query; expected no '#' or white space",
+			   query);
+		return;
+	}
+	net->query = query && *query ? xstrdup(query) : NULL;
 	if (tls == TRI_ON && pr != PROTO_NBD) {
 		refuse(p, n, "tls='yes' is translated for nbd only; expected protocol='nbd'");
 		return;
@@ -292,7 +391,6 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 	net->tls = tls == TRI_ON;
 	if (xml_attr(n, "tlsHostname"))
 		net->tls_hostname = xstrdup(xml_attr(n, "tlsHostname"));
-	net->protocol = (enum disk_protocol)pr;
 	const char *name = xml_attr(n, "name");
 	net->name = name ? xstrdup(name) : NULL;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
@@ -322,6 +420,8 @@ void free_disk_source(struct disk *disk)
 	free(net->snapshot);
 	free(net->config);
 	free(net->initiator);
+	free(net->query);
+	free(net->cookies);
 	free(net->user);
 	free_secret_ref(&net->auth);
 	free_secret_ref(&disk->luks);

@@ -61,7 +61,9 @@ struct disk_slice {
 struct disk_backing {
 	unsigned line;
 	bool block;              /* type='block' */
-	char *source;
+	bool network;            /* type='network' */
+	char *source;            /* NULL: a network layer */
+	struct disk_network *net; /* type='network': its <source> */
 	enum disk_format format;
 	struct disk_slice slice;
 };
@@ -75,6 +77,11 @@ struct disk_network {
 	char *initiator;         /* iscsi <initiator><iqn name> */
 	uint64_t reconnect_delay; /* nbd <reconnect delay>; 0: none */
 	uint64_t timeout, readahead; /* http(s)/ftp(s); 0: not given */
+	char *query;             /* http(s) <source query>: after the '?' */
+	char *cookies;           /* http(s) <cookies>: "NAME=VALUE; ..." */
+	enum tristate sslverify; /* https/ftps <ssl verify> */
+	bool identity;           /* nfs <identity user group>: the ids below */
+	uint64_t uid, gid;
 	char *user;              /* <auth username> */
 	bool tls;                /* nbd tls='yes': libvirt's default x509 dir */
 	char *tls_hostname;      /* tlsHostname=, or NULL */
