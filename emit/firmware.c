@@ -232,6 +232,8 @@ bool firmware_resolve(struct build *b)
 	}
 	if (os->nvram) {
 		fw->nvram = xstrdup(os->nvram);
+	} else if (os->nvram_net) {
+		/* A network store is the server's: nothing to create. */
 	} else if (fw->nvram_template && fw->type == LOADER_PFLASH) {
 		/* Chosen firmware with no <nvram>, or an <nvram> without a
 		 * path: the guest's store lives with its other state. */
