@@ -80,7 +80,7 @@ static void plan_nvram(struct build *b)
 	}
 	if (!fw->nvram_template) {
 		diag_error(b->d, EXIT_NOINPUT, line, tag,
-			   "%s does not exist and there is no template= to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
+			   "%s does not exist, and there is no template= nor a firmware descriptor for the <loader> to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
 			   fw->nvram);
 		return;
 	}
