@@ -129,7 +129,7 @@ static int read_args(struct attest_args *a, int argc, char **argv)
 /* Whether the guest's NVRAM lies outside the measurement. */
 static bool has_nvram(const struct os *os)
 {
-	return os->nvram || os->nvram_template || (!os->loader && os->firmware_efi);
+	return os->nvram || os->nvram_net || os->nvram_template || (!os->loader && os->firmware_efi);
 }
 
 /* What this exchange cannot vouch for (69, or a warning with --insecure). */

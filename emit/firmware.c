@@ -174,25 +174,66 @@ static bool take(struct build *b, json_t *doc, const char *feature,
 	return true;
 }
 
+/* The descriptors, masked and in file-name order; N is their count. */
+static struct candidate *descriptors(size_t *n)
+{
+	struct candidate *list = NULL;
+	size_t alloc = 0;
+	*n = 0;
+	add_dir("/usr/share/qemu/firmware", &list, n, &alloc);
+	add_dir("/etc/qemu/firmware", &list, n, &alloc);
+	const char *config = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *user = config && *config ? xasprintf("%s/qemu/firmware", config)
+		   : home ? xasprintf("%s/.config/qemu/firmware", home) : NULL;
+	if (user)
+		add_dir(user, &list, n, &alloc);
+	free(user);
+	if (*n)
+		qsort(list, *n, sizeof(*list), by_name);
+	return list;
+}
+
+static void free_descriptors(struct candidate *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].path);
+	}
+	free(list);
+}
+
+/* <loader> named with an <nvram> but no template=: libvirt's template is
+ * that of the first flash descriptor whose executable is the loader. */
+static void template_for_loader(struct build *b)
+{
+	const struct os *os = &b->dom->os;
+	size_t n;
+	struct candidate *list = descriptors(&n);
+	for (size_t i = 0; i < n && !b->fw.nvram_template; i++) {
+		json_t *doc = json_load_file(list[i].path, 0, NULL);
+		json_t *mapping = json_object_get(doc, "mapping");
+		const char *code = filename_of(mapping, "executable");
+		const char *vars = filename_of(mapping, "nvram-template");
+		if (code && vars && strcmp(code, os->loader) == 0) {
+			b->fw.nvram_template = xstrdup(vars);
+			diag_note(b->d, os->nvram_line, "<nvram>",
+				  "no template=: %s, from descriptor %s", vars,
+				  list[i].path);
+		}
+		json_decref(doc);
+	}
+	free_descriptors(list, n);
+}
+
 static void choose(struct build *b)
 {
 	const struct domain *dom = b->dom;
 	const char *feature = b->snp ? "amd-sev-snp"
 			    : b->es  ? "amd-sev-es"
 			    : b->sev ? "amd-sev" : NULL;
-	struct candidate *list = NULL;
-	size_t n = 0, alloc = 0;
-	add_dir("/usr/share/qemu/firmware", &list, &n, &alloc);
-	add_dir("/etc/qemu/firmware", &list, &n, &alloc);
-	const char *config = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	char *user = config && *config ? xasprintf("%s/qemu/firmware", config)
-		   : home ? xasprintf("%s/.config/qemu/firmware", home) : NULL;
-	if (user)
-		add_dir(user, &list, &n, &alloc);
-	free(user);
-	if (n)
-		qsort(list, n, sizeof(*list), by_name);
+	size_t n;
+	struct candidate *list = descriptors(&n);
 	bool found = false;
 	for (size_t i = 0; i < n && !found; i++) {
 		/* An unreadable or masking (empty) file offers nothing. */
@@ -200,11 +241,7 @@ static void choose(struct build *b)
 		found = doc && take(b, doc, feature, list[i].path);
 		json_decref(doc);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(list[i].name);
-		free(list[i].path);
-	}
-	free(list);
+	free_descriptors(list, n);
 	if (!found)
 		diag_error(b->d, EXIT_UNAVAILABLE, dom->os.line, "<os>",
 			   "firmware='efi': no firmware descriptor in /usr/share/qemu/firmware, /etc/qemu/firmware or $XDG_CONFIG_HOME/qemu/firmware offers UEFI for x86_64 %s%s%s%s%s; install OVMF (Debian: ovmf) or name the image in <loader>",
@@ -227,11 +264,15 @@ bool firmware_resolve(struct build *b)
 		fw->secure = os->loader_secure == TRI_ON;
 		if (os->nvram_template)
 			fw->nvram_template = xstrdup(os->nvram_template);
+		else if (fw->type == LOADER_PFLASH && os->nvram_line && !os->nvram_net)
+			template_for_loader(b);
 	} else if (os->firmware_efi) {
 		choose(b);
 	}
 	if (os->nvram) {
 		fw->nvram = xstrdup(os->nvram);
+	} else if (os->nvram_net) {
+		/* A network store is the server's: nothing to create. */
 	} else if (fw->nvram_template && fw->type == LOADER_PFLASH) {
 		/* Chosen firmware with no <nvram>, or an <nvram> without a
 		 * path: the guest's store lives with its other state. */

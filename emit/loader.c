@@ -8,9 +8,10 @@
 
 #include "emit/build.h"
 
-/* -blockdev file + raw nodes for one flash unit, the raw one called NODE. */
+/* -blockdev file + raw (or qcow2) nodes for one flash unit, the format
+ * node called NODE. */
 static void flash_unit(struct build *b, const char *node, const char *path,
-		       bool read_only)
+		       bool read_only, bool qcow2)
 {
 	char file_node[32];
 	snprintf(file_node, sizeof(file_node), "%s-file", node);
@@ -23,11 +24,37 @@ static void flash_unit(struct build *b, const char *node, const char *path,
 		kv_bool(&kv, "read-only", true);
 	kv_push(&kv, b->argv, "-blockdev");
 	kv_begin(&kv, NULL);
-	kv_str(&kv, "driver", "raw");
+	kv_str(&kv, "driver", qcow2 ? "qcow2" : "raw");
 	kv_str(&kv, "file", file_node);
 	kv_str(&kv, "node-name", node);
 	if (read_only)
 		kv_bool(&kv, "read-only", true);
+	kv_push(&kv, b->argv, "-blockdev");
+}
+
+/* <nvram type='network'>: the protocol node is pflash1 (raw), or under a
+ * qcow2 node that is.  Nothing is created: the store is the server's. */
+static void network_nvram(struct build *b)
+{
+	const struct os *os = &b->dom->os;
+	const char *secret = "pflash1-auth";
+	if (os->nvram_net->net.auth.line) {
+		if (!disk_secret(b, &os->nvram_net->net.auth, secret))
+			return;
+	} else {
+		secret = NULL;
+	}
+	struct keyval kv;
+	kv_begin(&kv, NULL);
+	network_keys(&kv, os->nvram_net, secret);
+	kv_str(&kv, "node-name", os->nvram_qcow2 ? "pflash1-file" : "pflash1");
+	kv_push(&kv, b->argv, "-blockdev");
+	if (!os->nvram_qcow2)
+		return;
+	kv_begin(&kv, NULL);
+	kv_str(&kv, "driver", "qcow2");
+	kv_str(&kv, "file", "pflash1-file");
+	kv_str(&kv, "node-name", "pflash1");
 	kv_push(&kv, b->argv, "-blockdev");
 }
 
@@ -53,8 +80,14 @@ static void plan_nvram(struct build *b)
 	}
 	if (!fw->nvram_template) {
 		diag_error(b->d, EXIT_NOINPUT, line, tag,
-			   "%s does not exist and there is no template= to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
+			   "%s does not exist, and there is no template= nor a firmware descriptor for the <loader> to create it from; expected e.g. template='/usr/share/OVMF/OVMF_VARS_4M.fd'",
 			   fw->nvram);
+		return;
+	}
+	if (os->nvram_qcow2 && !os->nvram_template_qcow2) {
+		diag_error(b->d, EXIT_NOINPUT, line, tag,
+			   "%s does not exist, and a format='qcow2' store is not made from a raw template; expected an existing store (qemu-img convert -O qcow2 TEMPLATE %s), or a qcow2 template= with templateFormat='qcow2'",
+			   fw->nvram, fw->nvram);
 		return;
 	}
 	if (access(fw->nvram_template, R_OK) != 0) {
@@ -88,10 +121,12 @@ void build_firmware(struct build *b)
 		/* Secure Boot: only SMM code may write the variable store. */
 		if (fw->secure)
 			argv_pair(b->argv, "-global", "driver=cfi.pflash01,property=secure,value=on");
-		flash_unit(b, "pflash0", fw->code, fw->code_readonly);
+		flash_unit(b, "pflash0", fw->code, fw->code_readonly, false);
 		if (fw->nvram) {
-			flash_unit(b, "pflash1", fw->nvram, false);
+			flash_unit(b, "pflash1", fw->nvram, false, os->nvram_qcow2);
 			plan_nvram(b);
+		} else if (os->nvram_net) {
+			network_nvram(b);
 		}
 	}
 	if (os->kernel)

@@ -31,7 +31,7 @@ void build_machine(struct build *b)
 		       LAUNCH_OBJECT_ID);
 	if (b->fw.type == LOADER_PFLASH) {
 		kv_str(&kv, "pflash0", "pflash0");
-		if (b->fw.nvram)
+		if (b->fw.nvram || b->dom->os.nvram_net)
 			kv_str(&kv, "pflash1", "pflash1");
 	}
 	const char *backend = memory_backend_id(dom);

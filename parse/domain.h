@@ -153,6 +153,8 @@ struct os {
 				  * store in sevqemu's place */
 	char *nvram_template;
 	unsigned nvram_line;
+	struct disk *nvram_net;  /* type='network': a disk's <source>, or NULL */
+	bool nvram_qcow2, nvram_template_qcow2; /* format=, templateFormat= */
 	/* <os><firmware><feature enabled= name=>: what the chosen firmware
 	 * must (TRI_ON) or must not (TRI_OFF) offer */
 	enum tristate fw_secure_boot, fw_enrolled_keys;

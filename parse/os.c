@@ -51,14 +51,24 @@ static void parse_type(struct parser *p, const xmlNode *n)
 
 /* A firmware image's format= (or templateFormat=): raw; qcow2 is valid
  * libvirt that sevqemu does not translate.  False when refused. */
-static bool raw_format(struct parser *p, const xmlNode *n, const char *attr)
+/* format= on <loader> (raw only), or on <nvram> (raw or qcow2): the
+ * format's index, or -1 (absent) / -2 (after an error). */
+static int image_format(struct parser *p, const xmlNode *n, const char *attr,
+			bool qcow2_ok)
 {
 	static const char *const formats[] = { "raw", "qcow2", NULL };
 	int f = attr_choice(p, n, attr, formats);
-	if (f == 1)
-		refuse(p, n, "%s='qcow2' is not supported: sevqemu gives firmware and variable stores as raw images; expected %s='raw'",
+	if (f == 1 && !qcow2_ok) {
+		refuse(p, n, "%s='qcow2' is not supported: sevqemu gives firmware as a raw image; expected %s='raw'",
 		       attr, attr);
-	return f != -2 && f != 1;
+		return -2;
+	}
+	return f;
+}
+
+static bool raw_format(struct parser *p, const xmlNode *n, const char *attr)
+{
+	return image_format(p, n, attr, false) != -2;
 }
 
 static void parse_loader(struct parser *p, const xmlNode *n)
@@ -100,6 +110,38 @@ static void parse_loader(struct parser *p, const xmlNode *n)
 	/* else decided once <nvram> is known: see finish_os() */
 }
 
+/* <nvram type='file'><source file=/></nvram> or <nvram type='network'>
+ * with a network disk's <source>: the path, or the network source. */
+static char *nvram_source(struct parser *p, const xmlNode *n, int type)
+{
+	struct os *os = &p->dom->os;
+	const xmlNode *src = NULL;
+	for (const xmlNode *c = xml_first_element(n); c; c = xml_next_element(c)) {
+		if (!xml_is(c, "source") || src) {
+			unexpected(p, c, n, "one <source>");
+			return NULL;
+		}
+		src = c;
+	}
+	if (!src) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "type= without a <source>; expected <source %s>",
+			   type == 0 ? "file='...'/" : "protocol='...' name='...'");
+		return NULL;
+	}
+	if (type == 0) {
+		static const char *const known[] = { "file", NULL };
+		if (!known_attrs(p, src, known) || !attr_required(p, src, "file"))
+			return NULL;
+		return xstrdup(xml_attr(src, "file"));
+	}
+	os->nvram_net = xcalloc(1, sizeof(*os->nvram_net));
+	parse_network_source(p, src, os->nvram_net);
+	if (!diag_failed(p->d) && os->nvram_net->luks.line)
+		refuse(p, src, "<encryption> of a variable store is not translated");
+	return NULL;
+}
+
 static void parse_nvram(struct parser *p, const xmlNode *n)
 {
 	struct os *os = &p->dom->os;
@@ -109,13 +151,29 @@ static void parse_nvram(struct parser *p, const xmlNode *n)
 	}
 	os->nvram_line = xml_line(n);
 	static const char *const known[] = {
-		"template", "format", "templateFormat", NULL,
+		"template", "format", "templateFormat", "type", NULL,
 	};
-	if (!known_attrs(p, n, known) || !raw_format(p, n, "templateFormat") ||
-	    !raw_format(p, n, "format"))
+	static const char *const types[] = { "file", "network", "block", NULL };
+	if (!known_attrs(p, n, known))
 		return;
+	int type = attr_choice(p, n, "type", types);
+	int format = image_format(p, n, "format", true);
+	int template_format = image_format(p, n, "templateFormat", true);
+	if (diag_failed(p->d))
+		return;
+	if (type == 2) {
+		refuse(p, n, "type='block' is not translated; expected type='file' or type='network'");
+		return;
+	}
+	if (template_format >= 0 && template_format != (format == 1)) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "templateFormat= and format= differ; a template is copied, not converted (libvirt refuses this too)");
+		return;
+	}
 	const char *template = xml_attr(n, "template");
-	char *path = xml_text(n, p->d);
+	os->nvram_qcow2 = format == 1;
+	os->nvram_template_qcow2 = template_format == 1;
+	char *path = type >= 0 ? nvram_source(p, n, type) : xml_text(n, p->d);
 	if (!path)
 		return;
 	if (!*path) {
@@ -325,6 +383,10 @@ void free_os(struct domain *dom)
 	free(dom->os.loader);
 	free(dom->os.nvram);
 	free(dom->os.nvram_template);
+	if (dom->os.nvram_net) {
+		free_disk_source(dom->os.nvram_net);
+		free(dom->os.nvram_net);
+	}
 	free(dom->os.kernel);
 	free(dom->os.initrd);
 	free(dom->os.cmdline);
