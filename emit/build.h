@@ -121,6 +121,10 @@ bool pci_place(struct build *b, struct keyval *device, unsigned line,
 bool pci_reserve_slot(struct build *b, char *bus, size_t size, unsigned *slot,
 		      unsigned line, const char *element);
 
+/* Begins KV with BASE's flavour VD asks for (NULL: BASE): BASE,
+ * BASE-transitional or BASE-non-transitional. */
+void virtio_begin(struct keyval *kv, const char *base,
+		  const struct virtio_driver *vd);
 /* virtio.c: one virtio device's options, for every virtio device: the
  * iommu_platform=on an encrypted guest's devices need unless the XML turns
  * the IOMMU off, then those VD's <driver> gives (ats, packed, page-per-vq,

@@ -105,7 +105,10 @@ static void build_one(struct build *b, enum controller_type type,
 	char id[24];
 	snprintf(id, sizeof(id), "%s%u", short_names[type], index);
 	struct keyval kv;
-	kv_begin(&kv, driver);
+	if (type == CTRL_VIRTIO_SERIAL)
+		virtio_begin(&kv, driver, c ? &c->virtio : NULL);
+	else
+		kv_begin(&kv, driver);
 	kv_str(&kv, "id", id);
 	if (type == CTRL_USB && !q35 && index == 0 && c &&
 	    c->model == CTRL_USB_PIIX3_UHCI) {

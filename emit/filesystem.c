@@ -43,7 +43,7 @@ static void build_9p(struct build *b, const struct filesystem *fs, size_t i)
 		kv_bool(&kv, "readonly", true);
 	kv_push(&kv, b->argv, "-fsdev");
 
-	kv_begin(&kv, "virtio-9p-pci");
+	virtio_begin(&kv, "virtio-9p-pci", &fs->virtio);
 	if (!pci_place(b, &kv, fs->line, "<filesystem>")) {
 		kv_discard(&kv);
 		return;

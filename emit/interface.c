@@ -120,7 +120,10 @@ static void build_interface(struct build *b, const struct interface *net,
 	build_netdev(b, net, netdev, i);
 
 	struct keyval kv;
-	kv_begin(&kv, nic_drivers[net->model]);
+	if (net->model == NIC_VIRTIO)
+		virtio_begin(&kv, nic_drivers[net->model], &net->virtio);
+	else
+		kv_begin(&kv, nic_drivers[net->model]);
 	char bus[24];
 	if (net->model == NIC_USB) {
 		kv_str(&kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));

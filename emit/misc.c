@@ -246,7 +246,7 @@ static void build_vsock(struct build *b)
 	if (!v->line)
 		return;
 	struct keyval kv;
-	kv_begin(&kv, "vhost-vsock-pci");
+	virtio_begin(&kv, "vhost-vsock-pci", &v->virtio);
 	if (!pci_place(b, &kv, v->line, "<vsock>")) {
 		kv_discard(&kv);
 		return;
@@ -269,7 +269,7 @@ static void build_balloon(struct build *b)
 		diag_warn(b->d, m->balloon_line, "<memballoon>",
 			  "an encrypted guest's balloon cannot give memory back to the host: QEMU disables discarding guest RAM with SEV; expected <memballoon model='none'/>");
 	struct keyval kv;
-	kv_begin(&kv, "virtio-balloon-pci");
+	virtio_begin(&kv, "virtio-balloon-pci", &m->balloon_virtio);
 	if (!pci_place(b, &kv, m->balloon_line, "<memballoon>")) {
 		kv_discard(&kv);
 		return;
@@ -310,7 +310,7 @@ static void build_rngs(struct build *b)
 				kv_str(&kv, "filename", r->source);
 		}
 		build_push(b, &kv, "-object");
-		kv_begin(&kv, "virtio-rng-pci");
+		virtio_begin(&kv, "virtio-rng-pci", &r->virtio);
 		if (!pci_place(b, &kv, r->line, "<rng>")) {
 			kv_discard(&kv);
 			return;

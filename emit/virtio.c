@@ -16,12 +16,26 @@ static void count(struct keyval *kv, const char *key, unsigned v)
 		kv_u64(kv, key, v);
 }
 
+void virtio_begin(struct keyval *kv, const char *base,
+		  const struct virtio_driver *vd)
+{
+	static const char *const suffix[] = {
+		[VIRTIO_PLAIN] = "", [VIRTIO_TRANSITIONAL] = "-transitional",
+		[VIRTIO_NON_TRANSITIONAL] = "-non-transitional",
+	};
+	char name[64];
+	snprintf(name, sizeof(name), "%s%s", base, vd ? suffix[vd->flavour] : "");
+	kv_begin(kv, name);
+}
+
 void virtio_options(struct build *b, struct keyval *device,
 		    const struct virtio_driver *vd, bool has_legacy)
 {
 	static const struct virtio_driver none = { 0 };
 	if (!vd)
 		vd = &none;
+	/* Only the plain device has a legacy interface to turn off. */
+	has_legacy = has_legacy && vd->flavour == VIRTIO_PLAIN;
 	/* QEMU >= 6.0 sets these itself for confidential guests; older QEMU
 	 * does not, and the guest then cannot reach the device's buffers.
 	 * An explicit iommu='off' is the XML's own choice. */

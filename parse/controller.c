@@ -268,8 +268,8 @@ void parse_controller(struct parser *p, const xmlNode *n)
 				   "'none', 'qemu-xhci', 'nec-xhci', 'piix3-uhci', 'ich9-ehci1' or its companions 'ich9-uhci1' to 'ich9-uhci3'");
 		break;
 	case CTRL_VIRTIO_SERIAL:
-		if (xml_attr(n, "model") && strcmp(xml_attr(n, "model"), "virtio") != 0) {
-			refuse(p, n, "model='%.40s' is not supported; expected model='virtio' (the default)", xml_attr(n, "model"));
+		if (!parse_virtio_model(xml_attr(n, "model"), &c.virtio)) {
+			refuse(p, n, "model='%.40s' is not supported; expected 'virtio' (the default), 'virtio-transitional' or 'virtio-non-transitional'", xml_attr(n, "model"));
 			keep = false;
 		}
 		break;

@@ -23,8 +23,9 @@ enum virt_type { VIRT_KVM, VIRT_QEMU };
 
 /* --- virtio <driver> options: parse/virtio.c, emit/virtio.c ------------ */
 
-/* The virtio-pci flavour libvirt's model= asks for (disks, vhost-scsi;
- * SCSI controllers have their own models): both interfaces, or only one. */
+/* The virtio-pci flavour libvirt's model= asks for (disks, vhost-scsi; the
+ * others' in struct virtio_driver; SCSI controllers have their own models):
+ * both interfaces, or only one. */
 enum virtio_flavour { VIRTIO_PLAIN = 0, VIRTIO_TRANSITIONAL, VIRTIO_NON_TRANSITIONAL };
 
 /* A virtio device's <driver> options, one per virtio device: iommu, ats,
@@ -42,6 +43,7 @@ struct virtio_driver {
 	const char *txmode;      /* net: QEMU's tx= ("bh", "timer"), or NULL */
 	unsigned cmd_per_lun, max_sectors;     /* scsi; 0: not given */
 	unsigned line;           /* the <driver>, for messages */
+	enum virtio_flavour flavour; /* the device's model= (parse_virtio_model) */
 };
 
 /* --- <iothreads>, <iothreadids>, <defaultiothread>: parse/iothreads.c,

@@ -208,6 +208,8 @@ static void check_one(struct parser *p, struct fs_ctx *x, const xmlNode *n)
 	else if (fs->driver == FS_VIRTIOFS && fs->access != FS_PASSTHROUGH)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "virtiofs only supports accessmode='passthrough'");
+	else if (fs->driver == FS_VIRTIOFS && fs->virtio.flavour != VIRTIO_PLAIN)
+		drop(p, x, n, "QEMU's vhost-user-fs-pci has no transitional or non-transitional variant; expected model='virtio' or none");
 	else if (fs->driver == FS_VIRTIOFS && fs->readonly)
 		drop(p, x, n, "a read-only virtiofs share needs the Rust virtiofsd; Debian 12's cannot (use 9p, or mount it read-only in the guest)");
 	else if (fs->driver == FS_9P && (fs->binary || fs->queue))
@@ -218,7 +220,7 @@ static void check_one(struct parser *p, struct fs_ctx *x, const xmlNode *n)
 void parse_filesystem(struct parser *p, const xmlNode *n)
 {
 	static const char *const known[] = { "type", "accessmode", "multidevs",
-					     "fmode", "dmode", NULL };
+					     "fmode", "dmode", "model", NULL };
 	static const char *const access[] = { "passthrough", "mapped", "squash", NULL };
 	static const char *const multidevs[] = { "default", "remap", "forbid", "warn", NULL };
 	if (!known_attrs(p, n, known))
@@ -232,6 +234,12 @@ void parse_filesystem(struct parser *p, const xmlNode *n)
 	struct filesystem *fs = &x.fs;
 	int a = attr_choice(p, n, "accessmode", access);
 	int m = attr_choice(p, n, "multidevs", multidevs);
+	if (!parse_virtio_model(xml_attr(n, "model"), &fs->virtio)) {
+		diag_error(p->d, EXIT_DATAERR, fs->line, XML_TAG(n),
+			   "model='%s' is not valid; expected 'virtio', 'virtio-transitional' or 'virtio-non-transitional'",
+			   xml_attr(n, "model"));
+		return;
+	}
 	if (a == -2 || m == -2 || !mode_attr(p, n, "fmode", &fs->fmode) ||
 	    !mode_attr(p, n, "dmode", &fs->dmode))
 		return;

@@ -76,6 +76,10 @@ static void parse_model(struct parser *p, const xmlNode *n, struct interface *ne
 	const char *type = attr_required(p, n, "type");
 	if (!type)
 		return;
+	if (parse_virtio_model(type, &net->virtio)) {
+		net->model = NIC_VIRTIO;
+		return;
+	}
 	for (int i = 0; models[i]; i++) {
 		if (strcasecmp(type, models[i]) == 0) {
 			net->model = (enum net_model)i;
@@ -83,7 +87,7 @@ static void parse_model(struct parser *p, const xmlNode *n, struct interface *ne
 		}
 	}
 	diag_error(p->d, EXIT_UNAVAILABLE, xml_line(n), XML_TAG(n),
-		   "type='%s' is an unknown model; expected virtio, e1000, e1000e, rtl8139, usb-net, vmxnet3, ne2k_pci or pcnet",
+		   "type='%s' is an unknown model; expected virtio (or virtio-transitional, virtio-non-transitional), e1000, e1000e, rtl8139, usb-net, vmxnet3, ne2k_pci or pcnet",
 		   type);
 }
 

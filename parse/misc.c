@@ -18,9 +18,9 @@ static void parse_vsock(struct parser *p, const xmlNode *n)
 	static const char *const known[] = { "model", NULL };
 	if (!known_attrs(p, n, known))
 		return;
-	const char *model = xml_attr(n, "model");
-	if (model && strcmp(model, "virtio") != 0) {
-		unsupported(p, n, "only model='virtio' vsock is supported");
+	if (!parse_virtio_model(xml_attr(n, "model"), &v->virtio) ||
+	    v->virtio.flavour == VIRTIO_TRANSITIONAL) {
+		unsupported(p, n, "only model='virtio' or 'virtio-non-transitional' vsock is supported (QEMU's vhost-vsock-pci has no transitional variant)");
 		return;
 	}
 	v->line = xml_line(n);
@@ -247,8 +247,8 @@ static void parse_balloon(struct parser *p, const xmlNode *n)
 		m->balloon_none = true;
 		return;
 	}
-	if (strcmp(model, "virtio") != 0) {
-		unsupported(p, n, "only model='virtio' (or 'none') balloons are supported");
+	if (!parse_virtio_model(model, &m->balloon_virtio)) {
+		unsupported(p, n, "only model='virtio', 'virtio-transitional', 'virtio-non-transitional' (or 'none') balloons are supported");
 		return;
 	}
 	if (m->balloon_line) {
@@ -335,13 +335,15 @@ static void parse_rng(struct parser *p, const xmlNode *n)
 	static const char *const known[] = { "model", NULL };
 	if (!known_attrs(p, n, known) || !attr_required(p, n, "model"))
 		return;
-	if (strcmp(xml_attr(n, "model"), "virtio") != 0) {
-		unsupported(p, n, "only model='virtio' rngs are supported");
+	struct virtio_driver vd = { 0 };
+	if (!parse_virtio_model(xml_attr(n, "model"), &vd)) {
+		unsupported(p, n, "only model='virtio', 'virtio-transitional' or 'virtio-non-transitional' rngs are supported");
 		return;
 	}
 	XGROW(m->rngs, m->nrngs, m->rngs_alloc);
 	struct rng *r = &m->rngs[m->nrngs++];
 	memset(r, 0, sizeof(*r));
+	r->virtio = vd;
 	r->line = xml_line(n);
 	bool have_backend = false, have_rate = false;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
@@ -551,6 +553,7 @@ void check_misc(struct parser *p)
 	struct domain *dom = p->dom;
 	struct devices_misc *m = &dom->misc;
 	implicit_devices(p, dom);
+	check_virtio_models(p);
 	check_videos(p, m);
 	if (!diag_failed(p->d))
 		check_video_details(p, dom);

@@ -114,3 +114,46 @@ bool device_common_child(struct parser *p, const xmlNode *c,
 	}
 	return false;
 }
+
+bool parse_virtio_model(const char *model, struct virtio_driver *vd)
+{
+	static const char *const flavours[] = {
+		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
+	};
+	int i = model ? list_index(model, flavours) : VIRTIO_PLAIN;
+	if (i < 0)
+		return false;
+	vd->flavour = (enum virtio_flavour)i;
+	return true;
+}
+
+/* QEMU refuses iommu_platform on a device with a legacy interface, and an
+ * encrypted guest's device cannot reach its memory without it.  LINE 0: the
+ * device is not there (dropped, or none). */
+static void check_model(struct parser *p, const struct virtio_driver *vd,
+			unsigned line, const char *tag)
+{
+	if (line && vd->flavour == VIRTIO_TRANSITIONAL && !diag_failed(p->d) &&
+	    p->dom->launch.type != LAUNCH_NONE)
+		diag_error(p->d, EXIT_UNAVAILABLE, line, tag,
+			   "model='virtio-transitional' on an encrypted guest: QEMU refuses the IOMMU platform feature, without which the device cannot reach the guest's memory, on a device with a legacy interface; expected 'virtio' or 'virtio-non-transitional'");
+}
+
+void check_virtio_models(struct parser *p)
+{
+	const struct domain *dom = p->dom;
+	const struct devices_misc *m = &dom->misc;
+	for (size_t i = 0; i < m->nrngs; i++)
+		check_model(p, &m->rngs[i].virtio, m->rngs[i].line, "<rng>");
+	check_model(p, &m->balloon_virtio, m->balloon_line, "<memballoon>");
+	check_model(p, &m->vsock.virtio, m->vsock.line, "<vsock>");
+	for (size_t i = 0; i < dom->ninterfaces; i++)
+		check_model(p, &dom->interfaces[i].virtio,
+			    dom->interfaces[i].line, "<interface>");
+	for (size_t i = 0; i < dom->nfilesystems; i++)
+		check_model(p, &dom->filesystems[i].virtio,
+			    dom->filesystems[i].line, "<filesystem>");
+	for (size_t i = 0; i < dom->ncontrollers; i++)
+		check_model(p, &dom->controllers[i].virtio,
+			    dom->controllers[i].line, "<controller>");
+}

@@ -108,7 +108,7 @@ def host_backed(option, arg):
         return "an emulated smartcard needs the host's NSS database (and its certificates)"
     if option == '-device' and kind and kind.startswith('vhost-scsi-pci'):
         return 'vhost-scsi needs /dev/vhost-scsi and a LIO target with its wwpn'
-    if option == '-device' and kind == 'vhost-vsock-pci':
+    if option == '-device' and kind and kind.startswith('vhost-vsock-pci'):
         return 'vhost-vsock needs /dev/vhost-vsock'
     if option == '-device' and kind == 'vhost-user-blk-pci':
         return 'a vhost-user-blk disk waits for its backend (qemu-storage-daemon) to connect'
