@@ -198,18 +198,43 @@ static bool check_emulator(const struct domain *dom, const struct plan *plan,
 
 /* A virtiofsd the XML names (<binary path>) runs only from a safe place,
  * as an <emulator> does. */
+/* A program the XML names, as given and as resolved: nobody but root or
+ * the caller can change it.  WHY says what is wrong when not. */
+static bool safe_program(const char *path, char *why, size_t size)
+{
+	char *real = realpath(path, NULL);
+	bool ok = safe_chain(path, why, size) && (!real || safe_chain(real, why, size));
+	free(real);
+	return ok;
+}
+
+/* A tap's <script>/<downscript>: QEMU runs it, as root when sevqemu is. */
+static bool check_tap_scripts(const struct domain *dom, struct diag *d)
+{
+	for (size_t i = 0; i < dom->ninterfaces; i++) {
+		const struct interface *net = &dom->interfaces[i];
+		const char *scripts[] = { net->script, net->downscript };
+		for (size_t k = 0; k < 2; k++) {
+			char why[PATH_MAX + 64];
+			if (!scripts[k] || safe_program(scripts[k], why, sizeof(why)))
+				continue;
+			diag_error(d, EXIT_NOPERM, net->line, "<interface>",
+				   "<%s path='%s'>: %s; QEMU runs a tap script the XML names only from where nobody but root or you can change it: pass " LIFT,
+				   k ? "downscript" : "script", scripts[k], why);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool check_helper_binaries(const struct domain *dom, struct diag *d)
 {
 	for (size_t i = 0; i < dom->nfilesystems; i++) {
 		const struct filesystem *fs = &dom->filesystems[i];
 		if (!fs->binary || fs->socket)
 			continue;
-		char *real = realpath(fs->binary, NULL);
 		char why[PATH_MAX + 64];
-		bool ok = safe_chain(fs->binary, why, sizeof(why)) &&
-			  (!real || safe_chain(real, why, sizeof(why)));
-		free(real);
-		if (!ok) {
+		if (!safe_program(fs->binary, why, sizeof(why))) {
 			diag_error(d, EXIT_NOPERM, fs->line, "<filesystem>",
 				   "<binary path='%s'>: %s; sevqemu runs a helper the XML names only from where nobody but root or you can change it: pass " LIFT,
 				   fs->binary, why);
@@ -348,5 +373,6 @@ bool trust_check(const struct domain *dom, const struct plan *plan,
 		return false;
 	if (dom->misc.pstore.line && !check_pstore(dom, plan, t, d))
 		return false;
-	return check_helper_binaries(dom, d) && check_inputs(dom, d);
+	return check_helper_binaries(dom, d) && check_tap_scripts(dom, d) &&
+	       check_inputs(dom, d);
 }

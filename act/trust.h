@@ -10,7 +10,8 @@
  *     no ".." and no symbolic link below that directory;
  *   - a TPM's state directory and the WAV file of <audio type='file'>
  *     must lie under the nvram directory or the state dir;
- *   - an <emulator> is run (--exec, --probe) only if it and every
+ *   - an <emulator> is run (--exec, --probe), and a tap <script> or
+ *     <downscript> named to QEMU (which runs it), only if it and every
  *     directory above it, through its symbolic links too, belong to root or
  *     the caller and are writable by neither group nor others, the way sudo
  *     and OpenSSH check theirs; --emulator is the operator's own choice;

@@ -97,7 +97,8 @@ static void build_netdev(struct build *b, const struct interface *net,
 	default:
 		kv_begin(&kv, "tap");
 		kv_str(&kv, "id", id);
-		kv_str(&kv, "ifname", net->tap);
+		if (net->tap) /* else QEMU creates one, as libvirt would */
+			kv_str(&kv, "ifname", net->tap);
 		kv_str(&kv, "script", net->script ? net->script : "no");
 		kv_str(&kv, "downscript", net->downscript ? net->downscript : "no");
 		if (net->sndbuf)

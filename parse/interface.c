@@ -293,9 +293,9 @@ static void check_interface(struct parser *p, const struct interface *net,
 	else if (net->type == NET_NETWORK && !net->network)
 		diag_error(p->d, EXIT_DATAERR, net->line, tag,
 			   "type='network' has no <source network=...>; expected e.g. <source network='default'/>");
-	else if (net->type == NET_ETHERNET && !net->tap)
-		diag_error(p->d, EXIT_UNAVAILABLE, net->line, tag,
-			   "type='ethernet' has no <target dev=...>: libvirt would create a tap (and run its <script>), sevqemu opens only an existing one; expected e.g. <target dev='tap0'/> naming a tap made with ip tuntap add tap0 mode tap");
+	else if (net->type == NET_ETHERNET && !net->tap && !net->script)
+		diag_warn(p->d, net->line, tag,
+			  "type='ethernet' has no <target dev=...> and no <script>: QEMU creates a tap (which needs CAP_NET_ADMIN), as libvirt would, but nothing attaches it anywhere; expected <target dev='tap0'/> naming an existing tap, or a <script path=...> that attaches the new one");
 	else if (net->model != NIC_VIRTIO && (net->vhost || net->queues > 1 ||
 					      net->virtio.iommu != TRI_DEFAULT))
 		diag_error(p->d, EXIT_DATAERR, driver_line, "<driver>",
