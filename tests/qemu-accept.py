@@ -185,7 +185,13 @@ class Run:
         original), else of OVMF; anything else a sparse raw 64M file."""
         if p not in self.mapped:
             new = self.mapped[p] = scratch_path(self.scratch, p)
-            if fmt and fmt != 'raw' and subprocess.run(
+            src = (p if os.path.isfile(p) else OVMF_CODE if role == 'pflash0' else OVMF_VARS) \
+                if role else None
+            if fmt and fmt != 'raw' and role and subprocess.run(
+                    ['qemu-img', 'convert', '-q', '-O', fmt, src, new],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                pass    # a flash image in another format: the firmware's, converted
+            elif fmt and fmt != 'raw' and subprocess.run(
                     ['qemu-img', 'create', '-q', '-f', fmt, new, '64M'],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
                 pass
@@ -196,8 +202,7 @@ class Run:
                 with open(new, 'wb') as f:
                     f.truncate(64 << 20)
             elif role:
-                shutil.copyfile(p if os.path.isfile(p) else
-                                OVMF_CODE if role == 'pflash0' else OVMF_VARS, new)
+                shutil.copyfile(src, new)
             else:
                 with open(new, 'wb') as f:
                     f.truncate(64 << 20)
