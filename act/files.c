@@ -110,6 +110,12 @@ static bool copy_new(struct files_txn *t, int dirfd, const struct plan_file *f,
 		     bool outside, struct diag *d)
 {
 	struct stat tst, st;
+	/* Planned while the file was missing; a launch that held the guest's
+	 * lock since then made it: the guest's own now, kept as it is (a
+	 * symbolic link there is not, and fails the no-replace naming below). */
+	if (fstatat(dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		return true;
 	int in = files_open_template(f->template, &tst, d);
 	if (in < 0)
 		return false;
