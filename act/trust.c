@@ -308,13 +308,14 @@ static bool check_audio_files(const struct domain *dom, const struct plan *plan,
 	return true;
 }
 
-/* An nvdimm's <source><path>: QEMU maps it shared and writes to it. */
+/* An nvdimm's or virtio-pmem's <source><path>: QEMU maps it shared and
+ * writes to it. */
 static bool check_nvdimms(const struct domain *dom, const struct plan *plan,
 			  const struct trust *t, struct diag *d)
 {
 	for (size_t i = 0; i < dom->memdevs.n; i++) {
 		const struct memdev *m = &dom->memdevs.devs[i];
-		if (m->model != MEMDEV_NVDIMM)
+		if (m->model != MEMDEV_NVDIMM && m->model != MEMDEV_VIRTIO_PMEM)
 			continue;
 		char *what = xasprintf("<path>%s</path>", m->path);
 		bool ok = check_written(m->path, m->line, "<memory>", what,

@@ -14,7 +14,8 @@ static void nvdimm_backend(struct build *b, const char *id, const struct memdev 
 	kv_str(&kv, "id", id);
 	kv_str(&kv, "mem-path", m->path);
 	kv_bool(&kv, "share", m->access != TRI_OFF);
-	kv_bool(&kv, "prealloc", true);
+	if (m->model == MEMDEV_NVDIMM) /* libvirt leaves virtio-pmem's to the guest */
+		kv_bool(&kv, "prealloc", true);
 	kv_u64(&kv, "size", m->size_bytes);
 	if (m->align_bytes)
 		kv_u64(&kv, "align", m->align_bytes);
@@ -45,13 +46,37 @@ static void dimm_device(struct build *b, const struct memdev *m,
 	build_push(b, &kv, "-device");
 }
 
+/* virtio-pmem-pci on a PCI(e) slot, mapped where <address base> says. */
+static void pmem_device(struct build *b, const struct memdev *m, unsigned n)
+{
+	char backend[32], id[32];
+	snprintf(backend, sizeof(backend), "memvirtiopmem%u", n);
+	snprintf(id, sizeof(id), "virtiopmem%u", n);
+	nvdimm_backend(b, backend, m);
+	struct keyval kv;
+	kv_begin(&kv, "virtio-pmem-pci");
+	kv_str(&kv, "memdev", backend);
+	if (m->base)
+		kv_u64(&kv, "memaddr", m->base);
+	kv_str(&kv, "id", id);
+	if (!pci_place(b, &kv, m->line, "<memory>")) {
+		kv_discard(&kv);
+		return;
+	}
+	build_push(b, &kv, "-device");
+}
+
 void build_memory_devices(struct build *b)
 {
 	const struct memory_devices *md = &b->dom->memdevs;
 	const struct memory_backing *mb = &b->dom->memory_backing;
-	unsigned slot = 0, nvirtio = 0;
+	unsigned slot = 0, nvirtio = 0, npmem = 0;
 	for (size_t i = 0; i < md->n && !diag_failed(b->d); i++) {
 		const struct memdev *m = &md->devs[i];
+		if (m->model == MEMDEV_VIRTIO_PMEM) {
+			pmem_device(b, m, npmem++);
+			continue;
+		}
 		bool dimm = m->model != MEMDEV_VIRTIO_MEM;
 		bool nv = m->model == MEMDEV_NVDIMM;
 		unsigned n = dimm ? slot : nvirtio;

@@ -88,15 +88,17 @@ static void parse_source(struct parser *p, const xmlNode *n, struct memdev *m)
 				diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
 					   "'%s' is not valid; expected host NUMA nodes, e.g. 0-1,3", text);
 			free(text);
-		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "path")) {
+		} else if ((m->model == MEMDEV_NVDIMM || m->model == MEMDEV_VIRTIO_PMEM) &&
+			   xml_is(c, "path")) {
 			text_once(p, c, &m->path);
 		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "alignsize")) {
 			size_of(p, c, &m->align_bytes);
 		} else if (m->model == MEMDEV_NVDIMM && xml_is(c, "pmem")) {
 			m->pmem = true;
 		} else {
-			unexpected(p, c, n, m->model == MEMDEV_NVDIMM
-				   ? "<path>, <alignsize> or <pmem>" : "<pagesize> or <nodemask>");
+			unexpected(p, c, n, m->model == MEMDEV_NVDIMM ? "<path>, <alignsize> or <pmem>"
+				   : m->model == MEMDEV_VIRTIO_PMEM ? "<path>"
+				   : "<pagesize> or <nodemask>");
 		}
 	}
 }
@@ -169,7 +171,7 @@ void parse_memory_device(struct parser *p, const xmlNode *n)
 	int model = attr_choice(p, n, "model", models);
 	if (model < 0)
 		return;
-	if (model >= 3) {
+	if (model == 4) {
 		refuse(p, n, "model='%s' (a host file or enclave mapped into the guest) is not translated by sevqemu",
 		       models[model]);
 		return;
@@ -183,7 +185,10 @@ void parse_memory_device(struct parser *p, const xmlNode *n)
 	struct memdev *m = &md->devs[md->n++];
 	memset(m, 0, sizeof(*m));
 	m->line = xml_line(n);
-	m->model = model == 0 ? MEMDEV_DIMM : model == 1 ? MEMDEV_VIRTIO_MEM : MEMDEV_NVDIMM;
+	static const enum memdev_model kinds[] = {
+		MEMDEV_DIMM, MEMDEV_VIRTIO_MEM, MEMDEV_NVDIMM, MEMDEV_VIRTIO_PMEM,
+	};
+	m->model = kinds[model];
 	m->access = access < 0 ? TRI_DEFAULT : access == 0 ? TRI_ON : TRI_OFF;
 	m->discard = discard;
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
@@ -200,9 +205,11 @@ void parse_memory_device(struct parser *p, const xmlNode *n)
 	if (!diag_failed(p->d) && !m->size_bytes)
 		diag_error(p->d, EXIT_DATAERR, m->line, XML_TAG(n),
 			   "has no <target><size>; expected the device's size");
-	if (!diag_failed(p->d) && m->model == MEMDEV_NVDIMM && !m->path)
+	if (!diag_failed(p->d) && (m->model == MEMDEV_NVDIMM || m->model == MEMDEV_VIRTIO_PMEM) &&
+	    !m->path)
 		diag_error(p->d, EXIT_DATAERR, m->line, XML_TAG(n),
-			   "model='nvdimm' has no <source><path>; expected the host file that backs it");
+			   "model='%s' has no <source><path>; expected the host file that backs it",
+			   m->model == MEMDEV_NVDIMM ? "nvdimm" : "virtio-pmem");
 	if (m->model != MEMDEV_VIRTIO_MEM) /* x86 DIMMs are 2 MiB aligned */
 		m->size_bytes = (m->size_bytes + MiB2 - 1) & ~(MiB2 - 1);
 }
@@ -211,10 +218,13 @@ static bool check_memdev(struct parser *p, const struct memdev *m)
 {
 	const struct domain *dom = p->dom;
 	const char *model = m->model == MEMDEV_DIMM ? "dimm"
-			    : m->model == MEMDEV_NVDIMM ? "nvdimm" : "virtio-mem";
-	if (dom->launch.type != LAUNCH_NONE && m->model == MEMDEV_NVDIMM) {
+			    : m->model == MEMDEV_NVDIMM ? "nvdimm"
+			    : m->model == MEMDEV_VIRTIO_PMEM ? "virtio-pmem" : "virtio-mem";
+	if (dom->launch.type != LAUNCH_NONE &&
+	    (m->model == MEMDEV_NVDIMM || m->model == MEMDEV_VIRTIO_PMEM)) {
 		diag_error(p->d, EXIT_UNAVAILABLE, m->line, "<memory>",
-			   "model='nvdimm' cannot serve an encrypted guest: SEV encrypts what the guest writes to it with this launch's key, so the host file holds nothing a later boot can read; expected model='dimm'");
+			   "model='%s' cannot serve an encrypted guest: SEV encrypts what the guest writes to it with this launch's key, so the host file holds nothing a later boot can read; expected model='dimm'",
+			   model);
 		return false;
 	}
 	if (m->label_bytes && (m->label_bytes < (128u << 10) ||
@@ -234,7 +244,12 @@ static bool check_memdev(struct parser *p, const struct memdev *m)
 			   m->node, dom->numa.ncells ? "a cell id of <cpu><numa>" : "no <node> without <cpu><numa>");
 		return false;
 	}
-	if (dom->numa.ncells && !m->has_node) {
+	if (m->model == MEMDEV_VIRTIO_PMEM && m->has_node) {
+		diag_error(p->d, EXIT_DATAERR, m->line, "<memory>",
+			   "model='virtio-pmem' with a <target><node>: QEMU's virtio-pmem-pci belongs to no NUMA cell; expected no <node>");
+		return false;
+	}
+	if (dom->numa.ncells && !m->has_node && m->model != MEMDEV_VIRTIO_PMEM) {
 		diag_error(p->d, EXIT_DATAERR, m->line, "<memory>",
 			   "model='%s' has no <target><node>; expected the guest NUMA cell it belongs to", model);
 		return false;

@@ -72,7 +72,7 @@ struct hugepage_size {
 /* --- <maxMemory>, <memory model='dimm|virtio-mem'>: parse/memdev.c,
  *     emit/memdev.c ---------------------------------------------------- */
 
-enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM, MEMDEV_NVDIMM };
+enum memdev_model { MEMDEV_DIMM, MEMDEV_VIRTIO_MEM, MEMDEV_NVDIMM, MEMDEV_VIRTIO_PMEM };
 
 struct memdev {
 	unsigned line;
@@ -89,7 +89,7 @@ struct memdev {
 	enum tristate access;    /* access='shared' (on) or 'private' (off) */
 	enum tristate discard;   /* discard='yes|no': discard-data on a file */
 	uint64_t base;           /* dimm, nvdimm: <address base=>; 0: QEMU's */
-	char *path;              /* nvdimm: <source><path>, a host file */
+	char *path;              /* nvdimm, virtio-pmem: <source><path>, a host file */
 	uint64_t align_bytes;    /* nvdimm: <source><alignsize>; 0: none */
 	bool pmem;               /* nvdimm: <source><pmem/> */
 	uint64_t label_bytes;    /* nvdimm: <target><label><size>; 0: none */

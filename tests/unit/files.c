@@ -246,7 +246,9 @@ static void both_or_neither_rolls_back_placed_files(void **state)
 	assert_int_equal(mkdir(dir, 0700), 0);
 	assert_int_equal(mkdir(nvdir, 0700), 0);
 	assert_true(tu_write(template, "template\n", 9));
-	assert_true(tu_write(nvram, "vars\n", 5));
+	/* A symbolic link where the nvram goes: never named over, so the
+	 * nvram fails after the state dir's set was placed. */
+	assert_int_equal(symlink("elsewhere", nvram), 0);
 	fx->plan.state_dir = xstrdup(dir);
 	add_state_file(&fx->plan, "dh_cert.base64", "DHCERT\n");
 	add_nvram(&fx->plan, nvdir, "guest_VARS.fd", template);
@@ -254,7 +256,9 @@ static void both_or_neither_rolls_back_placed_files(void **state)
 	assert_false(files_write(&fx->plan, &fx->d));
 	assert_int_equal(fx->d.status, 73);
 	tu_expect_content(fx->plan.files[0].path, "old\n");
-	tu_expect_content(nvram, "vars\n");
+	char link[32] = "";
+	assert_int_equal(readlink(nvram, link, sizeof(link) - 1), 9);
+	assert_string_equal(link, "elsewhere");
 	tu_expect_no_hidden(dir);
 	tu_expect_no_hidden(nvdir);
 	assert_int_equal(tu_count_entries(dir), 1);
@@ -311,12 +315,11 @@ static void existing_nvram_is_never_replaced(void **state)
 	assert_true(tu_write(template, "template\n", 9));
 	assert_int_equal(mkdir(nvdir, 0700), 0);
 	assert_true(tu_write(nvram, "the guest's own variables\n", 26));
+	/* Planned as missing, made since by a launch that held the lock: */
 	add_nvram(&fx->plan, nvdir, "guest_VARS.fd", template);
-	bool ok = files_write(&fx->plan, &fx->d);
+	assert_true(files_write(&fx->plan, &fx->d));
 	tu_expect_content(nvram, "the guest's own variables\n");
 	tu_expect_no_hidden(nvdir);
-	if (!ok)
-		assert_int_equal(fx->d.status, 73);
 }
 
 static void check_refuses_symlink_state_dir(void **state)
