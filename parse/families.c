@@ -50,7 +50,7 @@ static const struct element_row rows[] = {
 	{ "watchdog",      NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "panic",         NULL, IN_DEVICES, parse_misc_device,     NULL,              NULL },
 	{ "iommu",         NULL, IN_DEVICES, parse_iommu,           check_iommu,       NULL },
-	{ "pstore",        NULL, IN_DEVICES, parse_pstore,          check_pstore,      free_pstore },
+	{ "pstore",        NULL, IN_DEVICES, parse_pstore,          check_pstore,      NULL },
 	{ "graphics",      NULL, IN_DEVICES, parse_display_device,  NULL,              NULL },
 	{ "hostdev",       NULL, IN_DEVICES, parse_hostdev,         check_hostdevs,    free_hostdevs },
 	{ "audio",         NULL, IN_DEVICES, parse_audio,           NULL,              NULL },

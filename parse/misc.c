@@ -584,5 +584,6 @@ void free_misc(struct domain *d)
 	free(m->watchdog_model);
 	free(m->watchdog_action);
 	free(m->panic_model);
+	free(m->pstore.path); /* <pstore> (parse/pstore.c) lives in misc too */
 	memset(m, 0, sizeof(*m));
 }

@@ -237,7 +237,6 @@ void parse_pci_target(struct parser *p, const xmlNode *n, struct controller *c);
 void check_pci_bus(struct parser *p, const struct controller *c, bool q35);
 void parse_pstore(struct parser *p, const xmlNode *n);          /* pstore.c */
 void check_pstore(struct parser *p);
-void free_pstore(struct domain *dom);
 void parse_clock(struct parser *p, const xmlNode *n);
 void parse_pm(struct parser *p, const xmlNode *n);
 /* hostdev.c: <hostdev mode='subsystem'> pci, usb, mdev, scsi */

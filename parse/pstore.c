@@ -64,8 +64,3 @@ void check_pstore(struct parser *p)
 			  "the records an encrypted guest stores here (its panic logs) reach the host file %s in the clear",
 			  ps->path);
 }
-
-void free_pstore(struct domain *dom)
-{
-	free(dom->misc.pstore.path);
-}
