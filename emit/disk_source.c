@@ -200,6 +200,11 @@ void network_keys(struct keyval *kv, const struct disk *disk,
 {
 	const struct disk_network *net = &disk->net;
 	kv_str(kv, "driver", drivers[net->protocol]);
+	/* A source refused while parsing (the run ends 69) may lack the host
+	 * or name its protocol needs: nothing more to say about it. */
+	if ((net->protocol != PROTO_RBD && !net->nhosts) ||
+	    (net->protocol != PROTO_NBD && !net->name))
+		return;
 	switch (net->protocol) {
 	case PROTO_NBD:
 		one_server(kv, &net->hosts[0], true);
