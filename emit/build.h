@@ -217,8 +217,18 @@ struct plan_file *plan_add_file(struct plan *plan);
 /* The state dir, chosen (and reported if unusable) on first use; NULL after
  * an error. */
 const char *plan_state_dir(struct build *b);
+/* Where a helper comes from and lives: its Debian package, the element
+ * that asks for it, its socket (owned by the helper from then on) and its
+ * pid file and log, STEM.pid and STEM.log in the state dir DIR. */
+struct helper_place {
+	const char *package, *element;
+	unsigned line;
+	char *socket;
+	const char *dir, *stem;
+};
 /* A helper to start beside QEMU (its argv and setup empty, ready to fill). */
-struct plan_helper *plan_add_helper(struct plan *plan, const char *name);
+struct plan_helper *plan_add_helper(struct plan *plan, const char *name,
+				    const struct helper_place *at);
 /* DIR/NAME for a unix socket, or NULL after an error (73: too long for
  * sun_path) about ELEMENT on LINE. */
 char *state_dir_socket_path(struct build *b, const char *dir, const char *name,

@@ -169,13 +169,9 @@ static void pr_manager(struct build *b, const struct disk *disk, unsigned i,
 	build_push(b, &kv, "-object");
 	if (!sock)
 		return;
-	struct plan_helper *h = plan_add_helper(b->plan, "qemu-pr-helper");
-	h->package = "qemu-system-common";
-	h->element = "<reservations>";
-	h->line = disk->pr_line;
-	h->socket = sock;
-	h->pid_file = xasprintf("%s/pr-helper0.pid", dir);
-	h->log = xasprintf("%s/pr-helper0.log", dir);
+	struct plan_helper *h = plan_add_helper(b->plan, "qemu-pr-helper",
+		&(struct helper_place){ "qemu-system-common", "<reservations>",
+					disk->pr_line, sock, dir, "pr-helper0" });
 	argv_push(&h->argv, b->host->pr_helper ? b->host->pr_helper : "qemu-pr-helper");
 	argv_pair(&h->argv, "-k", sock);
 }

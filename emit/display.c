@@ -42,13 +42,9 @@ static bool private_bus(struct build *b, const struct display *d, struct keyval 
 			 : NULL;
 	if (!sock)
 		return false;
-	struct plan_helper *h = plan_add_helper(b->plan, "dbus-daemon");
-	h->package = "dbus-daemon";
-	h->element = "<graphics>";
-	h->line = d->line;
-	h->socket = sock;
-	h->pid_file = xasprintf("%s/dbus-daemon.pid", dir);
-	h->log = xasprintf("%s/dbus-daemon.log", dir);
+	struct plan_helper *h = plan_add_helper(b->plan, "dbus-daemon",
+		&(struct helper_place){ "dbus-daemon", "<graphics>", d->line, sock,
+					dir, "dbus-daemon" });
 	h->ends_with_clients = true;
 	struct argv *a = &h->argv;
 	argv_push(a, b->host->dbus_daemon ? b->host->dbus_daemon : "dbus-daemon");

@@ -105,14 +105,12 @@ static const char *add_virtiofsd(struct build *b, const struct filesystem *fs,
 		free(sock);
 		return NULL;
 	}
-	struct plan_helper *h = plan_add_helper(b->plan, "virtiofsd");
 	/* Debian 12 ships it with QEMU; later releases in its own package. */
-	h->package = "qemu-system-common (Debian 12) or virtiofsd";
-	h->element = "<filesystem>";
-	h->line = fs->line;
-	h->socket = sock;
-	h->pid_file = xasprintf("%s/%s-virtiofsd.pid", dir, id);
-	h->log = xasprintf("%s/%s-virtiofsd.log", dir, id);
+	char *stem = xasprintf("%s-virtiofsd", id);
+	struct plan_helper *h = plan_add_helper(b->plan, "virtiofsd",
+		&(struct helper_place){ "qemu-system-common (Debian 12) or virtiofsd",
+					"<filesystem>", fs->line, sock, dir, stem });
+	free(stem);
 	struct argv *a = &h->argv;
 	argv_push(a, fs->binary ? fs->binary
 		     : b->host->virtiofsd ? b->host->virtiofsd : "virtiofsd");

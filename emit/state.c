@@ -34,12 +34,19 @@ struct plan_file *plan_add_file(struct plan *plan)
 	return f;
 }
 
-struct plan_helper *plan_add_helper(struct plan *plan, const char *name)
+struct plan_helper *plan_add_helper(struct plan *plan, const char *name,
+				    const struct helper_place *at)
 {
 	XGROW(plan->helpers, plan->nhelpers, plan->helpers_alloc);
 	struct plan_helper *h = &plan->helpers[plan->nhelpers++];
 	memset(h, 0, sizeof(*h));
 	h->name = name;
+	h->package = at->package;
+	h->element = at->element;
+	h->line = at->line;
+	h->socket = at->socket;
+	h->pid_file = xasprintf("%s/%s.pid", at->dir, at->stem);
+	h->log = xasprintf("%s/%s.log", at->dir, at->stem);
 	h->argv = (struct argv)ARGV_INIT;
 	h->setup = (struct argv)ARGV_INIT;
 	h->reconfigure = (struct argv)ARGV_INIT;

@@ -77,14 +77,9 @@ static const char *add_swtpm(struct build *b)
 	char *sock = state_dir_socket_path(b, dir, "swtpm.sock", t->line, "<tpm>");
 	if (!sock)
 		return NULL;
-	struct plan_helper *h = plan_add_helper(b->plan, "swtpm");
-	h->package = "swtpm";
-	h->element = "<tpm>";
-	h->line = t->line;
-	h->socket = sock;
-	h->pid_file = xasprintf("%s/swtpm.pid", dir);
+	struct plan_helper *h = plan_add_helper(b->plan, "swtpm",
+		&(struct helper_place){ "swtpm", "<tpm>", t->line, sock, dir, "swtpm" });
 	h->writes_pid_file = true;
-	h->log = xasprintf("%s/swtpm.log", dir);
 	h->state = t->state_path ? xstrdup(t->state_path)
 		 : xasprintf("%s/%s", dir, t->tpm2 ? "tpm2" : "tpm1.2");
 	if (!swtpm_safe(b, dir) || !swtpm_safe(b, h->state))
