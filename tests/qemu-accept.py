@@ -477,8 +477,16 @@ class Run:
                 qmp('cont')     # a --paused command line starts stopped on purpose
             time.sleep(self.opts.expect_running)
             st = qmp('query-status')
-            qmp('quit')
-        ok = st.get('status') == 'running' and st.get('running') is True
+            ok = st.get('status') == 'running' and st.get('running') is True
+            # The verdict is in.  QEMU 7.2 can deadlock in `quit` when a vCPU
+            # is in the middle of a synchronous pflash write (the main thread
+            # waits in pause_all_vcpus for a vCPU that waits for the main
+            # loop): its answer is not waited for long; running() kills it.
+            s.settimeout(5)
+            try:
+                qmp('quit')
+            except (OSError, ValueError):
+                pass
         return ok, 'query-status: %s' % json.dumps(st)
 
 
