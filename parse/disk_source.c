@@ -131,6 +131,12 @@ static void parse_host(struct parser *p, const xmlNode *n, struct disk_network *
 	uint64_t port;
 	if (xml_attr(n, "port") && !attr_decimal(p, n, "port", 1, 65535, &port))
 		return;
+	/* QEMU's nfs driver has no server.port: libnfs asks the server's
+	 * portmapper, so a port written here could not be honoured.  The host
+	 * itself stays, so that the refusal is the only message. */
+	bool port_refused = xml_attr(n, "port") && net->protocol == PROTO_NFS;
+	if (port_refused)
+		refuse(p, n, "port= cannot be given to QEMU's nfs driver, which asks the server's portmapper; expected <host name='...'/> alone");
 	const char *name = xml_attr(n, "name"), *socket = xml_attr(n, "socket");
 	if (t == 1 ? !socket || !*socket : !name || !*name) {
 		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
@@ -145,7 +151,8 @@ static void parse_host(struct parser *p, const xmlNode *n, struct disk_network *
 		h->socket = xstrdup(socket);
 	} else {
 		h->name = xstrdup(name);
-		h->port = xml_attr(n, "port") ? xstrdup(xml_attr(n, "port")) : NULL;
+		h->port = xml_attr(n, "port") && !port_refused
+				  ? xstrdup(xml_attr(n, "port")) : NULL;
 		h->rdma = t == 2;
 	}
 }
