@@ -35,28 +35,33 @@ const char *audio_ref(const struct domain *dom, unsigned id, char *buf, size_t s
 	return buf;
 }
 
+/* "in.KEY" or "out.KEY": the one place a direction's key is spelled. */
+struct dir_key { char text[48]; };
+static const char *dir_key(struct dir_key *k, const char *dir, const char *key)
+{
+	snprintf(k->text, sizeof(k->text), "%s.%s", dir, key);
+	return k->text;
+}
+
 static void dir_u64(struct keyval *kv, const char *dir, const char *key, uint64_t v)
 {
-	char k[48];
-	snprintf(k, sizeof(k), "%s.%s", dir, key);
+	struct dir_key k;
 	if (v)
-		kv_u64(kv, k, v);
+		kv_u64(kv, dir_key(&k, dir, key), v);
 }
 
 static void dir_bool(struct keyval *kv, const char *dir, const char *key, enum tristate v)
 {
-	char k[48];
-	snprintf(k, sizeof(k), "%s.%s", dir, key);
+	struct dir_key k;
 	if (v != TRI_DEFAULT)
-		kv_bool(kv, k, v == TRI_ON);
+		kv_bool(kv, dir_key(&k, dir, key), v == TRI_ON);
 }
 
 static void dir_str(struct keyval *kv, const char *dir, const char *key, const char *v)
 {
-	char k[48];
-	snprintf(k, sizeof(k), "%s.%s", dir, key);
+	struct dir_key k;
 	if (v)
-		kv_str(kv, k, v);
+		kv_str(kv, dir_key(&k, dir, key), v);
 }
 
 /* One direction's properties, in libvirt's order. */
