@@ -353,8 +353,8 @@ static const char *device_driver(const struct disk *disk)
 	switch (disk->bus) {
 	case BUS_VIRTIO:
 		return disk->vhost_socket ? "vhost-user-blk-pci"
-		       : disk->flavour == VIRTIO_TRANSITIONAL ? "virtio-blk-pci-transitional"
-		       : disk->flavour == VIRTIO_NON_TRANSITIONAL ? "virtio-blk-pci-non-transitional"
+		       : disk->virtio.flavour == VIRTIO_TRANSITIONAL ? "virtio-blk-pci-transitional"
+		       : disk->virtio.flavour == VIRTIO_NON_TRANSITIONAL ? "virtio-blk-pci-non-transitional"
 		       : "virtio-blk-pci";
 	case BUS_SCSI: return disk->cdrom ? "scsi-cd" : disk->lun ? "scsi-block" : "scsi-hd";
 	case BUS_SATA:
@@ -485,7 +485,7 @@ static void build_disk(struct build *b, const struct disk *disk, unsigned i)
 	if (boot && !disk->floppy) /* a floppy boots through its controller */
 		kv_u64(&kv, "bootindex", boot);
 	if (disk->bus == BUS_VIRTIO) {
-		virtio_options(b, &kv, &disk->virtio, disk->flavour == VIRTIO_PLAIN);
+		virtio_options(b, &kv, &disk->virtio, true);
 	}
 	build_push(b, &kv, "-device");
 }

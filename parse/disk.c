@@ -421,12 +421,10 @@ void parse_disk(struct parser *p, const xmlNode *n)
 {
 	struct domain *dom = p->dom;
 	static const char *const known[] = { "type", "device", "model", NULL };
-	static const char *const flavours[] = {
-		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
-	};
 	if (!known_attrs(p, n, known))
 		return;
-	int flavour = attr_choice(p, n, "model", flavours);
+	/* Any other model= is invalid for a disk (65), as in libvirt's schema. */
+	int flavour = attr_choice(p, n, "model", virtio_model_names);
 	if (flavour == -2)
 		return;
 	const char *type = xml_attr(n, "type");
@@ -456,7 +454,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 	struct disk *disk = &dom->disks[dom->ndisks++];
 	memset(disk, 0, sizeof(*disk));
 	disk->line = xml_line(n);
-	disk->flavour = flavour > 0 ? (enum virtio_flavour)flavour : VIRTIO_PLAIN;
+	disk->virtio.flavour = flavour > 0 ? (enum virtio_flavour)flavour : VIRTIO_PLAIN;
 	disk->block = type && strcmp(type, "block") == 0;
 	disk->cdrom = device && strcmp(device, "cdrom") == 0;
 	disk->floppy = device && strcmp(device, "floppy") == 0;

@@ -182,9 +182,6 @@ void check_disks(struct parser *p)
 		else if (disk->bus == BUS_SATA && dom->os.family != MACHINE_Q35)
 			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
 				   "bus='sata' on an i440fx (pc) machine, which has no AHCI; expected bus='ide' or a q35 machine");
-		else if (disk->flavour == VIRTIO_TRANSITIONAL && dom->launch.type != LAUNCH_NONE)
-			diag_error(p->d, EXIT_UNAVAILABLE, disk->line, "<disk>",
-				   "model='virtio-transitional' on an encrypted guest: QEMU refuses the IOMMU platform feature, without which the device cannot reach the guest's memory, on a device with a legacy interface; expected 'virtio' or 'virtio-non-transitional'");
 		else if (disk->vhost_socket && !vhostuser_memory_shared(dom))
 			diag_error(p->d, EXIT_DATAERR, disk->line, "<disk>",
 				   "type='vhostuser' needs guest memory shared with its backend; expected <memoryBacking><access mode='shared'/> (or memAccess='shared' on every NUMA cell)");

@@ -121,7 +121,6 @@ struct disk {
 	char *target;            /* dev name, e.g. vda */
 	enum disk_bus bus;
 	bool readonly, shareable;
-	enum virtio_flavour flavour; /* model= (bus='virtio') */
 	char *serial;
 	char *cache, *discard, *io; /* as written, validated */
 	unsigned boot_order;     /* 0: none */

@@ -280,11 +280,14 @@ void parse_qemu_commandline(struct parser *p, const xmlNode *n);
 void free_qemu(struct domain *dom);
 /* virtio.c: a <driver>'s virtio options, for the device kinds given. */
 enum { VD_COMMON = 1, VD_DISK = 2, VD_NET = 4, VD_SCSI = 8 };
+/* virtio.c: the model= names of a virtio device, in enum virtio_flavour's
+ * order (NULL-terminated), for devices where another name is invalid. */
+extern const char *const virtio_model_names[];
 /* virtio.c: whether MODEL (NULL: absent) is 'virtio', 'virtio-transitional' or
  * 'virtio-non-transitional'; if so, VD's flavour is set to it. */
 bool parse_virtio_model(const char *model, struct virtio_driver *vd);
-/* Refuses transitional NICs, rngs, balloon, vsock, 9p and virtio-serial
- * on an encrypted guest. */
+/* Refuses transitional disks, NICs, rngs, balloon, vsock, 9p and
+ * virtio-serial on an encrypted guest. */
 void check_virtio_models(struct parser *p);
 /* Whether attribute NAME is a virtio option of a device of KINDS. */
 bool virtio_driver_attr(const char *name, unsigned kinds);

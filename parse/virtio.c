@@ -115,12 +115,14 @@ bool device_common_child(struct parser *p, const xmlNode *c,
 	return false;
 }
 
+const char *const virtio_model_names[] = {
+	[VIRTIO_PLAIN] = "virtio", [VIRTIO_TRANSITIONAL] = "virtio-transitional",
+	[VIRTIO_NON_TRANSITIONAL] = "virtio-non-transitional", NULL,
+};
+
 bool parse_virtio_model(const char *model, struct virtio_driver *vd)
 {
-	static const char *const flavours[] = {
-		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
-	};
-	int i = model ? list_index(model, flavours) : VIRTIO_PLAIN;
+	int i = model ? list_index(model, virtio_model_names) : VIRTIO_PLAIN;
 	if (i < 0)
 		return false;
 	vd->flavour = (enum virtio_flavour)i;
@@ -143,6 +145,8 @@ void check_virtio_models(struct parser *p)
 {
 	const struct domain *dom = p->dom;
 	const struct devices_misc *m = &dom->misc;
+	for (size_t i = 0; i < dom->ndisks; i++)
+		check_model(p, &dom->disks[i].virtio, dom->disks[i].line, "<disk>");
 	for (size_t i = 0; i < m->nrngs; i++)
 		check_model(p, &m->rngs[i].virtio, m->rngs[i].line, "<rng>");
 	check_model(p, &m->balloon_virtio, m->balloon_line, "<memballoon>");
