@@ -241,6 +241,7 @@ static void parse_target(struct parser *p, const xmlNode *n, struct disk *disk)
 struct disk_seen {
 	bool driver, source, network, nvme, vhostuser;
 	const xmlNode *address;
+	size_t refusals;         /* the run's refusals before this disk */
 };
 
 static void parse_source(struct parser *p, const xmlNode *c, struct disk *disk,
@@ -386,10 +387,13 @@ static void finish_disk(struct parser *p, const xmlNode *n, struct disk *disk,
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "has no <target dev=...>; expected e.g. <target dev='vda' bus='virtio'/>");
 	else if (!disk->source && !disk->cdrom && !disk->floppy && !disk->net.protocol &&
-		 !disk->nvme_device && !disk->vhost_socket)
+		 !disk->nvme_device && !disk->vhost_socket &&
+		 /* a refused source already said why (the run ends 69) */
+		 p->d->nrefusals == seen->refusals)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
-			   "has no <source>; expected <source %s='...'/>",
-			   disk->block ? "dev" : "file");
+			   "has no <source>; expected <source %s='...'%s>",
+			   seen->network ? "protocol" : disk->block ? "dev" : "file",
+			   seen->network ? " name='...'" : "/");
 	else if (disk->cdrom && disk->bus == BUS_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, disk->line, XML_TAG(n),
 			   "a cdrom on bus='virtio'; expected sata, scsi or ide for a cdrom");
@@ -463,6 +467,7 @@ void parse_disk(struct parser *p, const xmlNode *n)
 		.network = type && strcmp(type, "network") == 0,
 		.nvme = type && strcmp(type, "nvme") == 0,
 		.vhostuser = type && strcmp(type, "vhostuser") == 0,
+		.refusals = p->d->nrefusals,
 	};
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
 	     c = xml_next_element(c))

@@ -387,7 +387,13 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 	}
 	net->query = query && *query ? xstrdup(query) : NULL;
 	if (tls == TRI_ON && pr != PROTO_NBD) {
+		/* The whole source is dropped, not just tls= (that would fetch
+		 * the image in the clear): the disk is then one without a source,
+		 * as for an unknown protocol. */
 		refuse(p, n, "tls='yes' is translated for nbd only; expected protocol='nbd'");
+		free(net->query);
+		net->query = NULL;
+		net->protocol = PROTO_NONE;
 		return;
 	}
 	if (xml_attr(n, "tlsHostname") && tls != TRI_ON) {
