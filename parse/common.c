@@ -126,14 +126,20 @@ bool in_list(const char *s, const char *const *list)
 bool known_attrs(struct parser *p, const xmlNode *n,
 		      const char *const *known)
 {
-	for (const xmlAttr *a = n->properties; a && !diag_failed(p->d); a = a->next) {
+	xmlAttr *next;
+	for (xmlAttr *a = n->properties; a && !diag_failed(p->d); a = next) {
+		next = a->next;
 		const char *name = (const char *)a->name;
 		if (in_list(name, known))
 			continue;
-		if (p->opts->ignore_unsupported)
+		if (p->opts->ignore_unsupported) {
 			diag_warn(p->d, xml_line(n), XML_TAG(n),
 				  "attribute %s= dropped (--ignore-unsupported)", name);
-		else
+			/* Dropped from the tree itself: a reader that reads more
+			 * names than this KNOWN list (one list per type, say)
+			 * must not find it. */
+			xmlRemoveProp(a);
+		} else
 			diag_refuse(p->d, xml_line(n), XML_TAG(n),
 				    "attribute %s= is not supported by sevqemu (--ignore-unsupported drops it with a warning)",
 				    name);

@@ -232,7 +232,7 @@ def secret_keys(xml):
     return keys
 
 
-def run(xml, state, fmt='json'):
+def run(xml, state, fmt='json', extra=()):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
     # --trust-xml: these are libvirt's own definitions, trusted as libvirt
     # trusts a domain definition; what is measured is translation, strictly
@@ -245,7 +245,7 @@ def run(xml, state, fmt='json'):
                 f.write(SECRET_VALUE)
             opts += ['--secret', '%s=%s' % (key, path)]
         r = subprocess.run([SEVQEMU, '--dry-run', '--trust-xml', '--format=' + fmt, '-d', state]
-                           + opts + [xml],
+                           + opts + list(extra) + [xml],
                            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout, r.stderr
 
