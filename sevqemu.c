@@ -238,6 +238,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->translate.recorded_cpuid = getenv("SEVQEMU_TEST_CPUID");
 	o->translate.recorded_cpuid_from = "SEVQEMU_TEST_CPUID";
 	o->translate.recorded_dmi = getenv("SEVQEMU_TEST_DMI");
+	o->translate.host_root = getenv("SEVQEMU_TEST_HOST_ROOT");
 #endif
 	return -1;
 }
@@ -245,7 +246,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 /*
  * Test hooks exist only in the test build (make build/sevqemu-test, compiled
  * with -DSEVQEMU_TEST_HOOKS): SEVQEMU_TEST_CPUID=EAX:EBX stands for this
- * CPU's SEV leaf, SEVQEMU_TEST_HOST_ROOT for "/" in the pre-flight.  The
+ * CPU's SEV leaf, SEVQEMU_TEST_HOST_ROOT for "/" in the pre-flight and
+ * the SCSI lookup (act/hostscsi.c).  The
  * shipped sevqemu has no trace of them: it reads its own host, always.
  */
 #ifdef SEVQEMU_TEST_HOOKS

@@ -70,6 +70,28 @@ static bool check_vfio_binding(const struct hostdev *h,
 	return false;
 }
 
+/* Whether QEMU, exec'd by this process, keeps CAP_SYS_RAWIO (bit 17):
+ * root's execv gives it the bounding set, anyone else's only the ambient
+ * set.  libvirt grants it to its QEMU for rawio='yes'; sevqemu can only
+ * pass on what it has. */
+static bool rawio_kept(const struct host_paths *paths)
+{
+	FILE *f = fopen(paths->status, "r");
+	if (!f)
+		return false;
+	char line[256];
+	unsigned long long bnd = 0, amb = 0;
+	unsigned ruid = 1, euid = 1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %u %u", &ruid, &euid) == 2 ||
+		    sscanf(line, "CapBnd: %llx", &bnd) == 1)
+			continue;
+		sscanf(line, "CapAmb: %llx", &amb);
+	}
+	fclose(f);
+	return ((euid == 0 ? bnd : amb) >> 17) & 1;
+}
+
 static bool check_hostdevs_bound(const struct domain *dom,
 				 const struct host_paths *paths, struct diag *d)
 {
@@ -78,6 +100,11 @@ static bool check_hostdevs_bound(const struct domain *dom,
 		char dir[600];
 		if (h->type == HOSTDEV_PCI && !check_vfio_binding(h, paths, d))
 			return false;
+		if (h->rawio && !rawio_kept(paths)) {
+			diag_error(d, EXIT_UNAVAILABLE, h->line, "<hostdev>",
+				   "rawio='yes' needs CAP_SYS_RAWIO in QEMU, which libvirt grants its QEMU; QEMU runs with what sevqemu passes on through exec, and that lacks it: run as root, or with it ambient (setpriv --inh-caps +sys_rawio --ambient-caps +sys_rawio), or leave rawio out");
+			return false;
+		}
 		if (h->type != HOSTDEV_MDEV)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", paths->mdev_devices, h->mdev_uuid);

@@ -5,6 +5,7 @@
 #include "act/domcaps.h"
 #include "act/helpers.h"
 #include "act/host.h"
+#include "act/hostscsi.h"
 #include "act/hostsmbios.h"
 #include "act/disksecrets.h"
 #include "act/diskstart.h"
@@ -42,6 +43,8 @@ static bool gather_host(const struct translate_options *o,
 		host->spice_port = host_free_port(5900);
 	if (dom->sysinfo.mode == SMBIOS_HOST)
 		host_read_smbios(host, o->recorded_dmi);
+	if (!host_scsi_generic(dom, o->host_root, host, d))
+		return false;
 	return secrets_read(o->secrets, o->nsecrets, host, d);
 }
 
@@ -71,6 +74,7 @@ void translation_free(struct translation *t)
 	free(t->xml);
 	plan_free(&t->plan);
 	host_smbios_release(&t->host);
+	host_scsi_generic_release(&t->host);
 	secrets_release(&t->host);
 	host_facts_release(&t->host);
 	domain_free(&t->dom);

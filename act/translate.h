@@ -27,6 +27,8 @@ struct translate_options {
 	const char *recorded_cpuid; /* "EAX:EBX" instead of this CPU's, or NULL */
 	const char *recorded_cpuid_from; /* where it came from, for messages */
 	const char *recorded_dmi;  /* a directory instead of /sys/class/dmi/id */
+	const char *host_root;     /* a directory standing for "/" in host
+				    * lookups (tests), or NULL */
 	struct network_options network; /* --network-bridge, --network-dir */
 	char **secrets;            /* --secret KEY=FILE, each as given */
 	size_t nsecrets;

@@ -160,6 +160,10 @@ void build_power(struct build *b);
 
 /* One builder per device family, each in its own file. */
 void build_disks(struct build *b);       /* disk.c */
+/* disk.c: bus= and the place on a scsi controller (a disk's or a
+ * passed-through SCSI device's), as the controller's model takes it. */
+void scsi_place(struct build *b, struct keyval *kv, unsigned controller,
+		unsigned target, unsigned unit);
 /* disk_source.c: -object secret for a disk's <auth> or LUKS key (a 0600
  * file in the state dir), and a network disk's protocol node keys. */
 bool disk_secret(struct build *b, const struct secret_ref *ref, const char *id);

@@ -365,6 +365,22 @@ static const char *device_driver(const struct disk *disk)
 	return "virtio-blk-pci";
 }
 
+/* bus=, and the place on it: lsilogic addresses a device by its unit
+ * alone, as libvirt writes it; the other HBAs as channel, target and lun. */
+void scsi_place(struct build *b, struct keyval *kv, unsigned controller,
+		unsigned target, unsigned unit)
+{
+	char bus[24];
+	kv_str(kv, "bus", controller_bus(CTRL_SCSI, controller, bus, sizeof(bus)));
+	if (scsi_controller_model(b->dom, controller) == CTRL_SCSI_LSILOGIC) {
+		kv_u64(kv, "scsi-id", unit);
+		return;
+	}
+	kv_u64(kv, "channel", 0);
+	kv_u64(kv, "scsi-id", target);
+	kv_u64(kv, "lun", unit);
+}
+
 /* Where the device sits on its bus; false after an error. */
 static bool place_disk(struct build *b, struct keyval *kv, const struct disk *disk)
 {
@@ -384,18 +400,8 @@ static bool place_disk(struct build *b, struct keyval *kv, const struct disk *di
 		kv_u64(kv, "unit", index % 2);
 		break;
 	case BUS_SCSI:
-		kv_str(kv, "bus", controller_bus(CTRL_SCSI, disk->scsi_controller,
-						 bus, sizeof(bus)));
-		/* lsilogic addresses a disk by its unit alone, as libvirt
-		 * writes it; the other HBAs as channel, target and lun. */
-		if (scsi_controller_model(b->dom, disk->scsi_controller) ==
-		    CTRL_SCSI_LSILOGIC) {
-			kv_u64(kv, "scsi-id", disk->scsi_unit);
-			break;
-		}
-		kv_u64(kv, "channel", 0);
-		kv_u64(kv, "scsi-id", disk->scsi_target);
-		kv_u64(kv, "lun", disk->scsi_unit);
+		scsi_place(b, kv, disk->scsi_controller, disk->scsi_target,
+			   disk->scsi_unit);
 		break;
 	case BUS_USB:
 		kv_str(kv, "bus", controller_bus(CTRL_USB, 0, bus, sizeof(bus)));

@@ -61,6 +61,9 @@ struct host_facts {
 	char *smbios[SMBIOS_SYSTEM + 1][SMBIOS_FIELDS];
 	struct secret_value *secrets; /* from --secret, in order given */
 	size_t nsecrets;
+	char **scsi_generic;     /* per hostdev: the /dev/sgN of a type='scsi'
+				  * one by its host address, else NULL */
+	size_t nscsi_generic;
 };
 
 #endif

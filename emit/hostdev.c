@@ -1,5 +1,6 @@
 /* <hostdev>: vfio-pci (a host PCI function, or a mediated device by its
- * sysfs path) and usb-host, as libvirt writes them. */
+ * sysfs path), usb-host, vhost-scsi and scsi-generic, as libvirt writes
+ * them. */
 #include <stdio.h>
 
 #include "emit/build.h"
@@ -29,19 +30,49 @@ static void pci_device(struct build *b, struct keyval *kv, const struct hostdev 
 	(void)b;
 }
 
+/*
+ * type='scsi': the device's node — the host's /dev/sgN (act/hostscsi.c
+ * found it) or the iSCSI LUN, as a network disk's — and scsi-generic on
+ * the guest's SCSI bus, which hands the guest's commands to it.  Nothing
+ * here is SEV's concern: unlike VFIO, no device reaches guest memory
+ * directly (the controller's DMA goes through QEMU), so nothing is pinned.
+ */
+static bool scsi_generic(struct build *b, struct keyval *kv, const struct hostdev *h,
+			 size_t i)
+{
+	char node[48], secret[48];
+	snprintf(node, sizeof(node), "hostdev%zu-backend", i);
+	snprintf(secret, sizeof(secret), "hostdev%zu-auth", i);
+	bool auth = h->iscsi && h->iscsi->net.auth.line;
+	if (auth && !disk_secret(b, &h->iscsi->net.auth, secret))
+		return false;
+	kv_begin(kv, NULL);
+	if (h->iscsi) {
+		network_keys(kv, h->iscsi, auth ? secret : NULL);
+	} else {
+		kv_str(kv, "driver", "host_device");
+		kv_str(kv, "filename", i < b->host->nscsi_generic && b->host->scsi_generic[i]
+				       ? b->host->scsi_generic[i] : "");
+	}
+	kv_str(kv, "node-name", node);
+	kv_bool(kv, "read-only", h->readonly);
+	kv_push(kv, b->argv, "-blockdev");
+	kv_begin(kv, "scsi-generic");
+	scsi_place(b, kv, h->scsi_controller, h->scsi_guest_target, h->scsi_guest_unit);
+	kv_str(kv, "drive", node);
+	return true;
+}
+
 static void build_hostdev(struct build *b, const struct hostdev *h, size_t i)
 {
 	char id[32], bus[24];
 	snprintf(id, sizeof(id), "hostdev%zu", i);
 	struct keyval kv;
 	if (h->type == HOSTDEV_SCSI) {
-		diag_error(b->d, EXIT_UNAVAILABLE, h->line, "<hostdev>",
-			   "type='scsi': finding the /dev/sgN of %s:%u:%u:%llu is a sysfs lookup sevqemu does not make yet; expected a <disk type='block' device='lun'> on that /dev/sgN",
-			   h->scsi_adapter, h->scsi_bus, h->scsi_target,
-			   (unsigned long long)h->scsi_unit);
-		return;
-	}
-	if (h->type == HOSTDEV_SCSI_HOST) {
+		if (!scsi_generic(b, &kv, h, i))
+			return;
+		kv_str(&kv, "id", id);
+	} else if (h->type == HOSTDEV_SCSI_HOST) {
 		/* QEMU opens /dev/vhost-scsi itself (libvirt passes its fd) */
 		static const char *const drivers[] = {
 			[VIRTIO_PLAIN] = "vhost-scsi-pci",

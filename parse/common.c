@@ -211,3 +211,25 @@ void unexpected(struct parser *p, const xmlNode *n, const xmlNode *parent,
 		   "unexpected inside %s; expected %s", XML_TAG(parent),
 		   expected);
 }
+
+/* A number as libvirt reads one (base 0): 0x… hex, else decimal. */
+bool attr_number(struct parser *p, const xmlNode *n, const char *name,
+		 uint64_t max, unsigned *out, bool required)
+{
+	const char *s = xml_attr(n, name);
+	if (!s) {
+		if (required)
+			attr_required(p, n, name);
+		return !required;
+	}
+	uint64_t v;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (!(hex ? parse_hex(s + 2, &v) && s[2] : parse_decimal(s, &v)) || v > max) {
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "%s='%s' is not valid; expected a number from 0 to %#llx",
+			   name, s, (unsigned long long)max);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}

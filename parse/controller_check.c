@@ -198,27 +198,27 @@ static const struct scsi_limits scsi_limits[] = {
 	{ CTRL_SCSI_DC390, "dc390", 7, 7 },
 };
 
-/* A disk's address against an emulated HBA.  lsilogic takes the unit as
- * its scsi-id and needs target 0 (libvirt's rule); the others take the
- * target as scsi-id and the unit as lun, as on virtio-scsi. */
-static void check_scsi_address(struct parser *p, const struct disk *disk,
-			       const struct controller *c)
+/* A SCSI device's place (a disk's or a hostdev's) against an emulated
+ * HBA.  lsilogic takes the unit as its scsi-id and needs target 0
+ * (libvirt's rule); the others take the target as scsi-id and the unit as
+ * lun, as on virtio-scsi.  LINE and TAG: where the place was written. */
+void check_scsi_place(struct parser *p, unsigned line, const char *tag,
+		      unsigned controller, unsigned target, unsigned unit)
 {
+	const struct controller *c = controller_find(p->dom, CTRL_SCSI, controller);
 	const struct scsi_limits *l = NULL;
-	for (size_t i = 0; i < sizeof(scsi_limits) / sizeof(*scsi_limits); i++)
+	for (size_t i = 0; c && i < sizeof(scsi_limits) / sizeof(*scsi_limits); i++)
 		if (scsi_limits[i].model == c->model)
 			l = &scsi_limits[i];
 	if (!l)
 		return; /* virtio-scsi: parse_disk checked its ranges */
-	unsigned line = disk->address_line ? disk->address_line : disk->line;
-	const char *tag = disk->address_line ? "<address>" : "<disk>";
 	bool lsi = c->model == CTRL_SCSI_LSILOGIC;
-	unsigned id = lsi ? disk->scsi_unit : disk->scsi_target;
-	unsigned lun = lsi ? 0 : disk->scsi_unit;
-	if (lsi && disk->scsi_target != 0)
+	unsigned id = lsi ? unit : target;
+	unsigned lun = lsi ? 0 : unit;
+	if (lsi && target != 0)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "target='%u' on the lsilogic controller at line %u, which addresses a disk by its unit; expected target='0'",
-			   disk->scsi_target, c->line);
+			   target, c->line);
 	else if (id > l->max_id)
 		diag_error(p->d, EXIT_DATAERR, line, tag,
 			   "%s='%u' is past the last SCSI id of the %s controller at line %u; expected 0 to %u",
@@ -236,10 +236,11 @@ static void check_scsi_disks(struct parser *p)
 	const struct domain *dom = p->dom;
 	for (size_t i = 0; i < dom->ndisks && !diag_failed(p->d); i++) {
 		const struct disk *disk = &dom->disks[i];
-		const struct controller *c = disk->bus != BUS_SCSI ? NULL :
-			controller_find(dom, CTRL_SCSI, disk->scsi_controller);
-		if (c)
-			check_scsi_address(p, disk, c);
+		if (disk->bus == BUS_SCSI)
+			check_scsi_place(p, disk->address_line ? disk->address_line : disk->line,
+					 disk->address_line ? "<address>" : "<disk>",
+					 disk->scsi_controller, disk->scsi_target,
+					 disk->scsi_unit);
 	}
 }
 
@@ -250,11 +251,22 @@ static void scsi_defaults(struct parser *p)
 {
 	struct domain *dom = p->dom;
 	unsigned top = 0, line = 0;
+	const char *tag = "<disk>";
 	for (size_t i = 0; i < dom->ndisks; i++) {
 		const struct disk *disk = &dom->disks[i];
 		if (disk->bus == BUS_SCSI && (!line || disk->scsi_controller > top)) {
 			top = disk->scsi_controller;
 			line = disk->line;
+		}
+	}
+	/* A passed-through SCSI device sits on a controller too (one without
+	 * an <address> on controller 0, check_hostdevs()). */
+	for (size_t i = 0; i < dom->nhostdevs; i++) {
+		const struct hostdev *h = &dom->hostdevs[i];
+		if (h->type == HOSTDEV_SCSI && (!line || h->scsi_controller > top)) {
+			top = h->scsi_controller;
+			line = h->line;
+			tag = "<hostdev>";
 		}
 	}
 	if (!line)
@@ -275,9 +287,9 @@ static void scsi_defaults(struct parser *p)
 	}
 	if (dom->ncontrollers == before)
 		return;
-	diag_note(p->d, line, "<disk>",
-		  "%zu scsi controller(s) up to index %u missing: virtio-scsi added, as libvirt adds every controller up to the highest a disk names",
-		  dom->ncontrollers - before, top);
+	diag_note(p->d, line, tag,
+		  "%zu scsi controller(s) up to index %u missing: virtio-scsi added, as libvirt adds every controller up to the highest a %s names",
+		  dom->ncontrollers - before, top, tag[1] == 'd' ? "disk" : "device");
 	qsort(dom->controllers, dom->ncontrollers, sizeof(*dom->controllers),
 	      controller_order);
 }

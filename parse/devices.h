@@ -26,8 +26,14 @@ struct hostdev {
 	char *scsi_adapter;      /* scsi: <adapter name='scsi_hostN'/> */
 	unsigned scsi_host, scsi_bus, scsi_target; /* the host's H:B:T:U */
 	uint64_t scsi_unit;
-	unsigned scsi_controller, scsi_guest_target, scsi_guest_unit; /* guest */
+	struct disk *iscsi;      /* scsi <source protocol='iscsi'>: an iscsi
+				  * network source, as a disk's; NULL: adapter */
+	/* scsi: the guest's <address type='drive'>, or the first unit free
+	 * on controller 0 (check_hostdevs) */
+	unsigned scsi_controller, scsi_guest_target, scsi_guest_unit;
+	unsigned address_line;   /* 0: no <address type='drive'> */
 	bool readonly, shareable;
+	bool rawio;              /* rawio='yes': QEMU needs CAP_SYS_RAWIO */
 	char *wwpn;              /* scsi_host: <source protocol='vhost' wwpn> */
 	enum virtio_flavour flavour; /* scsi_host: model= */
 	unsigned boot_order;     /* 0: none */

@@ -9,28 +9,6 @@
 #include "lib/xalloc.h"
 #include "parse/parser.h"
 
-/* A number as libvirt reads one (base 0): 0x… hex, else decimal. */
-bool attr_number(struct parser *p, const xmlNode *n, const char *name,
-		 uint64_t max, unsigned *out, bool required)
-{
-	const char *s = xml_attr(n, name);
-	if (!s) {
-		if (required)
-			attr_required(p, n, name);
-		return !required;
-	}
-	uint64_t v;
-	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (!(hex ? parse_hex(s + 2, &v) && s[2] : parse_decimal(s, &v)) || v > max) {
-		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
-			   "%s='%s' is not valid; expected a number from 0 to %#llx",
-			   name, s, (unsigned long long)max);
-		return false;
-	}
-	*out = (unsigned)v;
-	return true;
-}
-
 static void pci_source(struct parser *p, const xmlNode *a, struct hostdev *h)
 {
 	static const char *const known[] = { "domain", "bus", "slot", "function", "type", NULL };
@@ -77,33 +55,6 @@ static void mdev_source(struct parser *p, const xmlNode *c, struct hostdev *h)
 		h->mdev_uuid = xstrdup(canonical);
 }
 
-static void scsi_source(struct parser *p, const xmlNode *c, struct hostdev *h)
-{
-	if (xml_is(c, "adapter")) {
-		static const char *const known[] = { "name", NULL };
-		const char *name = known_attrs(p, c, known) ? attr_required(p, c, "name") : NULL;
-		uint64_t v;
-		if (!name)
-			return;
-		if (strncmp(name, "scsi_host", 9) != 0 || !parse_decimal(name + 9, &v) ||
-		    v > 65535)
-			diag_error(p->d, EXIT_DATAERR, xml_line(c), XML_TAG(c),
-				   "name='%s' is not a SCSI host; expected scsi_hostN", name);
-		else
-			h->scsi_adapter = xstrdup(name), h->scsi_host = (unsigned)v;
-	} else if (xml_is(c, "address")) {
-		static const char *const known[] = { "bus", "target", "unit", NULL };
-		unsigned unit = 0;
-		if (known_attrs(p, c, known) &&
-		    attr_number(p, c, "bus", 65535, &h->scsi_bus, true) &&
-		    attr_number(p, c, "target", 65535, &h->scsi_target, true) &&
-		    attr_number(p, c, "unit", 16383, &unit, true))
-			h->scsi_unit = unit;
-	} else {
-		unexpected(p, c, c->parent, "<adapter name='scsi_hostN'/> and <address bus target unit/>");
-	}
-}
-
 /* <source protocol='vhost' wwpn='naa.<16 hex digits>'/>: the host's
  * vhost-scsi target, as libvirt checks it. */
 static void vhost_source(struct parser *p, const xmlNode *n, struct hostdev *h)
@@ -134,6 +85,10 @@ static void vhost_source(struct parser *p, const xmlNode *n, struct hostdev *h)
 
 static void parse_hostdev_source(struct parser *p, const xmlNode *n, struct hostdev *h)
 {
+	if (h->type == HOSTDEV_SCSI) {
+		parse_scsi_hostdev_source(p, n, h);
+		return;
+	}
 	if (h->type == HOSTDEV_SCSI_HOST)
 		vhost_source(p, n, h);
 	for (xmlNode *c = xml_first_element(n); c && !diag_failed(p->d);
@@ -147,7 +102,7 @@ static void parse_hostdev_source(struct parser *p, const xmlNode *n, struct host
 			break;
 		case HOSTDEV_USB: usb_source(p, c, h); break;
 		case HOSTDEV_MDEV: mdev_source(p, c, h); break;
-		case HOSTDEV_SCSI: scsi_source(p, c, h); break;
+		case HOSTDEV_SCSI: /* above */
 		case HOSTDEV_SCSI_HOST: unsupported(p, c, NULL); break;
 		}
 	}
@@ -162,21 +117,6 @@ static void parse_rom(struct parser *p, const xmlNode *n, struct hostdev *h)
 	h->rom_disabled = attr_yesno(p, n, "enabled") == TRI_OFF;
 	if (xml_attr(n, "file"))
 		h->rom_file = xstrdup(xml_attr(n, "file"));
-}
-
-/* <address type='drive'> of a scsi hostdev: its place on the guest's bus. */
-static void guest_address(struct parser *p, const xmlNode *c, struct hostdev *h)
-{
-	const char *type = xml_attr(c, "type");
-	if (h->type != HOSTDEV_SCSI || !type || strcmp(type, "drive") != 0) {
-		ignored(p, c);
-		return;
-	}
-	unsigned bus = 0;
-	if (attr_number(p, c, "controller", 255, &h->scsi_controller, false) &&
-	    attr_number(p, c, "bus", 0, &bus, false) &&
-	    attr_number(p, c, "target", 255, &h->scsi_guest_target, false))
-		attr_number(p, c, "unit", 16383, &h->scsi_guest_unit, false);
 }
 
 static void parse_hostdev_child(struct parser *p, const xmlNode *c, struct hostdev *h,
@@ -198,8 +138,11 @@ static void parse_hostdev_child(struct parser *p, const xmlNode *c, struct hostd
 		h->readonly = true;
 	} else if (xml_is(c, "shareable") && h->type == HOSTDEV_SCSI) {
 		h->shareable = true;
+	} else if (xml_is(c, "address") && h->type == HOSTDEV_SCSI &&
+		   xml_attr(c, "type") && strcmp(xml_attr(c, "type"), "drive") == 0) {
+		parse_scsi_hostdev_address(p, c, h);
 	} else if (xml_is(c, "address")) {
-		guest_address(p, c, h);
+		ignored(p, c); /* a PCI or USB place: sevqemu's own placement */
 	} else if (xml_is(c, "alias")) {
 		ignored(p, c);
 	} else if (xml_is(c, "teaming") && h->type == HOSTDEV_PCI) {
@@ -269,16 +212,11 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 	struct domain *dom = p->dom;
 	if (!known_attrs(p, n, known))
 		return;
-	if (xml_attr(n, "sgio") || xml_attr(n, "rawio")) {
-		refuse(p, n, "%s= changes the host's SCSI permissions, libvirt's work as root; expected neither",
-		       xml_attr(n, "sgio") ? "sgio" : "rawio");
-		return;
-	}
 	XGROW(dom->hostdevs, dom->nhostdevs, dom->hostdevs_alloc);
 	struct hostdev *h = &dom->hostdevs[dom->nhostdevs++];
 	memset(h, 0, sizeof(*h));
 	h->line = xml_line(n);
-	if (!hostdev_kind(p, n, h)) {
+	if (!hostdev_kind(p, n, h) || !parse_scsi_hostdev_access(p, n, h)) {
 		dom->nhostdevs--; /* refused, or dropped under --ignore-unsupported */
 		return;
 	}
@@ -292,7 +230,7 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 		(h->type == HOSTDEV_USB && h->usb_by_id && (!h->vendor || !h->product)) ||
 		(h->type == HOSTDEV_USB && !h->usb_by_id && !h->usb_bus) ||
 		(h->type == HOSTDEV_MDEV && !h->mdev_uuid) ||
-		(h->type == HOSTDEV_SCSI && !h->scsi_adapter) ||
+		(h->type == HOSTDEV_SCSI && !h->scsi_adapter && !h->iscsi) ||
 		(h->type == HOSTDEV_SCSI_HOST && !h->wwpn);
 	if (incomplete)
 		diag_error(p->d, EXIT_DATAERR, h->line, XML_TAG(n),
@@ -300,7 +238,7 @@ void parse_hostdev(struct parser *p, const xmlNode *n)
 			   h->type == HOSTDEV_PCI ? "PCI <address>"
 			   : h->type == HOSTDEV_USB ? "<address bus device> or <vendor> and <product>"
 			   : h->type == HOSTDEV_MDEV ? "<address uuid>"
-			   : h->type == HOSTDEV_SCSI ? "<adapter> and <address>"
+			   : h->type == HOSTDEV_SCSI ? "<adapter> and <address>, or an iSCSI LUN"
 			   : "<source protocol='vhost' wwpn='naa.…'/>");
 	else if ((h->display != TRI_DEFAULT || h->ramfb != TRI_DEFAULT) &&
 		 h->type != HOSTDEV_MDEV)
@@ -401,11 +339,12 @@ static void pair_failover(struct parser *p, struct hostdev *h)
 		   h->teaming_pair, h->teaming_pair);
 }
 
-/* Two hostdevs for one host device: 65, as the host can give it once.
- * A transitional vhost-scsi cannot serve an encrypted guest. */
+/* Each scsi hostdev's guest place (hostdev_scsi.c).  Two hostdevs for
+ * one host device: 65, as the host can give it once.  A transitional vhost-scsi cannot serve an encrypted guest. */
 void check_hostdevs(struct parser *p)
 {
 	struct domain *dom = p->dom;
+	check_scsi_hostdevs(p);
 	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++)
 		if (dom->hostdevs[i].teaming_pair)
 			pair_failover(p, &dom->hostdevs[i]);
@@ -435,7 +374,7 @@ void free_hostdevs(struct domain *dom)
 {
 	for (size_t i = 0; i < dom->nhostdevs; i++) {
 		free(dom->hostdevs[i].mdev_uuid);
-		free(dom->hostdevs[i].scsi_adapter);
+		free_scsi_hostdev(&dom->hostdevs[i]);
 		free(dom->hostdevs[i].rom_file);
 		free(dom->hostdevs[i].teaming_pair);
 		free(dom->hostdevs[i].wwpn);

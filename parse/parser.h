@@ -166,6 +166,8 @@ void parse_nvme_source(struct parser *p, const xmlNode *n, struct disk *disk);
 void parse_vhostuser_source(struct parser *p, const xmlNode *n, struct disk *disk);
 void parse_disk_reservations(struct parser *p, const xmlNode *n, struct disk *disk);
 bool vhostuser_memory_shared(const struct domain *dom);
+/* common.c: a number as libvirt reads one (0x… hex, else decimal), at
+ * most MAX; false after an error (or when REQUIRED and missing). */
 bool attr_number(struct parser *p, const xmlNode *n, const char *name,
 		 uint64_t max, unsigned *out, bool required);
 void check_disk_detail(struct parser *p, const xmlNode *n, const struct disk *disk);
@@ -176,6 +178,9 @@ void free_controllers(struct domain *dom);
 extern const char *const controller_type_names[];
 int controller_order(const void *a, const void *b); /* type, index, line */
 bool controller_assign_indices(struct parser *p);
+/* A SCSI place against its controller's model (controller_check.c). */
+void check_scsi_place(struct parser *p, unsigned line, const char *tag,
+		      unsigned controller, unsigned target, unsigned unit);
 /* The controller TYPE INDEX once sorted by controller_order, or NULL. */
 const struct controller *controller_find(const struct domain *dom,
 					 enum controller_type type,
@@ -247,6 +252,12 @@ void parse_net_hostdev(struct parser *p, const xmlNode *n);
 void parse_teaming(struct parser *p, const xmlNode *n, bool *persistent,
 		   char **pair, unsigned *pair_line);
 void check_hostdevs(struct parser *p);
+/* hostdev_scsi.c: type='scsi', a host SCSI device or an iSCSI LUN */
+void parse_scsi_hostdev_source(struct parser *p, const xmlNode *n, struct hostdev *h);
+void parse_scsi_hostdev_address(struct parser *p, const xmlNode *c, struct hostdev *h);
+bool parse_scsi_hostdev_access(struct parser *p, const xmlNode *n, struct hostdev *h);
+void check_scsi_hostdevs(struct parser *p);
+void free_scsi_hostdev(struct hostdev *h);
 void free_hostdevs(struct domain *dom);
 /* graphics.c: <graphics type='vnc'> */
 void parse_display_device(struct parser *p, const xmlNode *n);

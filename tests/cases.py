@@ -24,7 +24,8 @@ line STDIN feeds the XML on standard input, as '-'.  A case file (.args, .err,
 .opts, .expect) without its .xml fails: it is a case that stopped running.
 
 Every run has SEVQEMU_TEST_CPUID=0:0 (a CPU without SEV, the same on every
-host), HOME set to a directory that does not exist under build/, no XDG_*
+host), SEVQEMU_TEST_HOST_ROOT=testdata/host (the SCSI devices a hostdev
+finds, whatever this host has), HOME set to a directory that does not exist under build/, no XDG_*
 variables, LC_ALL=C, and a timeout (30 s; --timeout S).  Standard error is compared after the
 checkout's absolute path is replaced by $TOP, so the files hold no path of
 this machine.
@@ -98,6 +99,7 @@ class Runner:
         self.binary, self.wrap, self.update, self.timeout = binary, wrap, update, timeout
         self.env = {k: v for k, v in os.environ.items() if not k.startswith('XDG_')}
         self.env.update(SEVQEMU_TEST_CPUID='0:0', LC_ALL='C',
+                        SEVQEMU_TEST_HOST_ROOT=os.path.join(TOP, 'testdata', 'host'),
                         HOME=os.path.join(TOP, 'build', 'cases-home-absent'))
 
     def run(self, args, stdin_path):

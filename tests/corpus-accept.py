@@ -125,7 +125,8 @@ def classify(verdict, why, err, name):
 # Host-backed options qemu-accept.py would not start, and what stands in for
 # them so that QEMU still judges the rest of the command line: a user
 # network for a tap, a scratch image for a network disk, plain memory for
-# huge pages (not preallocated), a usb-host that names no host device.  The guest still counts
+# huge pages (not preallocated), a usb-host that names no host device, a
+# scsi-hd on a scratch image for a passed-through SCSI device.  The guest still counts
 # as needing that host resource; a rejection of the rest fails the run.
 KEEP_BLOCK = ('node-name', 'read-only', 'auto-read-only', 'discard', 'cache.direct',
               'cache.no-flush')
@@ -142,6 +143,12 @@ def stand_in(option, arg):
         return qa.kv_join([[None, 'user'], ['id', qa.kv_get(kv, 'id')]]), why
     if option == '-device' and kind == 'usb-host':
         return qa.kv_join([it for it in kv if it[0] != 'hostdevice']), why
+    if option == '-device' and kind == 'scsi-generic':
+        # scsi-hd takes the same place on the bus from its node (a scratch
+        # image instead of the sg node or the iSCSI LUN); share-rw=on, as
+        # libvirt's test names /dev/sg0 for every host SCSI device, and one
+        # scratch image stands for it
+        return qa.kv_join([[None, 'scsi-hd']] + kv[1:] + [['share-rw', 'on']]), why
     if option == '-blockdev' and kind in qa.NETWORK_DRIVERS:
         node = qa.kv_get(kv, 'node-name')
         return qa.kv_join([['driver', 'file'], ['filename', '/stand-in/' + node]] +

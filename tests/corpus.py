@@ -232,12 +232,43 @@ def secret_keys(xml):
     return keys
 
 
+def scsi_hosts(xml):
+    """H:B:T:U of every <hostdev type='scsi'> the definition passes by its
+    host address (<adapter name='scsi_hostH'/><address bus target unit/>)."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.parse(xml).getroot()
+    except ET.ParseError:
+        return []
+    found = []
+    for h in root.iter('hostdev'):
+        src = h.find('source')
+        adapter = src.find('adapter') if src is not None else None
+        addr = src.find('address') if src is not None else None
+        name = adapter.get('name', '') if adapter is not None else ''
+        if h.get('type') == 'scsi' and addr is not None and re.fullmatch(r'scsi_host\d+', name):
+            try:
+                found.append('%s:%d:%d:%d' % (name[9:], int(addr.get('bus', '0'), 0),
+                                              int(addr.get('target', '0'), 0),
+                                              int(addr.get('unit', '0'), 0)))
+            except ValueError:
+                pass
+    return found
+
+
 def run(xml, state, fmt='json', extra=()):
     env = dict(os.environ, SEVQEMU_TEST_CPUID='0:0', LC_ALL='C')
     # --trust-xml: these are libvirt's own definitions, trusted as libvirt
     # trusts a domain definition; what is measured is translation, strictly
     # (no --ignore-unsupported), not libvirt's secret store.
     with tempfile.TemporaryDirectory() as secrets:
+        # libvirt's test host has every SCSI device a definition passes
+        # through, each as /dev/sg0 (its mock of the sysfs lookup); so has
+        # this stand-in "/" (SEVQEMU_TEST_HOST_ROOT, a test hook).
+        for hbtu in scsi_hosts(xml):
+            os.makedirs(os.path.join(secrets, 'host', 'sys', 'bus', 'scsi', 'devices', hbtu,
+                                     'scsi_generic', 'sg0'), exist_ok=True)
+        env['SEVQEMU_TEST_HOST_ROOT'] = os.path.join(secrets, 'host')
         opts = []
         for i, key in enumerate(secret_keys(xml)):
             path = os.path.join(secrets, 'secret%d' % i)

@@ -114,6 +114,20 @@ exec_case "memlock: SEV with a passed-through device" "$t/vfionocap" "$t/vfio.xm
 	"sevqemu: the memory lock limit is 1024 KiB, but an SEV guest with a passed-through device needs all its memory locked, 5120 MiB with VFIO's 1 GiB; raise it (ulimit -l 5242880) or run with CAP_IPC_LOCK" "ulimit -l 1024"
 exec_case "hostdev missing on this host" "$t/good" "$t/vfio.xml" 69 \
 	"sevqemu: $t/good/sys/bus/pci/devices/0000:3b:02.1: missing: this host has no PCI device 0000:3b:02.1 to pass through (line 32)"
+# rawio='yes' on a SCSI hostdev: QEMU needs CAP_SYS_RAWIO after the exec,
+# which root has from its bounding set, anyone else only if ambient.
+sed 's|</devices>|<hostdev mode="subsystem" type="scsi" rawio="yes"><source><adapter name="scsi_host0"/><address bus="0" target="0" unit="0"/></source></hostdev></devices>|' "$t/sev.xml" >"$t/rawio.xml"
+host rawio Y Y 0000003fffffffff
+mkdir -p "$t/rawio/sys/bus/scsi/devices/0:0:0:0/scsi_generic/sg0"
+exec_case "rawio='yes' without CAP_SYS_RAWIO to pass on" "$t/rawio" "$t/rawio.xml" 69 \
+	"sevqemu: $t/rawio.xml:32: <hostdev>: rawio='yes' needs CAP_SYS_RAWIO in QEMU, which libvirt grants its QEMU; QEMU runs with what sevqemu passes on through exec, and that lacks it: run as root, or with it ambient (setpriv --inh-caps +sys_rawio --ambient-caps +sys_rawio), or leave rawio out"
+printf 'Name:\tsevqemu\nUid:\t1000\t1000\t1000\t1000\nCapEff:\t0000003fffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000020000\n' >"$t/rawio/proc/self/status"
+exec_case "rawio='yes', CAP_SYS_RAWIO ambient" "$t/rawio" "$t/rawio.xml" 0 ""
+printf 'Name:\tsevqemu\nUid:\t0\t0\t0\t0\nCapEff:\t0000003fffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n' >"$t/rawio/proc/self/status"
+exec_case "rawio='yes' as root" "$t/rawio" "$t/rawio.xml" 0 ""
+rm -rf "$t/rawio/sys/bus/scsi"
+exec_case "SCSI hostdev missing on this host" "$t/rawio" "$t/rawio.xml" 69 \
+	"sevqemu: $t/rawio.xml:32: <hostdev>: this host has no SCSI device scsi_host0, bus 0, target 0, unit 0 with a generic (sg) node: $t/rawio/sys/bus/scsi/devices/0:0:0:0/scsi_generic is missing; expected the device attached and the sg module loaded (modprobe sg)"
 rm -rf "$t/state"
 SEVQEMU_TEST_HOST_ROOT=$t/nosev "$SEVQEMU" -q -n --nvram-dir "$t/nvram" -d "$t/state" "$t/sev.xml" >/dev/null 2>&1
 if [ $? = 0 ]; then ok "a dry run makes no pre-flight"; else no "dry run" "refused"; fi

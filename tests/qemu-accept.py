@@ -100,6 +100,8 @@ def host_backed(option, arg):
         return 'usb-host needs the host USB device'
     if option == '-device' and kind == 'scsi-block':
         return 'scsi-block needs a host SCSI device (SG_IO)'
+    if option == '-device' and kind == 'scsi-generic':
+        return 'scsi-generic needs a host SCSI device with an sg node (SG_IO), or an iSCSI server'
     if option == '-chardev' and kind in ('serial', 'parallel'):
         return 'a %s chardev needs the host %s port device' % (kind, kind)
     if option == '-device' and kind == 'virtio-input-host-pci':
