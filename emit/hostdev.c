@@ -74,19 +74,14 @@ static void build_hostdev(struct build *b, const struct hostdev *h, size_t i)
 		kv_str(&kv, "id", id);
 	} else if (h->type == HOSTDEV_SCSI_HOST) {
 		/* QEMU opens /dev/vhost-scsi itself (libvirt passes its fd) */
-		static const char *const drivers[] = {
-			[VIRTIO_PLAIN] = "vhost-scsi-pci",
-			[VIRTIO_TRANSITIONAL] = "vhost-scsi-pci-transitional",
-			[VIRTIO_NON_TRANSITIONAL] = "vhost-scsi-pci-non-transitional",
-		};
-		kv_begin(&kv, drivers[h->flavour]);
+		virtio_begin(&kv, "vhost-scsi-pci", &h->virtio);
 		if (!pci_place(b, &kv, h->line, "<hostdev>")) {
 			kv_discard(&kv);
 			return;
 		}
 		kv_str(&kv, "wwpn", h->wwpn);
 		kv_str(&kv, "id", id);
-		virtio_options(b, &kv, TRI_DEFAULT, h->flavour == VIRTIO_PLAIN);
+		virtio_options(b, &kv, &h->virtio, true);
 	} else if (h->type == HOSTDEV_USB) {
 		kv_begin(&kv, "usb-host");
 		if (h->usb_by_id) {

@@ -35,7 +35,7 @@ struct hostdev {
 	bool readonly, shareable;
 	bool rawio;              /* rawio='yes': QEMU needs CAP_SYS_RAWIO */
 	char *wwpn;              /* scsi_host: <source protocol='vhost' wwpn> */
-	enum virtio_flavour flavour; /* scsi_host: model= */
+	struct virtio_driver virtio; /* scsi_host: model= (its flavour) */
 	unsigned boot_order;     /* 0: none */
 	enum tristate rom_bar;   /* <rom bar> */
 	char *rom_file;          /* <rom file> */

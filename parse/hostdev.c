@@ -188,14 +188,11 @@ static bool hostdev_kind(struct parser *p, const xmlNode *n, struct hostdev *h)
 		       model ? model : "");
 		return false;
 	}
-	static const char *const flavours[] = {
-		"virtio", "virtio-transitional", "virtio-non-transitional", NULL,
-	};
 	if (h->type == HOSTDEV_SCSI_HOST && model) {
-		int f = attr_choice(p, n, "model", flavours);
+		int f = attr_choice(p, n, "model", virtio_model_names);
 		if (f < 0)
 			return false;
-		h->flavour = (enum virtio_flavour)f;
+		h->virtio.flavour = (enum virtio_flavour)f;
 	}
 	h->managed = attr_yesno(p, n, "managed") == TRI_ON;
 	h->display = attr_onoff(p, n, "display");
@@ -340,7 +337,7 @@ static void pair_failover(struct parser *p, struct hostdev *h)
 }
 
 /* Each scsi hostdev's guest place (hostdev_scsi.c).  Two hostdevs for
- * one host device: 65, as the host can give it once.  A transitional vhost-scsi cannot serve an encrypted guest. */
+ * one host device: 65, as the host can give it once. */
 void check_hostdevs(struct parser *p)
 {
 	struct domain *dom = p->dom;
@@ -350,10 +347,6 @@ void check_hostdevs(struct parser *p)
 			pair_failover(p, &dom->hostdevs[i]);
 	for (size_t i = 0; i < dom->nhostdevs && !diag_failed(p->d); i++) {
 		const struct hostdev *a = &dom->hostdevs[i];
-		if (a->type == HOSTDEV_SCSI_HOST && a->flavour == VIRTIO_TRANSITIONAL &&
-		    dom->launch.type != LAUNCH_NONE)
-			diag_error(p->d, EXIT_UNAVAILABLE, a->line, "<hostdev>",
-				   "model='virtio-transitional' on an encrypted guest: QEMU refuses the IOMMU platform feature, without which the device cannot reach the guest's memory, on a device with a legacy interface; expected 'virtio' or 'virtio-non-transitional'");
 		if (a->type != HOSTDEV_PCI)
 			continue;
 		for (size_t j = i + 1; j < dom->nhostdevs; j++) {

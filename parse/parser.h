@@ -297,7 +297,7 @@ extern const char *const virtio_model_names[];
 /* virtio.c: whether MODEL (NULL: absent) is 'virtio', 'virtio-transitional' or
  * 'virtio-non-transitional'; if so, VD's flavour is set to it. */
 bool parse_virtio_model(const char *model, struct virtio_driver *vd);
-/* Refuses transitional disks, NICs, rngs, balloon, vsock, 9p and
+/* Refuses transitional disks, vhost-scsi, NICs, rngs, balloon, vsock, 9p and
  * virtio-serial on an encrypted guest. */
 void check_virtio_models(struct parser *p);
 /* Whether attribute NAME is a virtio option of a device of KINDS. */

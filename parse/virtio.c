@@ -147,6 +147,10 @@ void check_virtio_models(struct parser *p)
 	const struct devices_misc *m = &dom->misc;
 	for (size_t i = 0; i < dom->ndisks; i++)
 		check_model(p, &dom->disks[i].virtio, dom->disks[i].line, "<disk>");
+	for (size_t i = 0; i < dom->nhostdevs; i++)
+		if (dom->hostdevs[i].type == HOSTDEV_SCSI_HOST)
+			check_model(p, &dom->hostdevs[i].virtio,
+				    dom->hostdevs[i].line, "<hostdev>");
 	for (size_t i = 0; i < m->nrngs; i++)
 		check_model(p, &m->rngs[i].virtio, m->rngs[i].line, "<rng>");
 	check_model(p, &m->balloon_virtio, m->balloon_line, "<memballoon>");
