@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "act/attest.h"
+#include "act/coalesce.h"
 #include "act/files.h"
 #include "act/helpers.h"
 #include "act/launch.h"
@@ -312,6 +313,7 @@ static void act(const struct options *o, const struct plan *plan,
 		diag_line(stderr, "would write %s (%zu bytes)",
 			  plan->files[i].path, plan->files[i].size);
 	helpers_describe(stderr, plan);
+	coalesce_describe(stderr, dom);
 	output_write(stdout, plan, o->format, d);
 }
 
@@ -339,6 +341,7 @@ static int run(const struct options *o, struct diag *d)
 		     files_check(&t.plan, d) && helpers_check(&t.plan, d) &&
 		     trust_check(&t.dom, &t.plan, &trust, d) &&
 		     launch_check_running(&l, &t.plan, &t.dom, o->mode == MODE_DRY_RUN, d) &&
+		     coalesce_check(&t.dom, o->mode == MODE_DRY_RUN, d) &&
 		     (!o->probe || probe_emulator(&t.plan, &t.dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&t.dom, &paths, d));
 	if (ready)
