@@ -102,8 +102,9 @@ static const char usage_text[] =
 	"  -V, --version          the version\n"
 	"\n"
 	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
-	"71 exec, output or a helper failed, 73 state dir or file unsafe,\n"
-	"75 guest already running, 77 needs --trust-xml.  See sevqemu(1).\n";
+	"71 exec, output, a helper or a tap setting failed, 73 state dir or\n"
+	"file unsafe, 75 guest already running, 77 needs --trust-xml.\n"
+	"See sevqemu(1).\n";
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_SECRET, OPT_CGS,
