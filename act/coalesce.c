@@ -117,26 +117,28 @@ static bool check_tap(int fd, const struct interface *net, bool dry_run,
 bool coalesce_check(const struct domain *dom, bool dry_run, struct diag *d)
 {
 	int fd = -1;
-	bool ok = true, cap_checked = false;
-	for (size_t i = 0; i < dom->ninterfaces && ok; i++) {
+	bool taps_ok = true;
+	const struct interface *first = NULL;
+	for (size_t i = 0; i < dom->ninterfaces && taps_ok; i++) {
 		const struct interface *net = &dom->interfaces[i];
 		if (!net->coalesce)
 			continue;
-		if (!cap_checked && !has_net_admin()) {
-			refuse_host(d, dry_run, net,
-				    "setting the coalescing of tap '%s' needs CAP_NET_ADMIN, which this process lacks; expected sevqemu run as root (or with CAP_NET_ADMIN)",
-				    net->tap);
-			ok = dry_run;
-			break;
-		}
-		cap_checked = true;
 		if (fd < 0 && (fd = control_socket(d)) < 0)
 			return false;
-		ok = check_tap(fd, net, dry_run, d) || dry_run;
+		first = first ? first : net;
+		taps_ok = check_tap(fd, net, dry_run, d);
 	}
 	if (fd >= 0)
 		close(fd);
-	return ok;
+	/* Last: the taps are read without privilege, so what is said of them
+	 * does not depend on who runs sevqemu. */
+	if (taps_ok && first && !has_net_admin()) {
+		refuse_host(d, dry_run, first,
+			    "setting the coalescing of tap '%s' needs CAP_NET_ADMIN, which this process lacks; expected sevqemu run as root (or with CAP_NET_ADMIN)",
+			    first->tap);
+		taps_ok = false;
+	}
+	return taps_ok || dry_run;
 }
 
 void coalesce_describe(FILE *out, const struct domain *dom)
