@@ -106,6 +106,7 @@ test: sevqemu $(TEST_PROG) build/unit-tests
 	python3 tests/corpus-accept.py --ignore-unsupported
 	sh tests/e2e.sh
 	sh tests/helpers.sh
+	sh tests/coalesce.sh
 	sh tests/cli.sh
 	sh tests/hostile.sh
 	sh tests/measure.sh
@@ -197,6 +198,7 @@ check-sanitize:
 	python3 tests/cases.py || fail=1; \
 	sh tests/cli.sh || fail=1; \
 	sh tests/cmdline.sh || fail=1; \
+	sh tests/coalesce.sh || fail=1; \
 	sh tests/firmware.sh || fail=1; \
 	sh tests/host.sh || fail=1; \
 	sh tests/hostile.sh || fail=1; \

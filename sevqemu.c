@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "act/attest.h"
+#include "act/coalesce.h"
 #include "act/files.h"
 #include "act/helpers.h"
 #include "act/launch.h"
@@ -101,8 +102,9 @@ static const char usage_text[] =
 	"  -V, --version          the version\n"
 	"\n"
 	"Exit: 0 ok, 64 usage, 65 invalid XML, 66 no input, 69 unsupported,\n"
-	"71 exec, output or a helper failed, 73 state dir or file unsafe,\n"
-	"75 guest already running, 77 needs --trust-xml.  See sevqemu(1).\n";
+	"71 exec, output, a helper or a tap setting failed, 73 state dir or\n"
+	"file unsafe, 75 guest already running, 77 needs --trust-xml.\n"
+	"See sevqemu(1).\n";
 
 enum long_only {
 	OPT_EMULATOR = 256, OPT_DOMCAPS, OPT_DH_CERT, OPT_SESSION, OPT_SECRET, OPT_CGS,
@@ -314,6 +316,7 @@ static void act(const struct options *o, const struct plan *plan,
 		diag_line(stderr, "would write %s (%zu bytes)",
 			  plan->files[i].path, plan->files[i].size);
 	helpers_describe(stderr, plan);
+	coalesce_describe(stderr, dom);
 	output_write(stdout, plan, o->format, d);
 }
 
@@ -341,6 +344,7 @@ static int run(const struct options *o, struct diag *d)
 		     files_check(&t.plan, d) && helpers_check(&t.plan, d) &&
 		     trust_check(&t.dom, &t.plan, &trust, d) &&
 		     launch_check_running(&l, &t.plan, &t.dom, o->mode == MODE_DRY_RUN, d) &&
+		     coalesce_check(&t.dom, o->mode == MODE_DRY_RUN, d) &&
 		     (!o->probe || probe_emulator(&t.plan, &t.dom, d)) &&
 		     (o->mode != MODE_EXEC || preflight(&t.dom, &paths, d));
 	if (ready)

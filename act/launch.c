@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "act/coalesce.h"
 #include "act/files.h"
 #include "act/guard.h"
 #include "act/lock.h"
@@ -131,13 +132,18 @@ void launch(const struct launch *l, const struct plan *plan,
 			diag_path_note(d, plan->files[i].path,
 				       "written (%zu bytes, mode 0600)",
 				       plan->files[i].size);
-		/* Last of all, right before QEMU: the processes beside it. */
-		if (l->helpers && !helpers_start(plan, l->helpers, d))
+		/* The taps' coalescing, then, last of all, right before QEMU: the
+		 * processes beside it (which a later failure could not stop). */
+		struct coalesce_undo taps = COALESCE_UNDO_INIT;
+		if (!coalesce_apply(dom, &taps, d))
+			files_rollback(t);
+		else if (l->helpers && !helpers_start(plan, l->helpers, d))
 			files_rollback(t);
 		else if (l->exec)
 			become_qemu(plan, t, &lock, d);
 		else
 			print(l, plan, t, d);
+		coalesce_finish(&taps, diag_failed(d), d);
 	}
 	lock_release(&lock, diag_failed(d));
 	free(dir);

@@ -2,11 +2,15 @@
  * launch: a real run's acting part, once every check has passed.
  *
  *   guard the signals -> take the guest's lock -> clean what a killed run
- *   left -> install the file set -> start the helpers (swtpm, virtiofsd) ->
- *   print the command line and commit, or pass the lock on and become QEMU
+ *   left -> install the file set -> set the taps' coalescing -> start the
+ *   helpers (swtpm, virtiofsd) -> print the command line and commit, or pass
+ *   the lock on and become QEMU
  *
- * Whatever fails after the install (a helper, standard output, execv, a signal)
- * rolls the set back, and the run ends as it would have (71, or the signal).
+ * Whatever fails after the install (a tap, a helper, standard output, execv,
+ * a signal) rolls the set back and puts the taps' coalescing back as it was,
+ * and the run ends as it would have (71, or the signal).  Nothing of sevqemu
+ * runs once QEMU does (the helpers' supervisor only watches them), so what
+ * QEMU itself creates, such as a bridge helper's tap, sevqemu never sees.
  */
 #ifndef SEVQEMU_LAUNCH_H
 #define SEVQEMU_LAUNCH_H

@@ -366,6 +366,8 @@ struct interface {
 	unsigned user_ipv6_len;  /* its length; 0: not given */
 	char *alias;             /* <alias name>: what a hostdev's <teaming> names */
 	bool failover;           /* <teaming type='persistent'/>: virtio-net failover=on */
+	bool coalesce;           /* <coalesce><rx><frames max>: the tap's rx-frames, */
+	unsigned coalesce_frames, coalesce_line; /* set by act/coalesce.c */
 };
 
 /* --- serial, console, channel: parse/chardev.c, emit/chardev.c --------- */

@@ -367,6 +367,8 @@ void parse_interface(struct parser *p, const xmlNode *n)
 	check_interface(p, net, driver_line);
 	if (!diag_failed(p->d))
 		check_interface_socket(p, net);
+	if (!diag_failed(p->d))
+		check_interface_coalesce(p, net);
 	if (!diag_failed(p->d) && !net->mac)
 		diag_note(p->d, net->line, "<interface>",
 			  "no <mac>: QEMU picks one (52:54:00:12:34:56 and up, by NIC); write <mac address=...> for a stable address");

@@ -1,7 +1,8 @@
 /* <interface> types that need no bridge: QEMU's socket netdevs (mcast,
  * server, client, udp) and vhost-user; and what any NIC may add: <mtu>,
- * <tune><sndbuf>, an ethernet tap's <script>/<downscript>.  Host-side
- * shaping (<bandwidth>, <coalesce>) is refused with the reason. */
+ * <tune><sndbuf>, an ethernet tap's <script>/<downscript> and <coalesce>
+ * (which act/coalesce.c sets on the tap).  Traffic shaping (<bandwidth>)
+ * is refused with the reason. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,81 @@ static void parse_backend(struct parser *p, const xmlNode *n, const struct inter
 	}
 }
 
+/* The one <frames> of <coalesce><rx>, or NULL; reports anything else. */
+static const xmlNode *coalesce_frames(struct parser *p, const xmlNode *n)
+{
+	static const char *const none[] = { NULL };
+	static const char *const max[] = { "max", NULL };
+	const xmlNode *frames = NULL;
+	bool rx_seen = false;
+	for (xmlNode *rx = xml_first_element(n); rx && !diag_failed(p->d);
+	     rx = xml_next_element(rx)) {
+		if (!xml_is(rx, "rx")) {
+			/* libvirt's schema has only <rx> (its <tx> is commented out) */
+			unexpected(p, rx, n, "<rx>");
+			break;
+		}
+		if (rx_seen) {
+			duplicate(p, rx);
+			break;
+		}
+		rx_seen = true;
+		if (!known_attrs(p, rx, none))
+			break;
+		for (xmlNode *c = xml_first_element(rx); c && !diag_failed(p->d);
+		     c = xml_next_element(c)) {
+			if (!xml_is(c, "frames"))
+				unexpected(p, c, rx, "<frames max=.../>");
+			else if (frames)
+				duplicate(p, c);
+			else if (known_attrs(p, c, max))
+				frames = c;
+		}
+	}
+	return diag_failed(p->d) ? NULL : frames;
+}
+
+/*
+ * <coalesce><rx><frames max='N'/></rx></coalesce>: how many received frames
+ * the host tap batches (ethtool's rx-frames; the tun driver's rx_batched).
+ * As in libvirt, no max= (an empty <rx> or <frames>) sets nothing, on any
+ * type.  Only a tap that exists before QEMU starts can be set: sevqemu has
+ * ended, or become QEMU, by the time QEMU makes one (act/launch.h).  libvirt
+ * sets it on the taps it makes for type='network' and 'bridge' and refuses
+ * it elsewhere; sevqemu sets it instead on the tap a type='ethernet' names
+ * (check_interface_coalesce, after all the children: <target dev> may
+ * come later).
+ */
+static void parse_coalesce(struct parser *p, const xmlNode *n, struct interface *net)
+{
+	static const char *const none[] = { NULL };
+	if (net->coalesce_line) {
+		duplicate(p, n);
+		return;
+	}
+	net->coalesce_line = xml_line(n);
+	const xmlNode *frames = known_attrs(p, n, none) ? coalesce_frames(p, n) : NULL;
+	uint64_t v;
+	if (diag_failed(p->d))
+		return;
+	if (!frames || !xml_attr(frames, "max")) {
+		diag_note(p->d, xml_line(n), XML_TAG(n),
+			  "no <rx><frames max=...>: nothing to set, as libvirt sets nothing");
+		return;
+	}
+	if (!attr_decimal(p, frames, "max", 0, UINT32_MAX, &v))
+		return;
+	if (net->type == NET_BRIDGE || net->type == NET_NETWORK)
+		refuse(p, n, "is set on the host tap, and for type='%s' QEMU's bridge helper creates that tap only when QEMU starts, once sevqemu has printed the command line or become QEMU: there is no tap to set before the guest runs; expected type='ethernet' with <target dev> naming a tap you create and add to the bridge (ip tuntap add dev tap0 mode tap; ip link set tap0 master br0)",
+		       net->type == NET_BRIDGE ? "bridge" : "network");
+	else if (net->type != NET_ETHERNET)
+		refuse(p, n, "is set on a host tap, and this interface has none (libvirt refuses it too); expected it on type='ethernet' with <target dev>");
+	else {
+		net->coalesce = true;
+		net->coalesce_frames = (unsigned)v;
+	}
+}
+
 bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net)
 {
 	uint64_t v;
@@ -217,11 +293,27 @@ bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface 
 	} else if (xml_is(c, "bandwidth")) {
 		refuse(p, c, "is traffic shaping on the host (tc on the tap or bridge), which libvirt sets up; shape the host interface with tc yourself");
 	} else if (xml_is(c, "coalesce")) {
-		refuse(p, c, "is set on the host tap with an ethtool ioctl, which libvirt does; set it yourself with ethtool -C on the tap");
+		parse_coalesce(p, c, net);
 	} else {
 		return false;
 	}
 	return true;
+}
+
+/* A type='ethernet' <coalesce> needs the tap to exist before QEMU starts:
+ * one named by <target dev>, which may come after <coalesce>. */
+void check_interface_coalesce(struct parser *p, struct interface *net)
+{
+	if (!net->coalesce || net->tap)
+		return;
+	static const char why[] = "is set on the host tap before QEMU starts, and without <target dev> QEMU creates the tap itself when it starts, once sevqemu has ended; expected <target dev='tap0' managed='no'/> naming a tap made beforehand (ip tuntap add dev tap0 mode tap), or the setting in the <script> QEMU runs on the new tap (ethtool -C \"$1\" rx-frames N)";
+	net->coalesce = false;
+	if (p->opts->ignore_unsupported)
+		diag_warn(p->d, net->coalesce_line, "<coalesce>",
+			  "dropped (--ignore-unsupported): %s", why);
+	else
+		diag_refuse(p->d, net->coalesce_line, "<coalesce>",
+			    "%s (--ignore-unsupported drops it with a warning)", why);
 }
 
 /* What the socket and vhost-user types need of the rest of the guest. */

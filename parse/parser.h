@@ -193,6 +193,7 @@ bool interface_socket_type(const char *type, enum net_type *t);
 void parse_net_socket_source(struct parser *p, const xmlNode *n, struct interface *net);
 bool parse_interface_extra(struct parser *p, const xmlNode *c, struct interface *net);
 void check_interface_socket(struct parser *p, const struct interface *net);
+void check_interface_coalesce(struct parser *p, struct interface *net);
 void free_interface_socket(struct interface *net);
 /* chardev.c: <serial>, <console>, <channel>, <parallel> */
 void parse_chardev(struct parser *p, const xmlNode *n);
