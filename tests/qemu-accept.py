@@ -82,6 +82,10 @@ QEMU_MODULES = '/usr/lib/x86_64-linux-gnu/qemu'   # Debian's QEMU module directo
 NETWORK_DRIVERS = ('nbd', 'rbd', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'ssh', 'gluster', 'nfs')
 
 
+# vhost-user-gpu's devices -> the QEMU GPU that stands in for each (corpus-accept.py)
+VHOST_USER_GPU = {'vhost-user-vga': 'virtio-vga', 'vhost-user-gpu-pci': 'virtio-gpu-pci'}
+
+
 def host_backed(option, arg):
     """Why QEMU under TCG here cannot judge this option, or None: it needs a
     part of the host this machine lacks (the golden test checks its argv)."""
@@ -110,6 +114,9 @@ def host_backed(option, arg):
         return 'vhost-scsi needs /dev/vhost-scsi and a LIO target with its wwpn'
     if option == '-device' and kind and kind.startswith('vhost-vsock-pci'):
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-device' and kind in VHOST_USER_GPU:
+        return ('a vhost-user GPU needs KVM: QEMU 7.2 refuses vhost-user backends under TCG '
+                '("vhost initialization failed: requires kvm")')
     if option == '-device' and kind == 'vhost-user-blk-pci':
         return 'a vhost-user-blk disk waits for its backend (qemu-storage-daemon) to connect'
     if option == '-blockdev' and kind == 'nvme':
