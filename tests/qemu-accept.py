@@ -148,6 +148,11 @@ def host_backed(option, arg):
     if option == '-audiodev' and kind in ('pa', 'sdl', 'jack') and \
             not os.path.exists(os.path.join(QEMU_MODULES, 'audio-%s.so' % kind)):
         return "this QEMU has no %s audio module (Debian's qemu-system-gui)" % kind
+    # With the module (qemu-system-gui), pa and sdl open the host's sound at start.
+    if option == '-audiodev' and kind in ('pa', 'sdl') and not (
+            os.environ.get('PULSE_SERVER') or glob.glob('/run/user/*/pulse/native') or
+            os.path.exists('/dev/snd')):
+        return 'the %s audio backend needs a PulseAudio server or an ALSA device' % kind
     if option == '-cpu' and kv_get(kv, 'hv-vpindex') == 'on':
         return "Hyper-V's VP index (and synic, stimer, tlbflush, ipi on it) needs KVM"
     return None
