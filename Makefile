@@ -47,10 +47,11 @@ DEPS_DEMO := ovmf qemu-system-x86
 # swtpm and swtpm-tools run a guest's emulated TPM; Debian 12's virtiofsd
 # comes with qemu-system-x86 (qemu-system-common: /usr/lib/qemu/virtiofsd),
 # later releases have a virtiofsd package of its own.  dbus-daemon is the
-# private bus of D-Bus graphics.
+# private bus of D-Bus graphics.  qemu-system-gui has vhost-user-gpu
+# (/usr/lib/qemu/vhost-user-gpu), the helper of <driver name='vhostuser'> video.
 DEPS_TEST := libcmocka-dev libxml2-utils qemu-system-x86 qemu-utils ovmf \
 	mandoc valgrind python3 clang libclang-rt-14-dev python3-cryptography strace \
-	swtpm swtpm-tools dbus-daemon
+	swtpm swtpm-tools dbus-daemon qemu-system-gui
 DEMO := ./sevqemu --dry-run -d build/demo-state testdata/demo.xml
 
 .PHONY: all deps deps-test demo check test clean install bench

@@ -17,6 +17,20 @@
 static const char *const virtiofsd_places[] = {
 	"/usr/libexec/virtiofsd", "/usr/lib/qemu/virtiofsd", NULL,
 };
+/* vhost-user-gpu is QEMU's own: Debian 12 (qemu-system-gui) puts it in
+ * /usr/lib/qemu, Fedora in /usr/libexec. */
+static const char *const vhost_user_gpu_places[] = {
+	"/usr/libexec/vhost-user-gpu", "/usr/lib/qemu/vhost-user-gpu", NULL,
+};
+
+/* The first executable of PLACES, else PROGRAM in PATH (NULL: none). */
+static char *find_helper(const char *const *places, const char *program)
+{
+	for (size_t i = 0; places[i]; i++)
+		if (access(places[i], X_OK) == 0)
+			return xstrdup(places[i]);
+	return host_find_in_path(program);
+}
 
 void helpers_find(const struct domain *dom, struct host_facts *host)
 {
@@ -28,11 +42,13 @@ void helpers_find(const struct domain *dom, struct host_facts *host)
 	for (size_t i = 0; i < dom->nfilesystems; i++)
 		virtiofs |= dom->filesystems[i].driver == FS_VIRTIOFS &&
 			    !dom->filesystems[i].socket && !dom->filesystems[i].binary;
-	for (size_t i = 0; virtiofs && virtiofsd_places[i] && !host->virtiofsd; i++)
-		if (access(virtiofsd_places[i], X_OK) == 0)
-			host->virtiofsd = xstrdup(virtiofsd_places[i]);
-	if (virtiofs && !host->virtiofsd)
-		host->virtiofsd = host_find_in_path("virtiofsd");
+	if (virtiofs)
+		host->virtiofsd = find_helper(virtiofsd_places, "virtiofsd");
+	bool gpu = false;
+	for (size_t i = 0; i < dom->misc.nvideos; i++)
+		gpu |= dom->misc.videos[i].vhostuser;
+	if (gpu)
+		host->vhost_user_gpu = find_helper(vhost_user_gpu_places, "vhost-user-gpu");
 	for (size_t i = 0; i < dom->ndisks && !host->pr_helper; i++)
 		if (dom->disks[i].pr_managed)
 			host->pr_helper = host_find_in_path("qemu-pr-helper");

@@ -125,6 +125,7 @@ void host_facts_release(struct host_facts *facts)
 	free(facts->swtpm);
 	free(facts->swtpm_setup);
 	free(facts->virtiofsd);
+	free(facts->vhost_user_gpu);
 	free(facts->pr_helper);
 	free(facts->dbus_daemon);
 	free(facts->state_dir.path);

@@ -50,6 +50,7 @@ struct host_facts {
 	/* Helper programs, looked up only when the guest needs them; NULL:
 	 * not installed (act/helpers.c refuses to start them, 69). */
 	char *swtpm, *swtpm_setup, *virtiofsd, *dbus_daemon, *pr_helper;
+	char *vhost_user_gpu;
 	char **network_bridges;  /* per interface: the bridge of a
 				  * type='network' one, else NULL */
 	size_t nnetwork_bridges;

@@ -72,6 +72,8 @@ static const char *video_driver(const struct video *v, bool primary)
 {
 	switch (v->model) {
 	case VIDEO_VIRTIO:
+		if (v->vhostuser)
+			return primary ? "vhost-user-vga" : "vhost-user-gpu-pci";
 		if (v->accel3d)
 			return primary ? "virtio-vga-gl" : "virtio-gpu-gl-pci";
 		return primary ? "virtio-vga" : "virtio-gpu-pci";
@@ -159,11 +161,55 @@ static void video_extras(const struct video *v, struct keyval *kv)
 	}
 }
 
+/*
+ * The vhost-user-gpu serving card ID (libvirt's chr-vu-ID) as a helper
+ * listening on ID-vhost-user-gpu.sock in the state dir, and the -chardev
+ * QEMU connects to it with; the chardev's id, or NULL after an error.
+ * libvirt passes one end of a socketpair (--fd); a socket path lets the
+ * printed command line be run by hand too, as virtiofsd's does.
+ */
+static char *add_vhost_user_gpu(struct build *b, const struct video *v,
+				const char *id)
+{
+	const char *dir = plan_state_dir(b);
+	char name[48];
+	snprintf(name, sizeof(name), "%s-vhost-user-gpu.sock", id);
+	char *sock = dir ? state_dir_socket_path(b, dir, name, v->line, "<video>") : NULL;
+	if (!sock)
+		return NULL;
+	char *stem = xasprintf("%s-vhost-user-gpu", id);
+	struct plan_helper *h = plan_add_helper(b->plan, "vhost-user-gpu",
+		&(struct helper_place){ "qemu-system-gui", "<video>", v->line,
+					sock, dir, stem });
+	free(stem);
+	struct argv *a = &h->argv;
+	argv_push(a, b->host->vhost_user_gpu ? b->host->vhost_user_gpu
+		     : "vhost-user-gpu");
+	argv_pushf(a, "--socket-path=%s", sock);
+	/* libvirt's options: virgl for 3D, and the render node it uses. */
+	if (v->accel3d)
+		argv_push(a, "--virgl");
+	if (v->rendernode)
+		argv_pushf(a, "--render-node=%s", v->rendernode);
+	char *chardev = xasprintf("chr-vu-%s", id);
+	struct keyval kv;
+	kv_begin(&kv, "socket");
+	kv_str(&kv, "id", chardev);
+	kv_str(&kv, "path", sock);
+	kv_push(&kv, b->argv, "-chardev");
+	return chardev;
+}
+
 static void build_video(struct build *b, const struct video *v, unsigned i,
 			bool primary)
 {
 	const char *driver = video_driver(v, primary);
 	if (!driver)
+		return;
+	char id[24];
+	snprintf(id, sizeof(id), "video%u", i);
+	char *chardev = NULL;
+	if (v->vhostuser && !(chardev = add_vhost_user_gpu(b, v, id)))
 		return;
 	struct keyval kv;
 	kv_begin(&kv, driver);
@@ -173,16 +219,19 @@ static void build_video(struct build *b, const struct video *v, unsigned i,
 	} else if (v->model != VIDEO_RAMFB &&
 		   !pci_place(b, &kv, v->line, "<video>")) {
 		kv_discard(&kv);
+		free(chardev);
 		return;
 	}
-	char id[24];
-	snprintf(id, sizeof(id), "video%u", i);
 	kv_str(&kv, "id", id);
 	if (!video_sizes(b, v, &kv)) {
 		kv_discard(&kv);
+		free(chardev);
 		return;
 	}
 	video_extras(v, &kv);
+	if (chardev)
+		kv_str(&kv, "chardev", chardev);
+	free(chardev);
 	if (v->model == VIDEO_VIRTIO)
 		virtio_options(b, &kv, &v->virtio, false);
 	build_push(b, &kv, "-device");

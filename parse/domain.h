@@ -469,6 +469,10 @@ struct video {
 				  * (virgl) card, needs a GL display */
 	enum tristate blob;      /* <model blob=>: virtio's blob resources */
 	unsigned xres, yres;     /* <resolution x y>; 0: not given */
+	bool vhostuser;          /* <driver name='vhostuser'>: the GPU in a
+				  * vhost-user-gpu process sevqemu starts */
+	char *rendernode;        /* <acceleration rendernode>: the backend's
+				  * --render-node (QEMU's own GPU has none) */
 	bool implicit;           /* not in the XML: libvirt's default video
 				  * for a graphics device */
 };

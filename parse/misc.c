@@ -151,6 +151,7 @@ static void parse_video(struct parser *p, const xmlNode *n)
 		} else {
 			have_model = true;
 			if (!parse_video_model(p, c, v)) {
+				free(v->rendernode);
 				m->nvideos--; /* dropped */
 				return;
 			}
@@ -162,6 +163,11 @@ static void parse_video(struct parser *p, const xmlNode *n)
 	if (!diag_failed(p->d) && virtio_driver_given(&v->virtio) && v->model != VIDEO_VIRTIO)
 		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
 			   "<driver> virtio options on a %s card, which is not virtio; expected them only with type='virtio'",
+			   v->model_name);
+	/* vhost-user-gpu is a virtio GPU, as libvirt checks. */
+	if (!diag_failed(p->d) && v->vhostuser && v->model != VIDEO_VIRTIO)
+		diag_error(p->d, EXIT_DATAERR, v->line, XML_TAG(n),
+			   "<driver name='vhostuser'> on a %s card; expected it only with type='virtio' (vhost-user-gpu is a virtio GPU)",
 			   v->model_name);
 }
 
@@ -569,6 +575,8 @@ void free_misc(struct domain *d)
 	free(m->graphics.listen);
 	free(m->graphics.keymap);
 	free(m->graphics.share);
+	for (size_t i = 0; i < m->nvideos; i++)
+		free(m->videos[i].rendernode);
 	free(m->videos);
 	for (size_t i = 0; i < m->ninputs; i++) {
 		free(m->inputs[i].type);

@@ -141,6 +141,10 @@ def stand_in(option, arg):
         return arg, None
     if option == '-netdev' and kind in ('tap', 'bridge'):
         return qa.kv_join([[None, 'user'], ['id', qa.kv_get(kv, 'id')]]), why
+    if option == '-device' and kind in qa.VHOST_USER_GPU:
+        # QEMU's own GPU; stand_ins() turns its socket into a null chardev
+        return qa.kv_join([[None, qa.VHOST_USER_GPU[kind]]] +
+                          [it for it in kv[1:] if it[0] != 'chardev']), why
     if option == '-device' and kind == 'usb-host':
         return qa.kv_join([it for it in kv if it[0] != 'hostdevice']), why
     if option == '-device' and kind == 'scsi-generic':
@@ -164,7 +168,7 @@ def stand_in(option, arg):
 
 def stand_ins(argv):
     """-> (ARGV with stand-ins, the host resources they stand in for)."""
-    out, whys = list(argv), []
+    out, whys, unused = list(argv), [], set()
     for i in range(1, len(out) - 1):
         kv = qa.kv_split(out[i + 1])
         if out[i] == '-object' and kv[0] == [None, 'secret'] and qa.kv_get(kv, 'file'):
@@ -174,6 +178,12 @@ def stand_ins(argv):
             out[i + 1], why = stand_in(out[i], out[i + 1])
             if why and why not in whys:
                 whys.append(why)
+            if why and qa.kv_get(kv, 'chardev') and not qa.kv_get(qa.kv_split(out[i + 1]), 'chardev'):
+                unused.add(qa.kv_get(kv, 'chardev'))
+    # A stood-in device's backend socket: nothing listens there, nothing uses it.
+    for i in range(1, len(out) - 1):
+        if out[i] == '-chardev' and qa.kv_get(qa.kv_split(out[i + 1]), 'id') in unused:
+            out[i + 1] = 'null,id=' + qa.kv_get(qa.kv_split(out[i + 1]), 'id')
     return out, whys
 
 

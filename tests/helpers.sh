@@ -1,5 +1,5 @@
 #!/bin/sh
-# Helper processes (swtpm, virtiofsd, dbus-daemon), for real, under TCG with unencrypted
+# Helper processes (swtpm, virtiofsd, dbus-daemon, vhost-user-gpu), for real, under TCG with unencrypted
 # guests (TCG cannot run SEV):
 #  - --exec --paused --qmp starts swtpm, virtiofsd and QEMU; QMP's
 #    query-tpm shows the TPM on its emulator backend and query-chardev the
@@ -12,7 +12,10 @@
 #  - a printed line never run: the helpers stop after --helper-wait;
 #  - a second launch while the helpers run: 75 with the pid;
 #  - D-Bus graphics' own bus: a dbus-daemon QEMU joins, stopped once its
-#    last client has gone.
+#    last client has gone;
+#  - vhost-user-gpu: QEMU connects to it (and, under TCG, stops at the
+#    device: vhost-user needs KVM), after which it is gone; printed and
+#    never run, it is stopped after --helper-wait.
 # Run from the repository root after `make`; a few seconds (swtpm_setup
 # makes RSA keys once).
 set -u
@@ -163,6 +166,23 @@ check "D-Bus graphics: QEMU joined the guest's bus and quit (exit $status)" [ "$
 check "after QEMU: dbus-daemon stopped, no socket or pid file left" helpers_gone "$t/dbus" 3
 check "dbus-daemon's log says why" \
 	grep -q "sevqemu: stopping dbus-daemon: its last client has gone" "$t/dbus/dbus-daemon.log"
+
+# --- vhost-user-gpu: started before QEMU, which connects; stopped with it ----
+# QEMU 7.2 under TCG refuses a vhost-user GPU once its socket is connected
+# ("requires kvm"): that it gets so far shows the helper listened in time.
+"$q" -q --exec --paused -d "$t/gpu" testdata/helpers/vhost-user-gpu.xml \
+	>"$t/gpu.out" 2>"$t/gpu.err"
+status=$?
+check "vhost-user-gpu: QEMU reached the device on its socket (exit $status)" \
+	grep -q "chardev=chr-vu-video0: vhost initialization failed: requires kvm" "$t/gpu.err"
+check "after QEMU: vhost-user-gpu stopped, no socket or pid file left" helpers_gone "$t/gpu" 5
+"$q" -q --helper-wait 2 -d "$t/gpu-wait" testdata/helpers/vhost-user-gpu.xml >"$t/gpu-wait.out" 2>&1
+check "printed: the card on the helper's socket" \
+	grep -q "socket,id=chr-vu-video0,path=$t/gpu-wait/video0-vhost-user-gpu.sock .*vhost-user-vga,.*chardev=chr-vu-video0" "$t/gpu-wait.out"
+check "printed: vhost-user-gpu listens, waiting for QEMU" [ -S "$t/gpu-wait/video0-vhost-user-gpu.sock" ]
+check "never run: vhost-user-gpu stopped after --helper-wait 2" helpers_gone "$t/gpu-wait" 6
+check "never run: its log says why" \
+	grep -q "sevqemu: stopping vhost-user-gpu: nothing connected" "$t/gpu-wait/video0-vhost-user-gpu.log"
 
 # --helper-wait takes seconds, 0 to a day.
 for bad in abc -1 86401 ''; do

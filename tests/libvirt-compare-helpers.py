@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The TPM and shared-folder options sevqemu writes are the ones libvirt
-writes for the same XML: libvirt's own test inputs and expected args
+"""The TPM, shared-folder and vhost-user GPU options sevqemu writes are the
+ones libvirt writes for the same XML: libvirt's own test inputs and expected args
 (../shared/reference/libvirt-corpus, read here, never copied) are
 translated by sevqemu, and every -fsdev, -tpmdev, the TPM's and shares'
 -chardev and -device compared key by key.  Left out: bus= and addr= (PCI
-placement is sevqemu's own), and the socket path of an swtpm sevqemu starts
-itself (its state dir, where libvirt's test has a placeholder).
+placement is sevqemu's own), and the socket path of a helper sevqemu starts
+itself (its state dir, where libvirt's test has a placeholder, or for
+vhost-user-gpu the fd= of a socketpair libvirt makes).
 """
 import json, os, shlex, subprocess, sys, tempfile
 
@@ -18,8 +19,11 @@ CASES = [  # (name, extra sevqemu options, libvirt's ids that sevqemu drops)
     ('vhost-user-fs-sock', ['--ignore-unsupported'], ()),
     # Its third share is the 'handle' driver QEMU 7.2 no longer has: dropped.
     ('fs9p', ['--ignore-unsupported'], ('fsdev-fs2', 'fs2')),
+    ('vhost-user-gpu-secondary', [], ()),
 ]
 WANTED = ('-fsdev', '-tpmdev', '-chardev', '-device')
+DEVICES = ('vhost-user-fs-pci', 'virtio-9p-pci', 'tpm-tis', 'tpm-crb', 'vhost-user-vga',
+           'vhost-user-gpu-pci')
 
 
 def kv_split(s):
@@ -59,14 +63,12 @@ def relevant(opts):
     """The options of the TPM and the shares, in order."""
     ids = set()
     for o, d in opts:
-        if o == '-tpmdev' or (o == '-device' and d['type'] in
-                              ('vhost-user-fs-pci', 'virtio-9p-pci', 'tpm-tis', 'tpm-crb')):
+        if o == '-tpmdev' or (o == '-device' and d['type'] in DEVICES):
             ids.add(d.get('chardev'))
     return [(o, d) for o, d in opts
             if o in ('-fsdev', '-tpmdev') or
             (o == '-chardev' and d.get('id') in ids) or
-            (o == '-device' and d['type'] in ('vhost-user-fs-pci', 'virtio-9p-pci',
-                                               'tpm-tis', 'tpm-crb'))]
+            (o == '-device' and d['type'] in DEVICES)]
 
 
 def libvirt_opts(path):
@@ -95,7 +97,10 @@ def main():
         got = relevant(sevqemu_opts(os.path.join(CORPUS, 'xml', name + '.xml'), extra, state))
         for (wo, wd), (go, gd) in zip(want, got):
             if go == '-chardev' and gd.get('path', '').startswith(state + '/'):
-                gd['path'] = wd.get('path')   # the swtpm sevqemu starts: its state dir
+                # a helper sevqemu starts: its state dir (libvirt: a placeholder, or
+                # vhost-user-gpu's end of a socketpair)
+                del gd['path']
+                gd.update({k: wd[k] for k in ('path', 'fd') if k in wd})
         if want == got:
             passed += 1
             print('ok %s: %d options as libvirt writes them' % (name, len(want)))

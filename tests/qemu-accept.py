@@ -82,6 +82,10 @@ QEMU_MODULES = '/usr/lib/x86_64-linux-gnu/qemu'   # Debian's QEMU module directo
 NETWORK_DRIVERS = ('nbd', 'rbd', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'ssh', 'gluster', 'nfs')
 
 
+# vhost-user-gpu's devices -> the QEMU GPU that stands in for each (corpus-accept.py)
+VHOST_USER_GPU = {'vhost-user-vga': 'virtio-vga', 'vhost-user-gpu-pci': 'virtio-gpu-pci'}
+
+
 def host_backed(option, arg):
     """Why QEMU under TCG here cannot judge this option, or None: it needs a
     part of the host this machine lacks (the golden test checks its argv)."""
@@ -112,6 +116,9 @@ def host_backed(option, arg):
         return 'vhost-scsi needs /dev/vhost-scsi and a LIO target with its wwpn'
     if option == '-device' and kind and kind.startswith('vhost-vsock-pci'):
         return 'vhost-vsock needs /dev/vhost-vsock'
+    if option == '-device' and kind in VHOST_USER_GPU:
+        return ('a vhost-user GPU needs KVM: QEMU 7.2 refuses vhost-user backends under TCG '
+                '("vhost initialization failed: requires kvm")')
     if option == '-device' and kind == 'vhost-user-blk-pci':
         return 'a vhost-user-blk disk waits for its backend (qemu-storage-daemon) to connect'
     if option == '-blockdev' and kind == 'nvme':
@@ -143,6 +150,11 @@ def host_backed(option, arg):
     if option == '-audiodev' and kind in ('pa', 'sdl', 'jack') and \
             not os.path.exists(os.path.join(QEMU_MODULES, 'audio-%s.so' % kind)):
         return "this QEMU has no %s audio module (Debian's qemu-system-gui)" % kind
+    # With the module (qemu-system-gui), pa and sdl open the host's sound at start.
+    if option == '-audiodev' and kind in ('pa', 'sdl') and not (
+            os.environ.get('PULSE_SERVER') or glob.glob('/run/user/*/pulse/native') or
+            os.path.exists('/dev/snd')):
+        return 'the %s audio backend needs a PulseAudio server or an ALSA device' % kind
     if option == '-cpu' and kv_get(kv, 'hv-vpindex') == 'on':
         return "Hyper-V's VP index (and synic, stimer, tlbflush, ipi on it) needs KVM"
     return None
