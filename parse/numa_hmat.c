@@ -247,7 +247,7 @@ static bool check_link(struct parser *p, const struct numa *numa, size_t i)
 			diag_error(p->d, EXIT_DATAERR, l->line, el,
 				   "type='%s' from cell %u to cell %u%s is given twice (also at line %u); expected it once",
 				   access_names[l->access], l->initiator, l->target,
-				   l->cache ? " for its cache" : "", o->line);
+				   l->cache ? " (its cache)" : "", o->line);
 			return false;
 		}
 		if (l->initiator != l->target && o->initiator == l->target &&
@@ -307,7 +307,7 @@ static bool check_link_values(struct parser *p, const struct numa *numa,
 			      unsigned char *given)
 {
 	static const char *const hierarchy[] = {
-		"the memory", "level 1 caches", "level 2 caches", "level 3 caches",
+		"memory", "level 1 caches", "level 2 caches", "level 3 caches",
 	};
 	struct lb_table tables[4][2][3];
 	memset(tables, 0, sizeof(tables));
@@ -316,9 +316,15 @@ static bool check_link_values(struct parser *p, const struct numa *numa,
 		const char *el = l->kind == HMAT_LATENCY ? "<latency>" : "<bandwidth>";
 		uint64_t v = l->value;
 		if (l->kind == HMAT_BANDWIDTH) {
-			if (l->value % 1024 || l->value > (UINT64_MAX >> 10)) {
+			if (l->value % 1024) {
 				diag_error(p->d, EXIT_DATAERR, l->line, el,
-					   "%llu KiB/s is not a whole number of MiB/s below 2^64 bytes; expected a multiple of 1024 KiB (QEMU 7.2 counts bandwidth in MiB/s)",
+					   "%llu KiB/s is not a whole number of MiB/s; expected a multiple of 1024 KiB (QEMU 7.2 counts bandwidth in MiB/s)",
+					   (unsigned long long)l->value);
+				return false;
+			}
+			if (l->value > (UINT64_MAX >> 10)) {
+				diag_error(p->d, EXIT_DATAERR, l->line, el,
+					   "%llu KiB/s is 2^64 bytes per second or more; expected less (QEMU 7.2's bandwidth= is a 64-bit byte count)",
 					   (unsigned long long)l->value);
 				return false;
 			}
@@ -328,7 +334,7 @@ static bool check_link_values(struct parser *p, const struct numa *numa,
 		struct lb_table *t = &tables[l->cache & 3][l->kind == HMAT_BANDWIDTH][l->access % 3];
 		if (!lb_table_add(t, l->kind, v)) {
 			diag_error(p->d, EXIT_DATAERR, l->line, el,
-				   "value='%llu' is too far from the %s %s of %s given before it; expected values within a factor of %u of each other (QEMU 7.2 stores each in 16 bits over one base unit)",
+				   "value='%llu' is too far from the %s %s to %s given before it; expected values within a factor of %u of each other (QEMU 7.2 stores each in 16 bits over one base unit)",
 				   (unsigned long long)l->value, access_names[l->access],
 				   kind_plural[l->kind], hierarchy[l->cache], HMAT_ENTRY_MAX);
 			return false;
