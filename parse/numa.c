@@ -413,6 +413,9 @@ void check_numa(struct parser *p)
 	check_hmat(p, numa);
 	if (diag_failed(p->d))
 		return;
+	if (numa->hmat && !dom->features.acpi) /* QEMU takes it and builds no table */
+		diag_warn(p->d, numa->line, "<numa>",
+			  "HMAT is an ACPI table: without <features><acpi/> the guest sees none of its caches, latencies and bandwidths");
 	uint64_t total = 0;
 	for (size_t i = 0; i < numa->ncells; i++)
 		total += numa->cells[i].memory_bytes;
