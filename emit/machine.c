@@ -46,6 +46,8 @@ void build_machine(struct build *b)
 		}
 	if (dom->memory_backing.nosharepages) /* no KSM merging */
 		kv_bool(&kv, "mem-merge", false);
+	if (dom->numa.hmat) /* the ACPI table of the cells' latencies and caches */
+		kv_bool(&kv, "hmat", true);
 	if (!dom->features.acpi)
 		kv_bool(&kv, "acpi", false);
 	hypervisor_machine_props(dom, &kv);

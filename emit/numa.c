@@ -1,6 +1,9 @@
 /* The guest's NUMA cells: a memory backend and a -numa node each (vCPUs as
  * ranges, one cpus= per range, as libvirt writes them), then -numa dist
- * for every distance given or implied. */
+ * for every distance given or implied, then the HMAT: -numa hmat-lb per
+ * latency or bandwidth in document order, -numa hmat-cache per cache (QEMU
+ * takes the caches only after the latencies and bandwidths to their cell,
+ * which is why libvirt writes them last). */
 #include <stdio.h>
 
 #include "emit/build.h"
@@ -18,6 +21,54 @@ static void cpu_ranges(struct keyval *kv, const struct idset *cpus)
 		kv_str(kv, "cpus", range);
 		i = j;
 	}
+}
+
+static void build_hmat(struct build *b, const struct numa *numa)
+{
+	static const char *const hierarchy[] = {
+		"memory", "first-level", "second-level", "third-level",
+	};
+	static const char *const access[] = { "access", "read", "write" };
+	static const char *const assoc[] = {
+		[HMAT_ASSOC_NONE] = "none", [HMAT_ASSOC_DIRECT] = "direct",
+		[HMAT_ASSOC_FULL] = "complex",
+	};
+	static const char *const policy[] = {
+		[HMAT_POLICY_NONE] = "none", [HMAT_POLICY_WRITEBACK] = "write-back",
+		[HMAT_POLICY_WRITETHROUGH] = "write-through",
+	};
+	for (size_t i = 0; i < numa->nlinks; i++) {
+		const struct numa_link *l = &numa->links[i];
+		bool latency = l->kind == HMAT_LATENCY;
+		char type[24], value[32];
+		snprintf(type, sizeof(type), "%s-%s", access[l->access],
+			 latency ? "latency" : "bandwidth");
+		snprintf(value, sizeof(value), latency ? "%llu" : "%lluK", /* KiB/s */
+			 (unsigned long long)l->value);
+		struct keyval kv;
+		kv_begin(&kv, "hmat-lb");
+		kv_u64(&kv, "initiator", l->initiator);
+		kv_u64(&kv, "target", l->target);
+		kv_str(&kv, "hierarchy", hierarchy[l->cache]);
+		kv_str(&kv, "data-type", type);
+		kv_str(&kv, latency ? "latency" : "bandwidth", value);
+		kv_push(&kv, b->argv, "-numa");
+	}
+	for (size_t i = 0; i < numa->ncells; i++)
+		for (size_t j = 0; j < numa->cells[i].ncaches; j++) {
+			const struct numa_cache *c = &numa->cells[i].caches[j];
+			char size[32];
+			snprintf(size, sizeof(size), "%lluK", (unsigned long long)c->size_kib);
+			struct keyval kv;
+			kv_begin(&kv, "hmat-cache");
+			kv_u64(&kv, "node-id", numa->cells[i].id);
+			kv_str(&kv, "size", size);
+			kv_u64(&kv, "level", c->level);
+			kv_str(&kv, "associativity", assoc[c->assoc]);
+			kv_str(&kv, "policy", policy[c->policy]);
+			kv_u64(&kv, "line", c->line_bytes);
+			kv_push(&kv, b->argv, "-numa");
+		}
 }
 
 void build_numa(struct build *b)
@@ -43,6 +94,8 @@ void build_numa(struct build *b)
 		kv_u64(&kv, "nodeid", c->id);
 		if (c->has_cpus)
 			cpu_ranges(&kv, &c->cpus);
+		if (numa->hmat)
+			kv_u64(&kv, "initiator", c->initiator);
 		kv_str(&kv, "memdev", id);
 		kv_push(&kv, b->argv, "-numa");
 	}
@@ -55,4 +108,5 @@ void build_numa(struct build *b)
 			argv_pushf(b->argv, "dist,src=%u,dst=%zu,val=%u",
 				   numa->cells[i].id, j, d);
 		}
+	build_hmat(b, numa);
 }

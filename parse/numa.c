@@ -146,9 +146,9 @@ static void parse_cell(struct parser *p, const xmlNode *n, struct numa *numa)
 		if (xml_is(c, "distances"))
 			parse_distances(p, c, cell);
 		else if (xml_is(c, "cache"))
-			refuse(p, c, "HMAT caches are not translated by sevqemu");
+			parse_numa_cache(p, c, cell);
 		else
-			unexpected(p, c, n, "<distances>");
+			unexpected(p, c, n, "<distances> or <cache>");
 	}
 }
 
@@ -166,9 +166,9 @@ void parse_numa(struct parser *p, const xmlNode *n)
 		if (xml_is(c, "cell"))
 			parse_cell(p, c, numa);
 		else if (xml_is(c, "interconnects"))
-			refuse(p, c, "HMAT latencies and bandwidths are not translated by sevqemu");
+			parse_interconnects(p, c, numa);
 		else
-			unexpected(p, c, n, "<cell>");
+			unexpected(p, c, n, "<cell> or <interconnects>");
 	}
 }
 
@@ -398,6 +398,9 @@ void check_numa(struct parser *p)
 		else if (numa->tune_line)
 			diag_note(p->d, numa->tune_line, "<numatune>",
 				  "a guest without NUMA cells: its host nodes are set outside QEMU (libvirt uses cgroups); ignored");
+		if (numa->links_line && !diag_failed(p->d))
+			diag_error(p->d, EXIT_DATAERR, numa->links_line, "<interconnects>",
+				   "a guest without NUMA cells; expected <cell> elements for it to link");
 		for (size_t i = 0; i < dom->memory_backing.npages && !diag_failed(p->d); i++)
 			if (dom->memory_backing.pages[i].has_nodes)
 				diag_error(p->d, EXIT_DATAERR, dom->memory_backing.pages[i].line, "<page>",
@@ -407,6 +410,12 @@ void check_numa(struct parser *p)
 	if (!check_cells(p, numa, dom->vcpus) || !check_distances(p, numa) ||
 	    !assign_host_nodes(p, numa) || !assign_hugepages(p, dom))
 		return;
+	check_hmat(p, numa);
+	if (diag_failed(p->d))
+		return;
+	if (numa->hmat && !dom->features.acpi) /* QEMU takes it and builds no table */
+		diag_warn(p->d, numa->line, "<numa>",
+			  "HMAT is an ACPI table: without <features><acpi/> the guest sees none of its caches, latencies and bandwidths");
 	uint64_t total = 0;
 	for (size_t i = 0; i < numa->ncells; i++)
 		total += numa->cells[i].memory_bytes;
@@ -419,6 +428,7 @@ void check_numa(struct parser *p)
 
 void free_numa(struct domain *dom)
 {
+	free_hmat(&dom->numa);
 	for (size_t i = 0; i < dom->numa.ncells; i++)
 		free(dom->numa.cells[i].distances);
 	free(dom->numa.cells);

@@ -319,6 +319,11 @@ void parse_hugepage_size(struct parser *p, const xmlNode *n);
 bool idset_parse(const char *s, unsigned max, struct idset *out);
 void check_numa(struct parser *p);
 void free_numa(struct domain *dom);
+/* numa_hmat.c: <cell><cache>, <numa><interconnects> (from numa.c) */
+void parse_numa_cache(struct parser *p, const xmlNode *n, struct numa_cell *cell);
+void parse_interconnects(struct parser *p, const xmlNode *n, struct numa *numa);
+void check_hmat(struct parser *p, struct numa *numa);
+void free_hmat(struct numa *numa);
 /* memdev.c: <maxMemory>, <memory model=...> devices, <memoryBacking>
  * <allocation> (from cpu.c) */
 void parse_max_memory(struct parser *p, const xmlNode *n);

@@ -25,6 +25,32 @@ static inline bool idset_has(const struct idset *s, unsigned i)
 enum numa_mode { NUMA_MODE_NONE = 0, NUMA_MODE_STRICT, NUMA_MODE_PREFERRED,
 		 NUMA_MODE_INTERLEAVE, NUMA_MODE_RESTRICTIVE };
 
+/* HMAT (parse/numa_hmat.c): a memory side cache of a cell, <cell><cache>. */
+enum hmat_assoc { HMAT_ASSOC_NONE, HMAT_ASSOC_DIRECT, HMAT_ASSOC_FULL };
+enum hmat_policy { HMAT_POLICY_NONE, HMAT_POLICY_WRITEBACK, HMAT_POLICY_WRITETHROUGH };
+
+struct numa_cache {
+	unsigned line;           /* of <cache> */
+	unsigned level;          /* 1 to 3 */
+	enum hmat_assoc assoc;
+	enum hmat_policy policy;
+	uint64_t size_kib;       /* <size>, rounded up to KiB as libvirt */
+	unsigned line_bytes;     /* <line>: the cache line, 1 to 65535 bytes */
+};
+
+/* <interconnects><latency|bandwidth initiator target cache type value>. */
+enum hmat_kind { HMAT_LATENCY, HMAT_BANDWIDTH };
+enum hmat_access { HMAT_ACCESS, HMAT_READ, HMAT_WRITE };
+
+struct numa_link {
+	unsigned line;
+	enum hmat_kind kind;
+	enum hmat_access access;
+	unsigned initiator, target;
+	unsigned cache;          /* 0: the memory itself, else a cache level */
+	uint64_t value;          /* latency as given (ns); bandwidth in KiB/s */
+};
+
 struct numa_cell {
 	unsigned id, line;
 	bool has_cpus;           /* no cpus=: a memory-only node */
@@ -41,6 +67,9 @@ struct numa_cell {
 	/* from <hugepages><page nodeset> by check_numa(): */
 	bool hugepages;
 	uint64_t hugepage_kib;   /* 0: the default size */
+	struct numa_cache *caches; /* sorted by level by check_hmat() */
+	size_t ncaches, caches_alloc;
+	unsigned initiator;      /* with HMAT, by check_hmat(): -numa node initiator= */
 };
 
 struct numa_memnode {
@@ -59,6 +88,10 @@ struct numa {
 	struct idset nodes;
 	struct numa_memnode *memnodes;
 	size_t nmemnodes, memnodes_alloc;
+	unsigned links_line;     /* <interconnects>; 0: none */
+	struct numa_link *links; /* in document order, as QEMU gets them */
+	size_t nlinks, links_alloc;
+	bool hmat;               /* any cache or link: -machine hmat=on */
 };
 
 /* <memoryBacking><hugepages><page size= nodeset=>. */
