@@ -30,7 +30,7 @@ REPORT = os.path.join(TOP, 'build', 'corpus', 'report.txt')
 # what has been achieved; raise them as sevqemu improves, never lower them
 # to make a change pass.  'invalid' is a ceiling.
 GOALS = {
-    'translated': 85.0,
+    'translated': 86.0,
     'invalid': 1.0,   # the goal was 2%; held at what is achieved
     # the goal, 95%, for each fact that has reached it
     'facts': {f: 95.0 for f in ('machine', 'memory', 'cpus', 'cpu model', 'disks', 'nics',
