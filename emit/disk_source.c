@@ -199,6 +199,8 @@ void network_keys(struct keyval *kv, const struct disk *disk,
 		  const char *secret_id)
 {
 	const struct disk_network *net = &disk->net;
+	if (net->protocol == PROTO_NONE)    /* refused: the run ends 65 or 69 */
+		return;
 	kv_str(kv, "driver", drivers[net->protocol]);
 	/* A source refused while parsing (the run ends 69) may lack the host
 	 * or name its protocol needs: nothing more to say about it. */

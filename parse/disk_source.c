@@ -352,7 +352,28 @@ static void check_network_source(struct parser *p, const xmlNode *n,
 			   protocols[pr], pr == PROTO_RBD ? "ceph" : "iscsi");
 }
 
-/* <source protocol='...' name='...'> of a type='network' disk. */
+/*
+ * A network source refused as a whole.  In strict mode the refusal ends
+ * the run (69).  Under --ignore-unsupported its disk, varstore or LUN
+ * cannot stand without it, and nothing half-read may reach the command
+ * line: that is an error here, for every reader of network sources.
+ */
+static void drop_source(struct parser *p, const xmlNode *n,
+			struct disk_network *net, const char *why)
+{
+	refuse(p, n, "%s", why);
+	free(net->query);
+	net->query = NULL;
+	net->protocol = PROTO_NONE;
+	if (p->opts->ignore_unsupported)
+		diag_error(p->d, EXIT_DATAERR, xml_line(n), XML_TAG(n),
+			   "dropped, and its <%s> cannot be translated without it; expected a source sevqemu translates, or the <%s> taken out",
+			   (const char *)n->parent->name, (const char *)n->parent->name);
+}
+
+/* <source protocol='...' name='...'> of a type='network' disk (and of a
+ * network varstore, a backing layer, an iSCSI hostdev).  Afterwards, unless
+ * the run has failed, DISK's protocol is set. */
 void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 {
 	static const char *const known[] = {
@@ -366,8 +387,10 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 		if (strcmp(protocol, protocols[i]) == 0)
 			pr = i;
 	if (!pr) {
-		refuse(p, n, "protocol='%s' is not supported; QEMU 7.2 opens nbd, rbd, iscsi, http, https, ftp, ftps, ssh, gluster and nfs",
-		       protocol);
+		char *why = xasprintf("protocol='%s' is not supported; QEMU 7.2 opens nbd, rbd, iscsi, http, https, ftp, ftps, ssh, gluster and nfs",
+				      protocol);
+		drop_source(p, n, &disk->net, why);
+		free(why);
 		return;
 	}
 	struct disk_network *net = &disk->net;
@@ -388,12 +411,8 @@ void parse_network_source(struct parser *p, const xmlNode *n, struct disk *disk)
 	net->query = query && *query ? xstrdup(query) : NULL;
 	if (tls == TRI_ON && pr != PROTO_NBD) {
 		/* The whole source is dropped, not just tls= (that would fetch
-		 * the image in the clear): the disk is then one without a source,
-		 * as for an unknown protocol. */
-		refuse(p, n, "tls='yes' is translated for nbd only; expected protocol='nbd'");
-		free(net->query);
-		net->query = NULL;
-		net->protocol = PROTO_NONE;
+		 * the image in the clear). */
+		drop_source(p, n, net, "tls='yes' is translated for nbd only; expected protocol='nbd'");
 		return;
 	}
 	if (xml_attr(n, "tlsHostname") && tls != TRI_ON) {
